@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { guidSchema } from './ids.ts';
+import { policyPatchSchema } from './policy.ts';
+import { roleSchema } from './roles.ts';
+
+const name = z.string().trim().min(1).max(200);
+const text = z.string().max(2000);
+
+export const createUserRequestSchema = z.object({
+  username: z.string().trim().min(1).max(128).regex(/^[^\s:]+$/, 'must not contain spaces or colons'),
+  displayName: name.optional(),
+  password: z.string().min(12, 'must be at least 12 characters').max(1024),
+  roles: z.array(roleSchema).min(1),
+  id: guidSchema.optional(),
+});
+export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
+
+export const updateUserRequestSchema = z
+  .object({
+    displayName: name,
+    password: z.string().min(12, 'must be at least 12 characters').max(1024),
+    roles: z.array(roleSchema).min(1),
+    disabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
+
+export const createVaultRequestSchema = z.object({
+  name,
+  description: text.default(''),
+  policy: policyPatchSchema.default({}),
+  id: guidSchema.optional(),
+});
+export type CreateVaultRequest = z.input<typeof createVaultRequestSchema>;
+
+export const updateVaultRequestSchema = z
+  .object({ name, description: text, policy: policyPatchSchema })
+  .partial()
+  .strict();
+
+export const createCredentialRequestSchema = z.object({
+  vaultID: guidSchema,
+  name,
+  username: z.string().max(256).default(''),
+  host: z.string().max(256).default(''),
+  description: text.default(''),
+  policy: policyPatchSchema.default({}),
+  /** Omitted: the server generates one that follows the policy. */
+  password: z.string().min(1).max(1024).optional(),
+  id: guidSchema.optional(),
+});
+export type CreateCredentialRequest = z.input<typeof createCredentialRequestSchema>;
+
+export const updateCredentialRequestSchema = z
+  .object({
+    vaultID: guidSchema,
+    name,
+    username: z.string().max(256),
+    host: z.string().max(256),
+    description: text,
+    policy: policyPatchSchema,
+  })
+  .partial()
+  .strict();
+
+export const setPasswordRequestSchema = z.object({
+  /** Omitted: the server generates one that follows the policy. */
+  password: z.string().min(1).max(1024).optional(),
+});
+
+export const auditQuerySchema = z.object({
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  credentialID: guidSchema.optional(),
+  userID: guidSchema.optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});

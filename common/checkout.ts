@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { guidSchema } from './ids.ts';
+import { policySchema } from './policy.ts';
+
+/** Checkout status codes, as numbers on the wire (Devolutions Server's PAM). */
+export const CheckoutStatus = {
+  Invalid: 0,
+  Pending: 1,
+  Granted: 2,
+  Denied: 3,
+  Active: 4,
+  Ended: 5,
+  Expired: 6,
+  Aborted: 7,
+  RequestCanceled: 8,
+  Initial: 9,
+} as const;
+export type CheckoutStatus = (typeof CheckoutStatus)[keyof typeof CheckoutStatus];
+export const checkoutStatusSchema = z.union(
+  Object.values(CheckoutStatus).map((code) => z.literal(code)) as [
+    z.ZodLiteral<CheckoutStatus>,
+    z.ZodLiteral<CheckoutStatus>,
+    ...z.ZodLiteral<CheckoutStatus>[],
+  ],
+);
+
+export function checkoutStatusName(status: CheckoutStatus): keyof typeof CheckoutStatus {
+  const entry = Object.entries(CheckoutStatus).find(([, code]) => code === status);
+  return (entry?.[0] ?? 'Invalid') as keyof typeof CheckoutStatus;
+}
+
+/** Statuses after which nothing more can happen to a checkout. */
+export const FINAL_STATUSES: readonly CheckoutStatus[] = [
+  CheckoutStatus.Denied,
+  CheckoutStatus.Ended,
+  CheckoutStatus.Expired,
+  CheckoutStatus.Aborted,
+  CheckoutStatus.RequestCanceled,
+];
+
+export const checkoutSchema = z.object({
+  id: guidSchema,
+  userID: guidSchema,
+  username: z.string(),
+  credentialID: guidSchema,
+  credentialName: z.string(),
+  approverID: guidSchema.nullable(),
+  approverName: z.string().nullable(),
+  reason: z.string(),
+  approverMessage: z.string(),
+  status: checkoutStatusSchema,
+  duration: z.number().int(),
+  requestDateTime: z.string(),
+  scheduledStart: z.string().nullable(),
+  checkoutDateTime: z.string().nullable(),
+  checkInDateTime: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+});
+export type Checkout = z.infer<typeof checkoutSchema>;
+
+export const createCheckoutRequestSchema = z.object({
+  credentialID: guidSchema,
+  reason: z.string().max(2000).optional(),
+  approverID: guidSchema.optional(),
+  duration: z.number().int().positive().max(525_600).optional(),
+  /** Start later (Granted until then once approved). */
+  scheduledStart: z.iso.datetime().optional(),
+});
+export type CreateCheckoutRequest = z.input<typeof createCheckoutRequestSchema>;
+
+export const createCheckoutResponseSchema = z.object({
+  checkout: checkoutSchema,
+  password: z.string().optional(),
+});
+export type CreateCheckoutResponse = z.infer<typeof createCheckoutResponseSchema>;
+
+export const updateCheckoutRequestSchema = z.object({
+  status: checkoutStatusSchema,
+  approverMessage: z.string().max(2000).optional(),
+});
+export type UpdateCheckoutRequest = z.infer<typeof updateCheckoutRequestSchema>;
+
+export const extendCheckoutRequestSchema = z.object({
+  minutes: z.number().int().positive().max(525_600),
+});
+
+export const passwordResponseSchema = z.object({ data: z.string() });
+
+export const credentialCheckoutStateSchema = z.object({
+  id: guidSchema,
+  status: checkoutStatusSchema,
+  userID: guidSchema,
+  username: z.string(),
+  expiresAt: z.string().nullable(),
+});
+
+export const credentialSchema = z.object({
+  id: guidSchema,
+  vaultID: guidSchema,
+  name: z.string(),
+  username: z.string(),
+  host: z.string(),
+  description: z.string(),
+  policy: policySchema,
+  checkout: credentialCheckoutStateSchema.nullable(),
+  updatedAt: z.string(),
+});
+export type Credential = z.infer<typeof credentialSchema>;
+
+export const credentialPageSchema = z.object({
+  data: z.array(credentialSchema),
+  total: z.number().int(),
+});
+export type CredentialPage = z.infer<typeof credentialPageSchema>;
+
+export const vaultSchema = z.object({
+  id: guidSchema,
+  name: z.string(),
+  description: z.string(),
+});
+export type Vault = z.infer<typeof vaultSchema>;
+
+export const approverSchema = z.object({
+  id: guidSchema,
+  username: z.string(),
+  displayName: z.string(),
+});
+export type Approver = z.infer<typeof approverSchema>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Error codes of the checkout dialect, with the HTTP status each travels with. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  already_checked_out: 409,
+  invalid_transition: 409,
+  conflict: 409,
+  reason_required: 422,
+  approver_required: 422,
+  approver_not_eligible: 422,
+  duration_out_of_bounds: 422,
+  extension_out_of_bounds: 422,
+  self_approval_not_allowed: 422,
+  throttled: 429,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

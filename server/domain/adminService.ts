@@ -1,0 +1,216 @@
+import type { z } from 'zod';
+import type {
+  createCredentialRequestSchema,
+  createUserRequestSchema,
+  createVaultRequestSchema,
+  updateCredentialRequestSchema,
+  UpdateUserRequest,
+  updateVaultRequestSchema,
+} from '../../common/admin.ts';
+import type { Credential, Vault } from '../../common/checkout.ts';
+import type { AuditEntry } from '../../common/audit.ts';
+import { resolvePolicy } from '../../common/policy.ts';
+import type { User } from '../../common/roles.ts';
+import { generatePassword } from '../crypto/passwordGenerator.ts';
+import type { SecretBox } from '../crypto/secretBox.ts';
+import { newGuid } from '../crypto/tokens.ts';
+import { hashUserPassword } from '../crypto/userPasswords.ts';
+import type { PamStore } from '../store/pamStore.ts';
+import type { AuditInput, AuditQuery } from '../store/records.ts';
+import { type Actor, hasRole } from './actor.ts';
+import type { CheckoutService } from './checkoutService.ts';
+import type { Clock } from './clock.ts';
+import { forbidden, notFound, PamError } from './pamError.ts';
+import { toApiAudit, toApiUser, toApiVault } from './views.ts';
+
+type CreateUser = z.output<typeof createUserRequestSchema>;
+type CreateVault = z.output<typeof createVaultRequestSchema>;
+type UpdateVault = z.output<typeof updateVaultRequestSchema>;
+type CreateCredential = z.output<typeof createCredentialRequestSchema>;
+type UpdateCredential = z.output<typeof updateCredentialRequestSchema>;
+
+/** What an administrator manages: users, vaults, credentials and their policies, the audit trail. */
+export class AdminService {
+  private readonly store: PamStore;
+  private readonly clock: Clock;
+  private readonly secretBox: SecretBox;
+  private readonly checkouts: CheckoutService;
+
+  constructor(deps: { store: PamStore; clock: Clock; secretBox: SecretBox; checkouts: CheckoutService }) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.secretBox = deps.secretBox;
+    this.checkouts = deps.checkouts;
+  }
+
+  private audit(actor: Actor | null, action: AuditInput['action'], extra: Partial<AuditInput> = {}): AuditInput {
+    return { at: this.clock.now(), actorId: actor?.id ?? null, actorName: actor?.username ?? 'system', action, ...extra };
+  }
+
+  private assertAdmin(actor: Actor | null): void {
+    if (actor && !hasRole(actor, 'admin')) throw forbidden('Only an administrator can do this.');
+  }
+
+  /** `actor` null: the server itself (first admin, demo seed). */
+  async createUser(actor: Actor | null, request: CreateUser): Promise<User> {
+    this.assertAdmin(actor);
+    if (await this.store.getUserByName(request.username)) {
+      throw new PamError('conflict', `A user named ${request.username} already exists.`);
+    }
+    const now = this.clock.now();
+    const user = {
+      id: request.id ?? newGuid(),
+      username: request.username,
+      displayName: request.displayName ?? request.username,
+      passwordHash: await hashUserPassword(request.password),
+      roles: [...new Set(request.roles)],
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (await this.store.getUser(user.id)) throw new PamError('conflict', 'A user with this id already exists.');
+    await this.store.insertUser(user, { audit: [this.audit(actor, 'user.created', { details: user.username })], events: [] });
+    return toApiUser(user);
+  }
+
+  async updateUser(actor: Actor, id: string, patch: UpdateUserRequest): Promise<User> {
+    this.assertAdmin(actor);
+    const user = await this.store.getUser(id);
+    if (!user) throw notFound('The user');
+    if (id === actor.id && (patch.disabled || (patch.roles && !patch.roles.includes('admin')))) {
+      throw new PamError('conflict', 'You cannot disable yourself or remove your own administrator role.');
+    }
+    const next = {
+      ...user,
+      displayName: patch.displayName ?? user.displayName,
+      roles: patch.roles ? [...new Set(patch.roles)] : user.roles,
+      disabled: patch.disabled ?? user.disabled,
+      passwordHash: patch.password ? await hashUserPassword(patch.password) : user.passwordHash,
+      updatedAt: this.clock.now(),
+    };
+    const changed = Object.keys(patch).filter((key) => key !== 'password');
+    if (patch.password) changed.push('password');
+    await this.store.updateUser(next, {
+      audit: [this.audit(actor, 'user.updated', { details: `${user.username}: ${changed.join(', ')}` })],
+      events: [],
+    });
+    return toApiUser(next);
+  }
+
+  async listUsers(actor: Actor): Promise<User[]> {
+    this.assertAdmin(actor);
+    return (await this.store.listUsers()).map(toApiUser);
+  }
+
+  async createVault(actor: Actor | null, request: CreateVault): Promise<Vault> {
+    this.assertAdmin(actor);
+    const now = this.clock.now();
+    const vault = {
+      id: request.id ?? newGuid(),
+      name: request.name,
+      description: request.description,
+      policy: request.policy,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (await this.store.getVault(vault.id)) throw new PamError('conflict', 'A vault with this id already exists.');
+    await this.store.insertVault(vault, { audit: [this.audit(actor, 'vault.created', { details: vault.name })], events: [] });
+    return toApiVault(vault);
+  }
+
+  async updateVault(actor: Actor, id: string, patch: UpdateVault): Promise<Vault> {
+    this.assertAdmin(actor);
+    const vault = await this.store.getVault(id);
+    if (!vault) throw notFound('The vault');
+    const next = {
+      ...vault,
+      name: patch.name ?? vault.name,
+      description: patch.description ?? vault.description,
+      policy: patch.policy ? { ...vault.policy, ...patch.policy } : vault.policy,
+      updatedAt: this.clock.now(),
+    };
+    await this.store.updateVault(next, {
+      audit: [this.audit(actor, 'vault.updated', { details: `${vault.name}: ${Object.keys(patch).join(', ')}` })],
+      events: [],
+    });
+    return toApiVault(next);
+  }
+
+  async createCredential(actor: Actor | null, request: CreateCredential): Promise<Credential> {
+    this.assertAdmin(actor);
+    const vault = await this.store.getVault(request.vaultID);
+    if (!vault) throw notFound('The vault');
+    const now = this.clock.now();
+    const id = request.id ?? newGuid();
+    if (await this.store.getCredential(id)) throw new PamError('conflict', 'A credential with this id already exists.');
+    const policy = resolvePolicy(vault.policy, request.policy);
+    const password = request.password ?? generatePassword(policy.passwordLength, policy.passwordClasses);
+    const credential = {
+      id,
+      vaultId: vault.id,
+      name: request.name,
+      username: request.username,
+      host: request.host,
+      description: request.description,
+      policy: request.policy,
+      passwordSealed: this.secretBox.seal(password, id),
+      passwordChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.insertCredential(credential, {
+      audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
+      events: [],
+    });
+    return this.checkouts.getCredential(actor ?? systemActor, id);
+  }
+
+  async updateCredential(actor: Actor, id: string, patch: UpdateCredential): Promise<Credential> {
+    this.assertAdmin(actor);
+    const credential = await this.store.getCredential(id);
+    if (!credential) throw notFound('The credential');
+    if (patch.vaultID && !(await this.store.getVault(patch.vaultID))) throw notFound('The vault');
+    const next = {
+      ...credential,
+      vaultId: patch.vaultID ?? credential.vaultId,
+      name: patch.name ?? credential.name,
+      username: patch.username ?? credential.username,
+      host: patch.host ?? credential.host,
+      description: patch.description ?? credential.description,
+      policy: patch.policy ? { ...credential.policy, ...patch.policy } : credential.policy,
+      updatedAt: this.clock.now(),
+    };
+    await this.store.updateCredential(next, {
+      audit: [this.audit(actor, 'credential.updated', { credentialId: id, details: Object.keys(patch).join(', ') })],
+      events: [],
+    });
+    return this.checkouts.getCredential(actor, id);
+  }
+
+  async setCredentialPassword(actor: Actor, id: string, password: string | undefined): Promise<void> {
+    this.assertAdmin(actor);
+    const { policy } = await this.checkouts.credentialWithPolicy(id);
+    const at = this.clock.now();
+    const value = password ?? generatePassword(policy.passwordLength, policy.passwordClasses);
+    await this.store.setCredentialPassword(id, this.secretBox.seal(value, id), at, {
+      audit: [this.audit(actor, 'password.set', { credentialId: id })],
+      events: [],
+    });
+  }
+
+  async deleteCredential(actor: Actor, id: string): Promise<void> {
+    this.assertAdmin(actor);
+    const deleted = await this.store.deleteCredential(id, {
+      audit: [this.audit(actor, 'credential.deleted', { credentialId: id })],
+      events: [],
+    });
+    if (!deleted) throw notFound('The credential');
+  }
+
+  async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
+    this.assertAdmin(actor);
+    return (await this.store.listAudit(query)).map(toApiAudit);
+  }
+}
+
+const systemActor: Actor = { id: '00000000-0000-0000-0000-000000000000', username: 'system', displayName: 'system', roles: ['admin'] };

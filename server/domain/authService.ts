@@ -1,0 +1,101 @@
+import type { LoginResponse } from '../../common/roles.ts';
+import { toIso } from '../../common/ids.ts';
+import { verifyAgainstNothing, verifyUserPassword } from '../crypto/userPasswords.ts';
+import { hashToken, newToken } from '../crypto/tokens.ts';
+import type { PamStore } from '../store/pamStore.ts';
+import type { Actor } from './actor.ts';
+import type { Clock } from './clock.ts';
+import { LoginThrottle } from './loginThrottle.ts';
+import { PamError } from './pamError.ts';
+import { toApiUser } from './views.ts';
+
+export interface AuthOptions {
+  tokenTtlMs: number;
+  /** Failed logins allowed per username and per address within the window. */
+  maxFailuresPerUser: number;
+  maxFailuresPerAddress: number;
+  throttleWindowMs: number;
+}
+
+export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
+  tokenTtlMs: 8 * 60 * 60_000,
+  maxFailuresPerUser: 5,
+  maxFailuresPerAddress: 30,
+  throttleWindowMs: 15 * 60_000,
+};
+
+const unauthorized = () => new PamError('unauthorized', 'Sign in again: the session is missing, expired or revoked.');
+
+/** Logins, tokens and who the caller is. Tokens are random and kept only as hashes. */
+export class AuthService {
+  private readonly store: PamStore;
+  private readonly clock: Clock;
+  private readonly options: AuthOptions;
+  private readonly userThrottle: LoginThrottle;
+  private readonly addressThrottle: LoginThrottle;
+
+  constructor(deps: { store: PamStore; clock: Clock; options?: Partial<AuthOptions> }) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.options = { ...DEFAULT_AUTH_OPTIONS, ...deps.options };
+    this.userThrottle = new LoginThrottle({
+      maxFailures: this.options.maxFailuresPerUser,
+      windowMs: this.options.throttleWindowMs,
+    });
+    this.addressThrottle = new LoginThrottle({
+      maxFailures: this.options.maxFailuresPerAddress,
+      windowMs: this.options.throttleWindowMs,
+    });
+  }
+
+  async login(username: string, password: string, address: string): Promise<LoginResponse> {
+    const now = this.clock.now();
+    const userKey = username.toLowerCase();
+    const wait = Math.max(
+      this.userThrottle.retryAfterSeconds(userKey, now),
+      this.addressThrottle.retryAfterSeconds(address, now),
+    );
+    if (wait > 0) {
+      throw new PamError('throttled', `Too many failed sign-ins. Try again in ${wait} seconds.`, {
+        retryAfterSeconds: wait,
+      });
+    }
+    const user = await this.store.getUserByName(username);
+    const valid = user && !user.disabled ? await verifyUserPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
+    if (!user || !valid) {
+      this.userThrottle.recordFailure(userKey, now);
+      this.addressThrottle.recordFailure(address, now);
+      await this.store.appendAudit({
+        audit: [{ at: now, actorId: user?.id ?? null, actorName: username.slice(0, 256), action: 'login.failed', details: address }],
+        events: [],
+      });
+      throw new PamError('unauthorized', 'The username or password is incorrect.');
+    }
+    this.userThrottle.reset(userKey);
+    const token = newToken();
+    const expiresAt = now + this.options.tokenTtlMs;
+    await this.store.insertToken({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
+    await this.store.appendAudit({
+      audit: [{ at: now, actorId: user.id, actorName: user.username, action: 'login', details: address }],
+      events: [],
+    });
+    return { tokenId: token, expiresAt: toIso(expiresAt), user: toApiUser(user) };
+  }
+
+  async authenticate(token: string | undefined): Promise<Actor> {
+    if (!token) throw unauthorized();
+    const record = await this.store.getToken(hashToken(token));
+    if (!record || record.expiresAt <= this.clock.now()) throw unauthorized();
+    const user = await this.store.getUser(record.userId);
+    if (!user || user.disabled) throw unauthorized();
+    return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles };
+  }
+
+  async logout(token: string, actor: Actor): Promise<void> {
+    await this.store.revokeToken(hashToken(token));
+    await this.store.appendAudit({
+      audit: [{ at: this.clock.now(), actorId: actor.id, actorName: actor.username, action: 'logout' }],
+      events: [],
+    });
+  }
+}

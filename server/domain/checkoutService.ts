@@ -1,0 +1,424 @@
+import {
+  type Checkout,
+  CheckoutStatus,
+  type CreateCheckoutRequest,
+  type CreateCheckoutResponse,
+  type Credential,
+  type UpdateCheckoutRequest,
+} from '../../common/checkout.ts';
+import { type Policy, resolvePolicy } from '../../common/policy.ts';
+import type { AuditAction } from '../../common/audit.ts';
+import type { PamEventType } from '../../common/events.ts';
+import type { SecretBox } from '../crypto/secretBox.ts';
+import { newGuid } from '../crypto/tokens.ts';
+import type { PamStore, SideEffects, TransitionResult } from '../store/pamStore.ts';
+import type { CheckoutRecord, CredentialRecord, EventRecord, UserRecord } from '../store/records.ts';
+import { type Actor, hasRole } from './actor.ts';
+import type { Clock } from './clock.ts';
+import type { EventHub } from './eventHub.ts';
+import { effectiveCheckout, MINUTE_MS } from './lifecycle.ts';
+import { alreadyCheckedOut, forbidden, notFound, PamError } from './pamError.ts';
+import type { PasswordRotator } from './passwordRotator.ts';
+import { toApiCheckout, toApiCredential } from './views.ts';
+
+export interface CheckoutServiceDeps {
+  store: PamStore;
+  clock: Clock;
+  secretBox: SecretBox;
+  hub: EventHub;
+  rotator: PasswordRotator;
+}
+
+interface Decision {
+  status: CheckoutStatus;
+  patch: Partial<CheckoutRecord>;
+  action: AuditAction;
+  event: PamEventType;
+}
+
+/** The checkout lifecycle of API.md: requests, approvals, check-in, extension, password reads. */
+export class CheckoutService {
+  private readonly store: PamStore;
+  private readonly clock: Clock;
+  private readonly secretBox: SecretBox;
+  private readonly hub: EventHub;
+  private readonly rotator: PasswordRotator;
+
+  constructor(deps: CheckoutServiceDeps) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.secretBox = deps.secretBox;
+    this.hub = deps.hub;
+    this.rotator = deps.rotator;
+  }
+
+  async credentialWithPolicy(id: string): Promise<{ credential: CredentialRecord; policy: Policy }> {
+    const credential = await this.store.getCredential(id);
+    if (!credential) throw notFound('The credential');
+    const vault = await this.store.getVault(credential.vaultId);
+    return { credential, policy: resolvePolicy(vault?.policy, credential.policy) };
+  }
+
+  async listCredentials(
+    actor: Actor,
+    query: { vaultId?: string | undefined; search?: string | undefined; offset: number; limit: number },
+  ): Promise<{ data: Credential[]; total: number }> {
+    const now = this.clock.now();
+    const page = await this.store.listCredentials(query);
+    const ids = page.data.map((credential) => credential.id);
+    const holders = await this.store.holdersOf(ids, now);
+    const mine = await this.store.listCheckoutsOfUser(actor.id, [CheckoutStatus.Pending]);
+    const vaults = new Map((await this.store.listVaults()).map((vault) => [vault.id, vault]));
+    const data = page.data.map((credential) => {
+      const state = holders.get(credential.id) ?? mine.find((c) => c.credentialId === credential.id);
+      return toApiCredential(credential, vaults.get(credential.vaultId), state, now);
+    });
+    return { data, total: page.total };
+  }
+
+  async getCredential(actor: Actor, id: string): Promise<Credential> {
+    const page = await this.listCredentialsByIds(actor, [id]);
+    if (!page[0]) throw notFound('The credential');
+    return page[0];
+  }
+
+  private async listCredentialsByIds(actor: Actor, ids: string[]): Promise<Credential[]> {
+    const now = this.clock.now();
+    const found: Credential[] = [];
+    for (const id of ids) {
+      const credential = await this.store.getCredential(id);
+      if (!credential) continue;
+      const vault = await this.store.getVault(credential.vaultId);
+      const holder = (await this.store.holdersOf([id], now)).get(id);
+      const mine = (await this.store.listCheckoutsOfUser(actor.id, [CheckoutStatus.Pending])).find(
+        (c) => c.credentialId === id,
+      );
+      found.push(toApiCredential(credential, vault, holder ?? mine, now));
+    }
+    return found;
+  }
+
+  /** Users who may approve checkouts of the credential: named by its policy and holding the approver role. */
+  async listApprovers(credentialId: string): Promise<UserRecord[]> {
+    const { policy } = await this.credentialWithPolicy(credentialId);
+    const approvers: UserRecord[] = [];
+    for (const id of policy.approvers) {
+      const user = await this.store.getUser(id);
+      if (user && isEligibleApprover(user, policy)) approvers.push(user);
+    }
+    return approvers;
+  }
+
+  async createCheckout(actor: Actor, request: CreateCheckoutRequest): Promise<CreateCheckoutResponse> {
+    const now = this.clock.now();
+    const { credential, policy } = await this.credentialWithPolicy(request.credentialID);
+    const duration = request.duration ?? policy.defaultDuration;
+    if (duration < policy.minDuration || duration > policy.maxDuration) {
+      throw new PamError(
+        'duration_out_of_bounds',
+        `The duration must be between ${policy.minDuration} and ${policy.maxDuration} minutes.`,
+      );
+    }
+    const reason = (request.reason ?? '').trim();
+    if (policy.reasonMode === 'mandatory' && reason === '') {
+      throw new PamError('reason_required', 'A reason is required to check out this credential.');
+    }
+    const start = request.scheduledStart ? Date.parse(request.scheduledStart) : null;
+    const scheduledStart = start !== null && start > now ? start : null;
+    const approval = await this.decideApproval(actor, policy, request.approverID);
+    const immediate = approval.approved && scheduledStart === null;
+    const begin = scheduledStart ?? now;
+    const checkout = {
+      id: newGuid(),
+      userId: actor.id,
+      credentialId: credential.id,
+      approverId: approval.approverId,
+      reason,
+      approverMessage: '',
+      status: approval.approved
+        ? immediate
+          ? CheckoutStatus.Active
+          : CheckoutStatus.Granted
+        : CheckoutStatus.Pending,
+      duration,
+      extendedMinutes: 0,
+      requestedAt: now,
+      scheduledStart,
+      checkoutAt: immediate ? now : null,
+      checkinAt: null,
+      expiresAt: approval.approved ? begin + duration * MINUTE_MS : null,
+      expiringNotified: false,
+      updatedAt: now,
+    };
+    const audit = [this.auditOf(actor, 'checkout.requested', now, credential.id)];
+    if (approval.approved) audit.push(this.auditOf(actor, 'checkout.approved', now, credential.id, 'self'));
+    if (immediate) audit.push(this.auditOf(actor, 'password.read', now, credential.id));
+    const result = await this.store.insertCheckout(
+      checkout,
+      { exclusive: policy.exclusive, now },
+      {
+        audit,
+        events: [this.checkoutEvent('checkout.created', now, [actor.id, approval.approverId])],
+      },
+    );
+    if (!result.ok) {
+      if (result.reason === 'duplicate_request') {
+        throw new PamError('conflict', 'You already have an open checkout or request for this credential.');
+      }
+      throw alreadyCheckedOut();
+    }
+    this.publish(result.events);
+    const response: CreateCheckoutResponse = { checkout: toApiCheckout(result.checkout, now) };
+    if (immediate) response.password = this.secretBox.open(credential.passwordSealed, credential.id);
+    return response;
+  }
+
+  private async decideApproval(
+    actor: Actor,
+    policy: Policy,
+    approverId: string | undefined,
+  ): Promise<{ approved: boolean; approverId: string | null }> {
+    if (policy.approvalMode === 'none') return { approved: true, approverId: null };
+    if (!approverId) throw new PamError('approver_required', 'An approver is required for this credential.');
+    const approver = await this.store.getUser(approverId);
+    if (!approver || !isEligibleApprover(approver, policy)) {
+      throw new PamError('approver_not_eligible', 'The chosen approver cannot approve this credential.');
+    }
+    if (approverId !== actor.id) return { approved: false, approverId };
+    if (!policy.selfApproval) {
+      throw new PamError('self_approval_not_allowed', 'This credential does not allow approving your own request.');
+    }
+    return { approved: true, approverId };
+  }
+
+  async getCheckout(actor: Actor, id: string): Promise<Checkout> {
+    const record = await this.visibleCheckout(actor, id);
+    return toApiCheckout(record, this.clock.now());
+  }
+
+  /** A checkout the actor may see (requester, its approver, admins); others get not found, not a hint. */
+  private async visibleCheckout(actor: Actor, id: string): Promise<CheckoutRecord> {
+    const record = await this.store.getCheckout(id);
+    if (!record) throw notFound('The checkout');
+    if (record.userId === actor.id || record.approverId === actor.id || hasRole(actor, 'admin')) return record;
+    throw notFound('The checkout');
+  }
+
+  async listMine(actor: Actor, activeAndPending: boolean): Promise<Checkout[]> {
+    const now = this.clock.now();
+    const open = [CheckoutStatus.Pending, CheckoutStatus.Granted, CheckoutStatus.Active];
+    const records = await this.store.listCheckoutsOfUser(actor.id, activeAndPending ? open : null);
+    return records
+      .map((record) => toApiCheckout(record, now))
+      .filter((checkout) => !activeAndPending || (open as number[]).includes(checkout.status));
+  }
+
+  async listToApprove(actor: Actor): Promise<Checkout[]> {
+    const now = this.clock.now();
+    return (await this.store.listCheckoutsToApprove(actor.id)).map((record) => toApiCheckout(record, now));
+  }
+
+  async changeStatus(actor: Actor, id: string, request: UpdateCheckoutRequest): Promise<Checkout> {
+    const now = this.clock.now();
+    const stored = await this.visibleCheckout(actor, id);
+    const current = effectiveCheckout(stored, now);
+    const { policy } = await this.credentialWithPolicy(stored.credentialId);
+    const decision = await this.decide(actor, current, policy, request, now);
+    const result = await this.store.transitionCheckout(
+      id,
+      stored.status,
+      { ...decision.patch, status: decision.status },
+      { exclusiveNow: decision.status === CheckoutStatus.Active && policy.exclusive ? now : undefined },
+      {
+        audit: [this.auditOf(actor, decision.action, now, stored.credentialId, request.approverMessage ?? '')],
+        events: [this.checkoutEvent(decision.event, now, [stored.userId, stored.approverId])],
+      },
+    );
+    const checkout = this.settle(result);
+    const endedActive =
+      current.status === CheckoutStatus.Active &&
+      (decision.status === CheckoutStatus.Ended || decision.status === CheckoutStatus.Aborted);
+    if (endedActive && policy.rotateOnCheckin) {
+      await this.rotator.rotate(stored.credentialId, policy, actor, [stored.userId]);
+    }
+    return toApiCheckout(checkout, this.clock.now());
+  }
+
+  private settle(result: TransitionResult): CheckoutRecord {
+    if (!result.ok) {
+      if (result.reason === 'already_checked_out') throw alreadyCheckedOut();
+      throw new PamError('invalid_transition', 'The checkout changed meanwhile; reload it and try again.');
+    }
+    this.publish(result.events);
+    return result.checkout;
+  }
+
+  private async decide(
+    actor: Actor,
+    current: CheckoutRecord,
+    policy: Policy,
+    request: UpdateCheckoutRequest,
+    now: number,
+  ): Promise<Decision> {
+    const isRequester = current.userId === actor.id;
+    const message = request.approverMessage?.trim() ?? '';
+    const refuse = (what: string) =>
+      new PamError('invalid_transition', `${what} (the checkout is ${statusLabel(current.status)}).`);
+    switch (request.status) {
+      case CheckoutStatus.Active:
+      case CheckoutStatus.Denied: {
+        const approving = request.status === CheckoutStatus.Active;
+        await this.assertMayDecide(actor, current, policy);
+        if (current.status !== CheckoutStatus.Pending) throw refuse('Only a pending request can be decided');
+        if (!approving) {
+          return {
+            status: CheckoutStatus.Denied,
+            patch: { approverMessage: message, checkinAt: now },
+            action: 'checkout.denied',
+            event: 'checkout.updated',
+          };
+        }
+        const later = current.scheduledStart !== null && current.scheduledStart > now;
+        const begin = later ? current.scheduledStart! : now;
+        return {
+          status: later ? CheckoutStatus.Granted : CheckoutStatus.Active,
+          patch: {
+            approverMessage: message,
+            checkoutAt: later ? null : now,
+            expiresAt: begin + current.duration * MINUTE_MS,
+          },
+          action: 'checkout.approved',
+          event: 'checkout.updated',
+        };
+      }
+      case CheckoutStatus.Ended:
+        if (!isRequester) throw forbidden('Only the requester can check in a checkout.');
+        if (current.status !== CheckoutStatus.Active) throw refuse('Only an active checkout can be checked in');
+        return {
+          status: CheckoutStatus.Ended,
+          patch: { checkoutAt: current.checkoutAt, checkinAt: now },
+          action: 'checkout.checkedin',
+          event: 'checkout.updated',
+        };
+      case CheckoutStatus.RequestCanceled:
+        if (!isRequester) throw forbidden('Only the requester can cancel a request.');
+        if (current.status !== CheckoutStatus.Pending && current.status !== CheckoutStatus.Granted) {
+          throw refuse('Only a pending or scheduled request can be canceled');
+        }
+        return {
+          status: CheckoutStatus.RequestCanceled,
+          patch: { checkinAt: now },
+          action: 'checkout.canceled',
+          event: 'checkout.updated',
+        };
+      case CheckoutStatus.Aborted: {
+        if (!hasRole(actor, 'admin')) throw forbidden('Only an administrator can force a check-in.');
+        const open: CheckoutStatus[] = [CheckoutStatus.Pending, CheckoutStatus.Granted, CheckoutStatus.Active];
+        if (!open.includes(current.status)) throw refuse('Only an open checkout can be aborted');
+        return {
+          status: CheckoutStatus.Aborted,
+          patch: { checkoutAt: current.checkoutAt, checkinAt: now, approverMessage: message || current.approverMessage },
+          action: 'checkout.aborted',
+          event: 'checkout.updated',
+        };
+      }
+      default:
+        throw new PamError('invalid_transition', `A checkout cannot be moved to status ${request.status}.`);
+    }
+  }
+
+  private async assertMayDecide(actor: Actor, checkout: CheckoutRecord, policy: Policy): Promise<void> {
+    if (checkout.userId === actor.id && !policy.selfApproval) {
+      throw forbidden('You cannot approve or deny your own request.');
+    }
+    if (checkout.approverId !== actor.id) throw forbidden('Only the approver named on the request can decide it.');
+    const user = await this.store.getUser(actor.id);
+    if (!user || !isEligibleApprover(user, policy)) {
+      throw forbidden('You are no longer an approver of this credential.');
+    }
+  }
+
+  async extend(actor: Actor, id: string, minutes: number): Promise<Checkout> {
+    const now = this.clock.now();
+    const stored = await this.visibleCheckout(actor, id);
+    if (stored.userId !== actor.id) throw forbidden('Only the requester can extend a checkout.');
+    const current = effectiveCheckout(stored, now);
+    if (current.status !== CheckoutStatus.Active) {
+      throw new PamError('invalid_transition', `Only an active checkout can be extended (it is ${statusLabel(current.status)}).`);
+    }
+    const { policy } = await this.credentialWithPolicy(stored.credentialId);
+    if (current.extendedMinutes + minutes > policy.maxExtension) {
+      const left = policy.maxExtension - current.extendedMinutes;
+      throw new PamError(
+        'extension_out_of_bounds',
+        `This checkout can be extended by at most ${left} more minute${left === 1 ? '' : 's'}.`,
+      );
+    }
+    const result = await this.store.transitionCheckout(
+      id,
+      stored.status,
+      {
+        status: CheckoutStatus.Active,
+        checkoutAt: current.checkoutAt,
+        expiresAt: current.expiresAt! + minutes * MINUTE_MS,
+        extendedMinutes: current.extendedMinutes + minutes,
+        expiringNotified: false,
+      },
+      {},
+      {
+        audit: [this.auditOf(actor, 'checkout.extended', now, stored.credentialId, `+${minutes} min`)],
+        events: [this.checkoutEvent('checkout.updated', now, [stored.userId, stored.approverId])],
+      },
+    );
+    return toApiCheckout(this.settle(result), now);
+  }
+
+  async readPassword(actor: Actor, credentialId: string): Promise<string> {
+    const now = this.clock.now();
+    const credential = await this.store.getCredential(credentialId);
+    if (!credential) throw notFound('The credential');
+    const open = await this.store.listCheckoutsOfUser(actor.id, [CheckoutStatus.Active, CheckoutStatus.Granted]);
+    const holding = open.find(
+      (record) => record.credentialId === credentialId && effectiveCheckout(record, now).status === CheckoutStatus.Active,
+    );
+    if (!holding) throw forbidden('You do not hold an active checkout of this credential.');
+    await this.store.appendAudit({
+      audit: [{ ...this.auditOf(actor, 'password.read', now, credentialId), checkoutId: holding.id }],
+      events: [],
+    });
+    return this.secretBox.open(credential.passwordSealed, credential.id);
+  }
+
+  private auditOf(actor: Actor, action: AuditAction, at: number, credentialId: string, details = '') {
+    return { at, actorId: actor.id, actorName: actor.username, action, credentialId, details };
+  }
+
+  private checkoutEvent(type: PamEventType, at: number, audience: Array<string | null>) {
+    return { type, at, audience: audience.filter((id): id is string => id !== null), data: undefined };
+  }
+
+  publish(events: EventRecord[]): void {
+    for (const event of events) this.hub.publish(event, event.audience ?? []);
+  }
+}
+
+export function isEligibleApprover(user: UserRecord, policy: Policy): boolean {
+  return !user.disabled && user.roles.includes('approver') && policy.approvers.includes(user.id);
+}
+
+function statusLabel(status: CheckoutStatus): string {
+  return (
+    {
+      [CheckoutStatus.Pending]: 'pending',
+      [CheckoutStatus.Granted]: 'scheduled',
+      [CheckoutStatus.Denied]: 'denied',
+      [CheckoutStatus.Active]: 'active',
+      [CheckoutStatus.Ended]: 'checked in',
+      [CheckoutStatus.Expired]: 'expired',
+      [CheckoutStatus.Aborted]: 'aborted',
+      [CheckoutStatus.RequestCanceled]: 'canceled',
+    } as Record<number, string>
+  )[status] ?? 'in an unknown state';
+}
+
+export type { SideEffects };

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { ServerContext } from '../context.ts';
+import { PamError } from '../domain/pamError.ts';
+import { tokenOf } from './authentication.ts';
+import { errorBody, sendError } from './dialectErrors.ts';
+import { registerAdminRoutes } from './routes/adminRoutes.ts';
+import { registerAuthRoutes } from './routes/authRoutes.ts';
+import { registerEventRoutes } from './routes/eventRoutes.ts';
+import { registerMimRoutes } from './routes/mimRoutes.ts';
+import { registerPamRoutes } from './routes/pamRoutes.ts';
+
+export type App = FastifyInstance;
+
+export interface AppOptions {
+  logger: Logger;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit?: number;
+  version?: string;
+}
+
+export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    genReqId: () => randomUUID(),
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('actor', null);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Coffre reference PAM server',
+        description:
+          'Checkout dialect (/api/pam, modelled on Devolutions Server PAM) and MIM dialect (/api/pamresources, modelled on the Microsoft Identity Manager PAM REST API).',
+        version: options.version ?? '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          tokenId: { type: 'apiKey', in: 'header', name: 'tokenId' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ tokenId: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+    if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return;
+    request.actor = await ctx.auth.authenticate(tokenOf(request));
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(errorBody(request.url, { statusCode: 404, code: 'not_found', message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` })),
+  );
+
+  registerAuthRoutes(app, ctx);
+  registerPamRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerMimRoutes(app, ctx);
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+    time: new Date(ctx.clock.now()).toISOString(),
+  }));
+  typed.get('/api/docs/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}
+
+export { PamError };

@@ -1,0 +1,99 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createServerContext } from './context.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from './demo.ts';
+import { PamError } from './domain/pamError.ts';
+import { createLogger } from './logger.ts';
+import { startServer } from './startServer.ts';
+
+function defaultDataDir(): string {
+  if (process.env.COFFRE_DATA_DIR) return process.env.COFFRE_DATA_DIR;
+  const base = process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'coffre-server');
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be 0–65535.');
+  return port;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const program = new Command('coffre-server')
+  .description('The Coffre reference PAM server: checkout dialect (/api/pam) and MIM dialect (/api/pamresources).')
+  .option('--demo', 'seed demo users and credentials (loopback only)')
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8086)
+  .option('--data <dir>', 'directory for the database and master key', defaultDataDir())
+  .addOption(new Option('--durability <mode>', 'normal: survives a process crash; full: also a power loss').choices(['normal', 'full']).default('normal'))
+  .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'))
+  .action(async (options) => {
+    const logger = createLogger({ level: options.logLevel });
+    const server = await startServer({
+      dataDir: path.resolve(options.data),
+      host: options.host,
+      port: options.port,
+      demo: Boolean(options.demo),
+      durability: options.durability,
+      masterKeyEnv: process.env.COFFRE_MASTER_KEY,
+      logger,
+    });
+    const users = await server.ctx.store.countUsers();
+    if (options.demo) {
+      const names = DEMO_USERS.map((user) => user.username).join(', ');
+      console.log(`Coffre server ready at ${server.url} (demo accounts: ${names}; password: ${DEMO_PASSWORD})`);
+    } else {
+      console.log(`Coffre server ready at ${server.url} (data in ${path.resolve(options.data)})`);
+      if (users === 0) {
+        console.log(
+          `No users yet. Create the first administrator with:\n  coffre-server create-admin --data ${path.resolve(options.data)} --username <name> --password-stdin`,
+        );
+      }
+    }
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('create-admin')
+  .description('create an administrator (the first one, or another) directly in the data directory')
+  .requiredOption('--username <name>', 'the administrator’s username')
+  .option('--display-name <name>', 'shown in the apps')
+  .option('--password-stdin', 'read the password from standard input (otherwise COFFRE_ADMIN_PASSWORD)')
+  .option('--data <dir>', 'directory for the database and master key', defaultDataDir())
+  .action(async (options) => {
+    const password = options.passwordStdin ? await readStdin() : process.env.COFFRE_ADMIN_PASSWORD;
+    if (!password) throw new InvalidArgumentError('Give the password with --password-stdin or COFFRE_ADMIN_PASSWORD.');
+    if (password.length < 12) throw new InvalidArgumentError('The password must be at least 12 characters.');
+    const ctx = createServerContext({ dataDir: path.resolve(options.data), masterKeyEnv: process.env.COFFRE_MASTER_KEY });
+    try {
+      const user = await ctx.admin.createUser(null, {
+        username: options.username,
+        displayName: options.displayName,
+        password,
+        roles: ['admin', 'approver', 'user'],
+      });
+      console.log(`Created administrator ${user.username} (${user.id}).`);
+    } finally {
+      ctx.close();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof PamError || error instanceof InvalidArgumentError || error instanceof Error ? error.message : String(error);
+  console.error(`coffre-server: ${message}`);
+  if (process.env.COFFRE_DEBUG) console.error(error);
+  process.exit(1);
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createServerContext, type ServerContext, type ServerContextOptions } from './context.ts';
+import { seedDemo } from './demo.ts';
+import { buildApp } from './http/app.ts';
+import { createLogger } from './logger.ts';
+
+export interface StartOptions extends ServerContextOptions {
+  host: string;
+  port: number;
+  demo?: boolean;
+  logger?: Logger;
+  /** How often the sweeper writes down expiries; 0 turns it off (tests sweep by hand). */
+  sweepIntervalMs?: number;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: ServerContext;
+  url: string;
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  if (options.demo && !LOOPBACK_HOSTS.has(options.host)) {
+    throw new Error(`--demo serves well-known passwords, so it listens on loopback only (not ${options.host}).`);
+  }
+  const logger = options.logger ?? createLogger({ level: 'warn' });
+  const ctx = createServerContext(options, logger);
+  try {
+    const seeded = options.demo ? await seedDemo(ctx) : false;
+    await ctx.sweeper.sweep();
+    if ((options.sweepIntervalMs ?? 1000) > 0) ctx.sweeper.start(options.sweepIntervalMs ?? 1000);
+    const app = await buildApp(ctx, { logger });
+    await app.listen({ host: options.host, port: options.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    return {
+      app,
+      ctx,
+      url: `http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`,
+      seeded,
+      async close() {
+        await app.close();
+        ctx.close();
+      },
+    };
+  } catch (error) {
+    ctx.close();
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
+ * records how far a database has come. Never edit a shipped migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX tokens_expiry ON tokens(expires_at);
+  CREATE TABLE vaults (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE credentials (
+    id TEXT PRIMARY KEY,
+    vault_id TEXT NOT NULL REFERENCES vaults(id),
+    name TEXT NOT NULL,
+    username TEXT NOT NULL,
+    host TEXT NOT NULL,
+    description TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    password_sealed TEXT NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE INDEX credentials_vault ON credentials(vault_id, name);
+  CREATE INDEX credentials_name ON credentials(name COLLATE NOCASE);
+  CREATE TABLE checkouts (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    credential_id TEXT NOT NULL REFERENCES credentials(id),
+    approver_id TEXT REFERENCES users(id),
+    reason TEXT NOT NULL,
+    approver_message TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    duration INTEGER NOT NULL,
+    extended_minutes INTEGER NOT NULL DEFAULT 0,
+    requested_at INTEGER NOT NULL,
+    scheduled_start INTEGER,
+    checkout_at INTEGER,
+    checkin_at INTEGER,
+    expires_at INTEGER,
+    expiring_notified INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX checkouts_credential_status ON checkouts(credential_id, status);
+  CREATE INDEX checkouts_user_status ON checkouts(user_id, status);
+  CREATE INDEX checkouts_approver_status ON checkouts(approver_id, status);
+  CREATE INDEX checkouts_open ON checkouts(status, expires_at) WHERE status IN (1, 2, 4);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE TABLE event_audience (
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, event_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor_id TEXT,
+    actor_name TEXT,
+    action TEXT NOT NULL,
+    credential_id TEXT,
+    checkout_id TEXT,
+    details TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_at ON audit(at);
+  CREATE INDEX audit_credential ON audit(credential_id, at);
+  CREATE INDEX audit_actor ON audit(actor_id, at);
+  `,
+];

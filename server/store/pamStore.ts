@@ -1,0 +1,115 @@
+import type { CheckoutStatus } from '../../common/checkout.ts';
+import type {
+  AuditInput,
+  AuditQuery,
+  AuditRecord,
+  CheckoutRecord,
+  CredentialQuery,
+  CredentialRecord,
+  EventInput,
+  EventRecord,
+  NewCheckout,
+  TokenRecord,
+  UserRecord,
+  VaultRecord,
+} from './records.ts';
+
+/** What a state change writes besides itself, in the same transaction (audit row, outbox events). */
+export interface SideEffects {
+  audit: AuditInput[];
+  events: EventInput[];
+}
+
+export type InsertCheckoutResult =
+  | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
+  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' };
+
+export type TransitionResult =
+  | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
+  | { ok: false; reason: 'stale' | 'already_checked_out' };
+
+export interface CheckoutPatch {
+  status?: CheckoutStatus;
+  approverMessage?: string;
+  checkoutAt?: number | null;
+  checkinAt?: number | null;
+  expiresAt?: number | null;
+  extendedMinutes?: number;
+  expiringNotified?: boolean;
+}
+
+/**
+ * The server's storage. Every method is atomic: a state change, its audit rows and its events
+ * commit together or not at all. The interface is asynchronous so that a PostgreSQL store for
+ * several server nodes can implement it later; state changes are compare-and-set on the status
+ * so they stay correct without a process-wide lock.
+ */
+export interface PamStore {
+  close(): void;
+
+  // users and tokens
+  insertUser(user: UserRecord, effects: SideEffects): Promise<void>;
+  updateUser(user: UserRecord, effects: SideEffects): Promise<void>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  getUserByName(username: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  countUsers(): Promise<number>;
+  insertToken(token: TokenRecord): Promise<void>;
+  getToken(tokenHash: string): Promise<TokenRecord | undefined>;
+  revokeToken(tokenHash: string): Promise<void>;
+  purgeExpiredTokens(now: number): Promise<number>;
+
+  // vaults and credentials
+  insertVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
+  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
+  getVault(id: string): Promise<VaultRecord | undefined>;
+  listVaults(): Promise<VaultRecord[]>;
+  insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
+  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]>;
+  deleteCredential(id: string, effects: SideEffects): Promise<boolean>;
+  getCredential(id: string): Promise<CredentialRecord | undefined>;
+  listCredentials(query: CredentialQuery): Promise<{ data: CredentialRecord[]; total: number }>;
+
+  // checkouts
+  /**
+   * Inserts a checkout. With `exclusive`, refuses when another checkout of the credential holds it
+   * (Active or Granted and not past its end at `now`); always refuses a second open request of
+   * the same user for the same credential.
+   */
+  insertCheckout(
+    checkout: NewCheckout,
+    options: { exclusive: boolean; now: number },
+    effects: SideEffects,
+  ): Promise<InsertCheckoutResult>;
+  /** Applies `patch` only if the checkout is still in `expected` status (compare-and-set). */
+  transitionCheckout(
+    id: string,
+    expected: CheckoutStatus,
+    patch: CheckoutPatch,
+    options: { exclusiveNow?: number | undefined },
+    effects: SideEffects,
+  ): Promise<TransitionResult>;
+  getCheckout(id: string): Promise<CheckoutRecord | undefined>;
+  listCheckoutsOfUser(userId: string, statuses: CheckoutStatus[] | null): Promise<CheckoutRecord[]>;
+  listCheckoutsToApprove(approverId: string): Promise<CheckoutRecord[]>;
+  /** Checkouts holding each credential now (Active or Granted, not yet ended at `now`). */
+  holdersOf(credentialIds: string[], now: number): Promise<Map<string, CheckoutRecord>>;
+  /** Checkouts the sweeper must look at: due to start, expire or warn before `now + warnMs`. */
+  listDueCheckouts(now: number, warnMs: number): Promise<CheckoutRecord[]>;
+  listAllCheckouts(statuses: CheckoutStatus[] | null): Promise<CheckoutRecord[]>;
+  setCredentialPassword(
+    credentialId: string,
+    passwordSealed: string,
+    at: number,
+    effects: SideEffects,
+  ): Promise<EventRecord[]>;
+
+  // events and audit
+  eventsSince(userId: string, afterId: number, limit: number): Promise<EventRecord[]>;
+  lastEventId(): Promise<number>;
+  audienceOf(eventId: number): Promise<string[]>;
+  appendAudit(effects: SideEffects): Promise<EventRecord[]>;
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /** Recomputes the hash chain; returns the id of the first row that does not match, or null. */
+  verifyAuditChain(): Promise<number | null>;
+}

@@ -1,0 +1,130 @@
+import type { AuditAction } from '../../common/audit.ts';
+import type { CheckoutStatus } from '../../common/checkout.ts';
+import type { PamEventType } from '../../common/events.ts';
+import type { PolicyPatch } from '../../common/policy.ts';
+import type { Role } from '../../common/roles.ts';
+
+/** Rows as the store keeps them. Times are epoch milliseconds (UTC). */
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  roles: Role[];
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface VaultRecord {
+  id: string;
+  name: string;
+  description: string;
+  policy: PolicyPatch;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CredentialRecord {
+  id: string;
+  vaultId: string;
+  name: string;
+  username: string;
+  host: string;
+  description: string;
+  policy: PolicyPatch;
+  /** The password sealed by the server's SecretBox; never leaves the server in this form. */
+  passwordSealed: string;
+  passwordChangedAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CheckoutRecord {
+  id: string;
+  userId: string;
+  credentialId: string;
+  approverId: string | null;
+  reason: string;
+  approverMessage: string;
+  status: CheckoutStatus;
+  duration: number;
+  extendedMinutes: number;
+  requestedAt: number;
+  scheduledStart: number | null;
+  checkoutAt: number | null;
+  checkinAt: number | null;
+  expiresAt: number | null;
+  expiringNotified: boolean;
+  updatedAt: number;
+  /** Joined for display. */
+  username: string;
+  credentialName: string;
+  approverName: string | null;
+}
+
+export type NewCheckout = Omit<CheckoutRecord, 'username' | 'credentialName' | 'approverName'>;
+
+export interface AuditInput {
+  at: number;
+  actorId: string | null;
+  actorName: string | null;
+  action: AuditAction;
+  credentialId?: string | null;
+  checkoutId?: string | null;
+  details?: string;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: number;
+  actorId: string | null;
+  actorName: string | null;
+  action: AuditAction;
+  credentialId: string | null;
+  checkoutId: string | null;
+  details: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface EventInput {
+  type: PamEventType;
+  at: number;
+  /** Users who receive the event. */
+  audience: string[];
+  data: unknown;
+}
+
+export interface EventRecord {
+  id: number;
+  type: PamEventType;
+  at: number;
+  data: unknown;
+  /** Present on events just written, so they can be published without another read. */
+  audience?: string[];
+}
+
+export interface TokenRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface AuditQuery {
+  from?: number | undefined;
+  to?: number | undefined;
+  credentialId?: string | undefined;
+  userId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface CredentialQuery {
+  vaultId?: string | undefined;
+  search?: string | undefined;
+  offset: number;
+  limit: number;
+}

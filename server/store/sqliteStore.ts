@@ -1,0 +1,632 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CheckoutStatus } from '../../common/checkout.ts';
+import type { PolicyPatch } from '../../common/policy.ts';
+import type { Role } from '../../common/roles.ts';
+import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
+import { MIGRATIONS } from './migrations.ts';
+import type {
+  CheckoutPatch,
+  InsertCheckoutResult,
+  PamStore,
+  SideEffects,
+  TransitionResult,
+} from './pamStore.ts';
+import type {
+  AuditQuery,
+  AuditRecord,
+  CheckoutRecord,
+  CredentialQuery,
+  CredentialRecord,
+  EventRecord,
+  NewCheckout,
+  TokenRecord,
+  UserRecord,
+  VaultRecord,
+} from './records.ts';
+
+export type Durability = 'normal' | 'full';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:'. */
+  file: string;
+  /**
+   * 'normal' (WAL + synchronous=NORMAL): a committed change survives a crash of the process;
+   * 'full' (synchronous=FULL): it also survives a power loss, at the cost of an fsync per commit.
+   */
+  durability?: Durability;
+}
+
+type Row = Record<string, unknown>;
+
+const OPEN_STATUSES = `(${CheckoutStatus.Pending}, ${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
+const HOLDING_STATUSES = `(${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
+
+const CHECKOUT_SELECT = `
+  SELECT c.*, u.username AS username, cr.name AS credential_name,
+         COALESCE(a.display_name, a.username) AS approver_name
+  FROM checkouts c
+  JOIN users u ON u.id = c.user_id
+  JOIN credentials cr ON cr.id = c.credential_id
+  LEFT JOIN users a ON a.id = c.approver_id`;
+
+export class SqliteStore implements PamStore {
+  readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `The database schema (version ${current}) is newer than this server understands (${MIGRATIONS.length}).`,
+      );
+    }
+    MIGRATIONS.slice(current).forEach((sql, offset) => {
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${current + offset + 1}`);
+      })();
+    });
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Writes the audit rows and events of a change; must run inside the change's transaction. */
+  private writeEffects(effects: SideEffects): EventRecord[] {
+    for (const entry of effects.audit) {
+      const last = this.stmt('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as
+        | { id: number; hash: string }
+        | undefined;
+      const row = {
+        id: (last?.id ?? 0) + 1,
+        at: entry.at,
+        actorId: entry.actorId,
+        actorName: entry.actorName,
+        action: entry.action,
+        credentialId: entry.credentialId ?? null,
+        checkoutId: entry.checkoutId ?? null,
+        details: entry.details ?? '',
+      };
+      const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+      this.stmt(
+        `INSERT INTO audit (id, at, actor_id, actor_name, action, credential_id, checkout_id, details, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        row.id,
+        row.at,
+        row.actorId,
+        row.actorName,
+        row.action,
+        row.credentialId,
+        row.checkoutId,
+        row.details,
+        prevHash,
+        auditRowHash(prevHash, row),
+      );
+    }
+    return effects.events.map((event) => {
+      const info = this.stmt('INSERT INTO events (type, at, data) VALUES (?, ?, ?)').run(
+        event.type,
+        event.at,
+        JSON.stringify(event.data),
+      );
+      const id = Number(info.lastInsertRowid);
+      for (const userId of new Set(event.audience)) {
+        this.stmt('INSERT INTO event_audience (event_id, user_id) VALUES (?, ?)').run(id, userId);
+      }
+      return { id, type: event.type, at: event.at, data: event.data, audience: [...new Set(event.audience)] };
+    });
+  }
+
+  private inTransaction<T>(work: () => T): Promise<T> {
+    return Promise.resolve(this.db.transaction(work).immediate());
+  }
+
+  // users and tokens
+
+  insertUser(user: UserRecord, effects: SideEffects): Promise<void> {
+    return this.inTransaction(() => {
+      this.stmt(
+        `INSERT INTO users (id, username, display_name, password_hash, roles, disabled, created_at, updated_at)
+         VALUES (@id, @username, @displayName, @passwordHash, @roles, @disabled, @createdAt, @updatedAt)`,
+      ).run(userParams(user));
+      this.writeEffects(effects);
+    });
+  }
+
+  updateUser(user: UserRecord, effects: SideEffects): Promise<void> {
+    return this.inTransaction(() => {
+      this.stmt(
+        `UPDATE users SET username = @username, display_name = @displayName, password_hash = @passwordHash,
+           roles = @roles, disabled = @disabled, updated_at = @updatedAt WHERE id = @id`,
+      ).run(userParams(user));
+      if (user.disabled) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(user.id);
+      this.writeEffects(effects);
+    });
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return mapUser(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined);
+  }
+
+  async getUserByName(username: string): Promise<UserRecord | undefined> {
+    return mapUser(this.stmt('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (this.stmt('SELECT * FROM users ORDER BY username').all() as Row[]).map((row) => mapUser(row)!);
+  }
+
+  async countUsers(): Promise<number> {
+    return (this.stmt('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  async insertToken(token: TokenRecord): Promise<void> {
+    this.stmt('INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+      token.tokenHash,
+      token.userId,
+      token.createdAt,
+      token.expiresAt,
+    );
+  }
+
+  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    const row = this.stmt('SELECT * FROM tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      tokenHash: row.token_hash as string,
+      userId: row.user_id as string,
+      createdAt: row.created_at as number,
+      expiresAt: row.expires_at as number,
+    };
+  }
+
+  async revokeToken(tokenHash: string): Promise<void> {
+    this.stmt('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async purgeExpiredTokens(now: number): Promise<number> {
+    return this.stmt('DELETE FROM tokens WHERE expires_at <= ?').run(now).changes;
+  }
+
+  // vaults and credentials
+
+  insertVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+    return this.inTransaction(() => {
+      this.stmt(
+        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at)
+         VALUES (@id, @name, @description, @policy, @createdAt, @updatedAt)`,
+      ).run({ ...vault, policy: JSON.stringify(vault.policy) });
+      this.writeEffects(effects);
+    });
+  }
+
+  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+    return this.inTransaction(() => {
+      this.stmt(
+        `UPDATE vaults SET name = @name, description = @description, policy = @policy, updated_at = @updatedAt
+         WHERE id = @id`,
+      ).run({ ...vault, policy: JSON.stringify(vault.policy), createdAt: undefined });
+      // Credentials inherit the vault's policy: touching them lets clients' incremental sync see it.
+      this.stmt('UPDATE credentials SET updated_at = ? WHERE vault_id = ? AND deleted_at IS NULL').run(
+        vault.updatedAt,
+        vault.id,
+      );
+      this.writeEffects(effects);
+    });
+  }
+
+  async getVault(id: string): Promise<VaultRecord | undefined> {
+    return mapVault(this.stmt('SELECT * FROM vaults WHERE id = ?').get(id) as Row | undefined);
+  }
+
+  async listVaults(): Promise<VaultRecord[]> {
+    return (this.stmt('SELECT * FROM vaults ORDER BY name COLLATE NOCASE').all() as Row[]).map(
+      (row) => mapVault(row)!,
+    );
+  }
+
+  insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void> {
+    return this.inTransaction(() => {
+      this.stmt(
+        `INSERT INTO credentials (id, vault_id, name, username, host, description, policy, password_sealed,
+           password_changed_at, created_at, updated_at)
+         VALUES (@id, @vaultId, @name, @username, @host, @description, @policy, @passwordSealed,
+           @passwordChangedAt, @createdAt, @updatedAt)`,
+      ).run({ ...credential, policy: JSON.stringify(credential.policy) });
+      this.writeEffects(effects);
+    });
+  }
+
+  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]> {
+    return this.inTransaction(() => {
+      this.stmt(
+        `UPDATE credentials SET vault_id = @vaultId, name = @name, username = @username, host = @host,
+           description = @description, policy = @policy, password_sealed = @passwordSealed,
+           password_changed_at = @passwordChangedAt, updated_at = @updatedAt
+         WHERE id = @id AND deleted_at IS NULL`,
+      ).run({ ...credential, policy: JSON.stringify(credential.policy), createdAt: undefined });
+      return this.writeEffects(effects);
+    });
+  }
+
+  deleteCredential(id: string, effects: SideEffects): Promise<boolean> {
+    return this.inTransaction(() => {
+      const at = effects.audit[0]?.at ?? Date.now();
+      const changed = this.stmt(
+        'UPDATE credentials SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+      ).run(at, at, id).changes;
+      if (changed) this.writeEffects(effects);
+      return changed > 0;
+    });
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | undefined> {
+    return mapCredential(
+      this.stmt('SELECT * FROM credentials WHERE id = ? AND deleted_at IS NULL').get(id) as Row | undefined,
+    );
+  }
+
+  async listCredentials(query: CredentialQuery): Promise<{ data: CredentialRecord[]; total: number }> {
+    const where = ['deleted_at IS NULL'];
+    const params: unknown[] = [];
+    if (query.vaultId) {
+      where.push('vault_id = ?');
+      params.push(query.vaultId);
+    }
+    if (query.search) {
+      where.push(`(name LIKE ? ESCAPE '\\' OR username LIKE ? ESCAPE '\\' OR host LIKE ? ESCAPE '\\')`);
+      const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(pattern, pattern, pattern);
+    }
+    const whereSql = where.join(' AND ');
+    const total = (
+      this.stmt(`SELECT COUNT(*) AS n FROM credentials WHERE ${whereSql}`).get(...params) as { n: number }
+    ).n;
+    const rows = this.stmt(
+      `SELECT * FROM credentials WHERE ${whereSql} ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?`,
+    ).all(...params, query.limit, query.offset) as Row[];
+    return { data: rows.map((row) => mapCredential(row)!), total };
+  }
+
+  setCredentialPassword(
+    credentialId: string,
+    passwordSealed: string,
+    at: number,
+    effects: SideEffects,
+  ): Promise<EventRecord[]> {
+    return this.inTransaction(() => {
+      this.stmt(
+        'UPDATE credentials SET password_sealed = ?, password_changed_at = ?, updated_at = ? WHERE id = ?',
+      ).run(passwordSealed, at, at, credentialId);
+      return this.writeEffects(effects);
+    });
+  }
+
+  // checkouts
+
+  private holderOf(credentialId: string, now: number, exceptId: string | null): Row | undefined {
+    return this.stmt(
+      `SELECT id FROM checkouts WHERE credential_id = ? AND status IN ${HOLDING_STATUSES}
+         AND (expires_at IS NULL OR expires_at > ?) AND id IS NOT ? LIMIT 1`,
+    ).get(credentialId, now, exceptId) as Row | undefined;
+  }
+
+  insertCheckout(
+    checkout: NewCheckout,
+    options: { exclusive: boolean; now: number },
+    effects: SideEffects,
+  ): Promise<InsertCheckoutResult> {
+    return this.inTransaction((): InsertCheckoutResult => {
+      const duplicate = this.stmt(
+        `SELECT id FROM checkouts WHERE credential_id = ? AND user_id = ? AND status IN ${OPEN_STATUSES}
+           AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`,
+      ).get(checkout.credentialId, checkout.userId, options.now);
+      if (duplicate) return { ok: false, reason: 'duplicate_request' };
+      if (options.exclusive && this.holderOf(checkout.credentialId, options.now, null)) {
+        return { ok: false, reason: 'already_checked_out' };
+      }
+      this.stmt(
+        `INSERT INTO checkouts (id, user_id, credential_id, approver_id, reason, approver_message, status, duration,
+           extended_minutes, requested_at, scheduled_start, checkout_at, checkin_at, expires_at, expiring_notified,
+           updated_at)
+         VALUES (@id, @userId, @credentialId, @approverId, @reason, @approverMessage, @status, @duration,
+           @extendedMinutes, @requestedAt, @scheduledStart, @checkoutAt, @checkinAt, @expiresAt, @expiringNotified,
+           @updatedAt)`,
+      ).run({ ...checkout, expiringNotified: checkout.expiringNotified ? 1 : 0 });
+      const record = this.readCheckout(checkout.id)!;
+      return { ok: true, checkout: record, events: this.writeEffects(withData(effects, record)) };
+    });
+  }
+
+  transitionCheckout(
+    id: string,
+    expected: CheckoutStatus,
+    patch: CheckoutPatch,
+    options: { exclusiveNow?: number | undefined },
+    effects: SideEffects,
+  ): Promise<TransitionResult> {
+    return this.inTransaction((): TransitionResult => {
+      const current = this.readCheckout(id);
+      if (!current || current.status !== expected) return { ok: false, reason: 'stale' };
+      if (options.exclusiveNow !== undefined && this.holderOf(current.credentialId, options.exclusiveNow, id)) {
+        return { ok: false, reason: 'already_checked_out' };
+      }
+      const next = { ...current, ...patch };
+      this.stmt(
+        `UPDATE checkouts SET status = @status, approver_message = @approverMessage, checkout_at = @checkoutAt,
+           checkin_at = @checkinAt, expires_at = @expiresAt, extended_minutes = @extendedMinutes,
+           expiring_notified = @expiringNotified, updated_at = @updatedAt
+         WHERE id = @id AND status = @expected`,
+      ).run({
+        id,
+        expected,
+        status: next.status,
+        approverMessage: next.approverMessage,
+        checkoutAt: next.checkoutAt,
+        checkinAt: next.checkinAt,
+        expiresAt: next.expiresAt,
+        extendedMinutes: next.extendedMinutes,
+        expiringNotified: next.expiringNotified ? 1 : 0,
+        updatedAt: effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now(),
+      });
+      const record = this.readCheckout(id)!;
+      return { ok: true, checkout: record, events: this.writeEffects(withData(effects, record)) };
+    });
+  }
+
+  private readCheckout(id: string): CheckoutRecord | undefined {
+    return mapCheckout(this.stmt(`${CHECKOUT_SELECT} WHERE c.id = ?`).get(id) as Row | undefined);
+  }
+
+  async getCheckout(id: string): Promise<CheckoutRecord | undefined> {
+    return this.readCheckout(id);
+  }
+
+  async listCheckoutsOfUser(userId: string, statuses: CheckoutStatus[] | null): Promise<CheckoutRecord[]> {
+    const filter = statuses ? `AND c.status IN (${statuses.map(Number).join(',')})` : '';
+    return (
+      this.stmt(`${CHECKOUT_SELECT} WHERE c.user_id = ? ${filter} ORDER BY c.requested_at DESC`).all(
+        userId,
+      ) as Row[]
+    ).map((row) => mapCheckout(row)!);
+  }
+
+  async listCheckoutsToApprove(approverId: string): Promise<CheckoutRecord[]> {
+    return (
+      this.stmt(
+        `${CHECKOUT_SELECT} WHERE c.approver_id = ? AND c.status = ${CheckoutStatus.Pending}
+         ORDER BY c.requested_at`,
+      ).all(approverId) as Row[]
+    ).map((row) => mapCheckout(row)!);
+  }
+
+  async holdersOf(credentialIds: string[], now: number): Promise<Map<string, CheckoutRecord>> {
+    const holders = new Map<string, CheckoutRecord>();
+    if (credentialIds.length === 0) return holders;
+    const placeholders = credentialIds.map(() => '?').join(',');
+    const rows = this.db
+      .prepare(
+        `${CHECKOUT_SELECT} WHERE c.credential_id IN (${placeholders}) AND c.status IN ${HOLDING_STATUSES}
+           AND (c.expires_at IS NULL OR c.expires_at > ?)
+         ORDER BY c.status DESC, c.requested_at`,
+      )
+      .all(...credentialIds, now) as Row[];
+    for (const row of rows) {
+      const record = mapCheckout(row)!;
+      if (!holders.has(record.credentialId)) holders.set(record.credentialId, record);
+    }
+    return holders;
+  }
+
+  async listDueCheckouts(now: number, warnMs: number): Promise<CheckoutRecord[]> {
+    return (
+      this.stmt(
+        `${CHECKOUT_SELECT}
+         WHERE (c.status = ${CheckoutStatus.Granted} AND c.scheduled_start <= ?)
+            OR (c.status = ${CheckoutStatus.Active} AND c.expires_at <= ?)
+            OR (c.status = ${CheckoutStatus.Active} AND c.expiring_notified = 0 AND c.expires_at <= ?)
+         ORDER BY c.expires_at`,
+      ).all(now, now, now + warnMs) as Row[]
+    ).map((row) => mapCheckout(row)!);
+  }
+
+  async listAllCheckouts(statuses: CheckoutStatus[] | null): Promise<CheckoutRecord[]> {
+    const filter = statuses ? `WHERE c.status IN (${statuses.map(Number).join(',')})` : '';
+    return (this.stmt(`${CHECKOUT_SELECT} ${filter} ORDER BY c.requested_at DESC`).all() as Row[]).map(
+      (row) => mapCheckout(row)!,
+    );
+  }
+
+  // events and audit
+
+  async eventsSince(userId: string, afterId: number, limit: number): Promise<EventRecord[]> {
+    return (
+      this.stmt(
+        `SELECT e.* FROM event_audience ea JOIN events e ON e.id = ea.event_id
+         WHERE ea.user_id = ? AND ea.event_id > ? ORDER BY ea.event_id LIMIT ?`,
+      ).all(userId, afterId, limit) as Row[]
+    ).map(mapEvent);
+  }
+
+  async lastEventId(): Promise<number> {
+    return (this.stmt('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id;
+  }
+
+  async audienceOf(eventId: number): Promise<string[]> {
+    return (
+      this.stmt('SELECT user_id FROM event_audience WHERE event_id = ?').all(eventId) as Array<{
+        user_id: string;
+      }>
+    ).map((row) => row.user_id);
+  }
+
+  appendAudit(effects: SideEffects): Promise<EventRecord[]> {
+    return this.inTransaction(() => this.writeEffects(effects));
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.from !== undefined) {
+      where.push('at >= ?');
+      params.push(query.from);
+    }
+    if (query.to !== undefined) {
+      where.push('at <= ?');
+      params.push(query.to);
+    }
+    if (query.credentialId) {
+      where.push('credential_id = ?');
+      params.push(query.credentialId);
+    }
+    if (query.userId) {
+      where.push('actor_id = ?');
+      params.push(query.userId);
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return (
+      this.stmt(`SELECT * FROM audit ${whereSql} ORDER BY id LIMIT ? OFFSET ?`).all(
+        ...params,
+        query.limit,
+        query.offset,
+      ) as Row[]
+    ).map(mapAudit);
+  }
+
+  async verifyAuditChain(): Promise<number | null> {
+    let prevHash = AUDIT_GENESIS_HASH;
+    for (const row of this.stmt('SELECT * FROM audit ORDER BY id').iterate() as Iterable<Row>) {
+      const record = mapAudit(row);
+      if (record.prevHash !== prevHash || auditRowHash(prevHash, record) !== record.hash) return record.id;
+      prevHash = record.hash;
+    }
+    return null;
+  }
+}
+
+/** Checkout events carry the checkout as it is after the change; callers leave `data` unset. */
+function withData(effects: SideEffects, checkout: CheckoutRecord): SideEffects {
+  return {
+    audit: effects.audit.map((entry) => ({ ...entry, checkoutId: entry.checkoutId ?? checkout.id })),
+    events: effects.events.map((event) => ({ ...event, data: event.data ?? checkout })),
+  };
+}
+
+function userParams(user: UserRecord): Record<string, unknown> {
+  return { ...user, roles: JSON.stringify(user.roles), disabled: user.disabled ? 1 : 0 };
+}
+
+function mapUser(row: Row | undefined): UserRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    username: row.username as string,
+    displayName: row.display_name as string,
+    passwordHash: row.password_hash as string,
+    roles: JSON.parse(row.roles as string) as Role[],
+    disabled: row.disabled === 1,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}
+
+function mapVault(row: Row | undefined): VaultRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    description: row.description as string,
+    policy: JSON.parse(row.policy as string) as PolicyPatch,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}
+
+function mapCredential(row: Row | undefined): CredentialRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    vaultId: row.vault_id as string,
+    name: row.name as string,
+    username: row.username as string,
+    host: row.host as string,
+    description: row.description as string,
+    policy: JSON.parse(row.policy as string) as PolicyPatch,
+    passwordSealed: row.password_sealed as string,
+    passwordChangedAt: row.password_changed_at as number,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}
+
+function mapCheckout(row: Row | undefined): CheckoutRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    userId: row.user_id as string,
+    credentialId: row.credential_id as string,
+    approverId: (row.approver_id as string | null) ?? null,
+    reason: row.reason as string,
+    approverMessage: row.approver_message as string,
+    status: row.status as CheckoutStatus,
+    duration: row.duration as number,
+    extendedMinutes: row.extended_minutes as number,
+    requestedAt: row.requested_at as number,
+    scheduledStart: (row.scheduled_start as number | null) ?? null,
+    checkoutAt: (row.checkout_at as number | null) ?? null,
+    checkinAt: (row.checkin_at as number | null) ?? null,
+    expiresAt: (row.expires_at as number | null) ?? null,
+    expiringNotified: row.expiring_notified === 1,
+    updatedAt: row.updated_at as number,
+    username: row.username as string,
+    credentialName: row.credential_name as string,
+    approverName: (row.approver_name as string | null) ?? null,
+  };
+}
+
+function mapEvent(row: Row): EventRecord {
+  return {
+    id: row.id as number,
+    type: row.type as EventRecord['type'],
+    at: row.at as number,
+    data: JSON.parse(row.data as string),
+  };
+}
+
+function mapAudit(row: Row): AuditRecord {
+  return {
+    id: row.id as number,
+    at: row.at as number,
+    actorId: (row.actor_id as string | null) ?? null,
+    actorName: (row.actor_name as string | null) ?? null,
+    action: row.action as AuditRecord['action'],
+    credentialId: (row.credential_id as string | null) ?? null,
+    checkoutId: (row.checkout_id as string | null) ?? null,
+    details: row.details as string,
+    prevHash: row.prev_hash as string,
+    hash: row.hash as string,
+  };
+}
