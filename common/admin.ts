@@ -7,7 +7,12 @@ const name = z.string().trim().min(1).max(200);
 const text = z.string().max(2000);
 
 export const createUserRequestSchema = z.object({
-  username: z.string().trim().min(1).max(128).regex(/^[^\s:]+$/, 'must not contain spaces or colons'),
+  username: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[^\s:]+$/, 'must not contain spaces or colons'),
   displayName: name.optional(),
   password: z.string().min(12, 'must be at least 12 characters').max(1024),
   roles: z.array(roleSchema).min(1),

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { checkoutSchema } from './checkout.ts';
 import { guidSchema } from './ids.ts';
 
-export const EVENT_TYPES = ['checkout.created', 'checkout.updated', 'checkout.expiring', 'credential.rotated'] as const;
+export const EVENT_TYPES = [
+  'checkout.created',
+  'checkout.updated',
+  'checkout.expiring',
+  'credential.rotated',
+] as const;
 
 export const credentialRotatedSchema = z.object({ credentialID: guidSchema, rotatedAt: z.string() });
 

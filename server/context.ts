@@ -43,7 +43,10 @@ export function createServerContext(options: ServerContextOptions, _logger?: Log
     keyFile: path.join(options.dataDir, 'master.key'),
   });
   const secretBox = SecretBox.fromKey(key);
-  const store = new SqliteStore({ file: path.join(options.dataDir, 'coffre.db'), durability: options.durability ?? 'normal' });
+  const store = new SqliteStore({
+    file: path.join(options.dataDir, 'coffre.db'),
+    durability: options.durability ?? 'normal',
+  });
   const hub = new EventHub();
   const rotator = new PasswordRotator({ store, clock, secretBox, hub });
   const checkouts = new CheckoutService({ store, clock, secretBox, hub, rotator });

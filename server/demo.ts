@@ -5,14 +5,45 @@ import type { ServerContext } from './context.ts';
 export const DEMO_PASSWORD = 'coffre-demo';
 
 /** Demo users; ids of maurice, alice and PRIV.Jen are the seeds' own. */
-export const DEMO_USERS: ReadonlyArray<{ id: string; username: string; displayName: string; roles: Role[] }> = [
-  { id: 'b0b0b0b0-1111-4a4a-8b8b-000000000001', username: 'bob', displayName: 'Bob Martin', roles: ['user'] },
-  { id: '49a60972-b1ff-4be9-ac73-47c6d4a4125d', username: 'maurice', displayName: 'Maurice Tremblay', roles: ['user', 'approver'] },
-  { id: 'cccccccc-2222-4a4a-8b8b-000000000003', username: 'kelly', displayName: 'Kelly Nguyen', roles: ['user'] },
-  { id: '2364ec1f-a739-450b-afe8-d85b5a3db50e', username: 'alice', displayName: 'Alice Gagnon', roles: ['approver'] },
-  { id: '73257e5e-00b3-4309-a330-f1e607ff113a', username: 'PRIV.Jen', displayName: 'Jen (privileged)', roles: ['user'] },
-  { id: 'adadadad-3333-4a4a-8b8b-000000000006', username: 'admin', displayName: 'Administrator', roles: ['admin', 'approver', 'user'] },
-];
+export const DEMO_USERS: ReadonlyArray<{ id: string; username: string; displayName: string; roles: Role[] }> =
+  [
+    {
+      id: 'b0b0b0b0-1111-4a4a-8b8b-000000000001',
+      username: 'bob',
+      displayName: 'Bob Martin',
+      roles: ['user'],
+    },
+    {
+      id: '49a60972-b1ff-4be9-ac73-47c6d4a4125d',
+      username: 'maurice',
+      displayName: 'Maurice Tremblay',
+      roles: ['user', 'approver'],
+    },
+    {
+      id: 'cccccccc-2222-4a4a-8b8b-000000000003',
+      username: 'kelly',
+      displayName: 'Kelly Nguyen',
+      roles: ['user'],
+    },
+    {
+      id: '2364ec1f-a739-450b-afe8-d85b5a3db50e',
+      username: 'alice',
+      displayName: 'Alice Gagnon',
+      roles: ['approver'],
+    },
+    {
+      id: '73257e5e-00b3-4309-a330-f1e607ff113a',
+      username: 'PRIV.Jen',
+      displayName: 'Jen (privileged)',
+      roles: ['user'],
+    },
+    {
+      id: 'adadadad-3333-4a4a-8b8b-000000000006',
+      username: 'admin',
+      displayName: 'Administrator',
+      roles: ['admin', 'approver', 'user'],
+    },
+  ];
 
 export const DEMO_IDS = {
   bob: 'b0b0b0b0-1111-4a4a-8b8b-000000000001',
@@ -32,18 +63,42 @@ export const DEMO_IDS = {
 } as const;
 
 const VAULTS: ReadonlyArray<{ id: string; name: string; description: string; policy: PolicyPatch }> = [
-  { id: 'a1000000-0000-4000-8000-000000000001', name: 'Servers', description: 'Windows and Linux server accounts', policy: {} },
+  {
+    id: 'a1000000-0000-4000-8000-000000000001',
+    name: 'Servers',
+    description: 'Windows and Linux server accounts',
+    policy: {},
+  },
   {
     id: 'a1000000-0000-4000-8000-000000000002',
     name: 'Domain',
     description: 'Active Directory privileged accounts',
-    policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.alice, DEMO_IDS.maurice], reasonMode: 'mandatory' },
+    policy: {
+      approvalMode: 'mandatory',
+      approvers: [DEMO_IDS.alice, DEMO_IDS.maurice],
+      reasonMode: 'mandatory',
+    },
   },
-  { id: 'a1000000-0000-4000-8000-000000000003', name: 'Databases', description: 'Database administrator accounts', policy: { maxDuration: 240 } },
-  { id: 'a1000000-0000-4000-8000-000000000004', name: 'Network', description: 'Routers, switches and firewalls', policy: { rotateOnCheckin: true } },
+  {
+    id: 'a1000000-0000-4000-8000-000000000003',
+    name: 'Databases',
+    description: 'Database administrator accounts',
+    policy: { maxDuration: 240 },
+  },
+  {
+    id: 'a1000000-0000-4000-8000-000000000004',
+    name: 'Network',
+    description: 'Routers, switches and firewalls',
+    policy: { rotateOnCheckin: true },
+  },
 ];
 
-const [servers, domain, databases, network] = VAULTS.map((vault) => vault.id) as [string, string, string, string];
+const [servers, domain, databases, network] = VAULTS.map((vault) => vault.id) as [
+  string,
+  string,
+  string,
+  string,
+];
 
 const CREDENTIALS: ReadonlyArray<{
   id: string;
@@ -54,19 +109,123 @@ const CREDENTIALS: ReadonlyArray<{
   description: string;
   policy: PolicyPatch;
 }> = [
-  { id: DEMO_IDS.autoCredential, vaultID: servers, name: 'Bob — web01 local admin', username: 'Administrator', host: 'web01.corp.example', description: 'Seed example 1: checked out at once, rotated at check-in', policy: { approvalMode: 'none', rotateOnCheckin: true } },
-  { id: DEMO_IDS.selfApprovalCredential, vaultID: servers, name: 'Maurice — app02 root', username: 'root', host: 'app02.corp.example', description: 'Seed example 2: maurice may approve his own request', policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.maurice], selfApproval: true } },
-  { id: DEMO_IDS.approvedCredential, vaultID: servers, name: 'Kelly — file server admin', username: 'fsadmin', host: 'fs01.corp.example', description: 'Seed example 3: alice approves, a reason is required', policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.alice], reasonMode: 'mandatory' } },
-  { id: DEMO_IDS.mimRoleCredential, vaultID: domain, name: 'ApprovalRole', username: 'PRIV.Jen', host: 'corp.example', description: 'MIM-style PAM role (seed 002)', policy: { approvers: [DEMO_IDS.alice] } },
-  { id: 'c2000000-0000-4000-8000-000000000001', vaultID: domain, name: 'Domain Admin', username: 'CORP\\da-admin', host: 'dc01.corp.example', description: 'Domain Admins group member', policy: {} },
-  { id: 'c2000000-0000-4000-8000-000000000002', vaultID: domain, name: 'Enterprise Admin', username: 'CORP\\ea-admin', host: 'dc01.corp.example', description: 'Forest-wide administration', policy: { maxDuration: 60, defaultDuration: 30 } },
-  { id: 'c2000000-0000-4000-8000-000000000003', vaultID: servers, name: 'Linux jump host root', username: 'root', host: 'jump01.corp.example', description: 'Bastion host', policy: {} },
-  { id: 'c2000000-0000-4000-8000-000000000004', vaultID: databases, name: 'PostgreSQL superuser', username: 'postgres', host: 'pg01.corp.example', description: 'Production database cluster', policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.alice], reasonMode: 'mandatory' } },
-  { id: 'c2000000-0000-4000-8000-000000000005', vaultID: databases, name: 'SQL Server sa', username: 'sa', host: 'mssql01.corp.example', description: 'Finance database', policy: {} },
-  { id: 'c2000000-0000-4000-8000-000000000006', vaultID: databases, name: 'Oracle SYS', username: 'SYS', host: 'ora01.corp.example', description: 'ERP database', policy: { exclusive: false } },
-  { id: 'c2000000-0000-4000-8000-000000000007', vaultID: network, name: 'Core switch enable', username: 'admin', host: 'sw-core-01', description: 'Cisco core switch', policy: {} },
-  { id: 'c2000000-0000-4000-8000-000000000008', vaultID: network, name: 'Edge firewall', username: 'admin', host: 'fw-edge-01', description: 'Perimeter firewall', policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.alice, DEMO_IDS.maurice] } },
-  { id: 'c2000000-0000-4000-8000-000000000009', vaultID: network, name: 'Wi-Fi controller', username: 'admin', host: 'wlc01.corp.example', description: 'Wireless LAN controller', policy: { reasonMode: 'none' } },
+  {
+    id: DEMO_IDS.autoCredential,
+    vaultID: servers,
+    name: 'Bob — web01 local admin',
+    username: 'Administrator',
+    host: 'web01.corp.example',
+    description: 'Seed example 1: checked out at once, rotated at check-in',
+    policy: { approvalMode: 'none', rotateOnCheckin: true },
+  },
+  {
+    id: DEMO_IDS.selfApprovalCredential,
+    vaultID: servers,
+    name: 'Maurice — app02 root',
+    username: 'root',
+    host: 'app02.corp.example',
+    description: 'Seed example 2: maurice may approve his own request',
+    policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.maurice], selfApproval: true },
+  },
+  {
+    id: DEMO_IDS.approvedCredential,
+    vaultID: servers,
+    name: 'Kelly — file server admin',
+    username: 'fsadmin',
+    host: 'fs01.corp.example',
+    description: 'Seed example 3: alice approves, a reason is required',
+    policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.alice], reasonMode: 'mandatory' },
+  },
+  {
+    id: DEMO_IDS.mimRoleCredential,
+    vaultID: domain,
+    name: 'ApprovalRole',
+    username: 'PRIV.Jen',
+    host: 'corp.example',
+    description: 'MIM-style PAM role (seed 002)',
+    policy: { approvers: [DEMO_IDS.alice] },
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000001',
+    vaultID: domain,
+    name: 'Domain Admin',
+    username: 'CORP\\da-admin',
+    host: 'dc01.corp.example',
+    description: 'Domain Admins group member',
+    policy: {},
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000002',
+    vaultID: domain,
+    name: 'Enterprise Admin',
+    username: 'CORP\\ea-admin',
+    host: 'dc01.corp.example',
+    description: 'Forest-wide administration',
+    policy: { maxDuration: 60, defaultDuration: 30 },
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000003',
+    vaultID: servers,
+    name: 'Linux jump host root',
+    username: 'root',
+    host: 'jump01.corp.example',
+    description: 'Bastion host',
+    policy: {},
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000004',
+    vaultID: databases,
+    name: 'PostgreSQL superuser',
+    username: 'postgres',
+    host: 'pg01.corp.example',
+    description: 'Production database cluster',
+    policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.alice], reasonMode: 'mandatory' },
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000005',
+    vaultID: databases,
+    name: 'SQL Server sa',
+    username: 'sa',
+    host: 'mssql01.corp.example',
+    description: 'Finance database',
+    policy: {},
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000006',
+    vaultID: databases,
+    name: 'Oracle SYS',
+    username: 'SYS',
+    host: 'ora01.corp.example',
+    description: 'ERP database',
+    policy: { exclusive: false },
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000007',
+    vaultID: network,
+    name: 'Core switch enable',
+    username: 'admin',
+    host: 'sw-core-01',
+    description: 'Cisco core switch',
+    policy: {},
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000008',
+    vaultID: network,
+    name: 'Edge firewall',
+    username: 'admin',
+    host: 'fw-edge-01',
+    description: 'Perimeter firewall',
+    policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.alice, DEMO_IDS.maurice] },
+  },
+  {
+    id: 'c2000000-0000-4000-8000-000000000009',
+    vaultID: network,
+    name: 'Wi-Fi controller',
+    username: 'admin',
+    host: 'wlc01.corp.example',
+    description: 'Wireless LAN controller',
+    policy: { reasonMode: 'none' },
+  },
 ];
 
 /** Seeds the demo data into an empty store; a store that already has users is left as it is. */

@@ -22,17 +22,29 @@ function parsePort(value: string): number {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const program = new Command('coffre-server')
-  .description('The Coffre reference PAM server: checkout dialect (/api/pam) and MIM dialect (/api/pamresources).')
+  .description(
+    'The Coffre reference PAM server: checkout dialect (/api/pam) and MIM dialect (/api/pamresources).',
+  )
   .option('--demo', 'seed demo users and credentials (loopback only)')
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8086)
   .option('--data <dir>', 'directory for the database and master key', defaultDataDir())
-  .addOption(new Option('--durability <mode>', 'normal: survives a process crash; full: also a power loss').choices(['normal', 'full']).default('normal'))
-  .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'))
+  .addOption(
+    new Option('--durability <mode>', 'normal: survives a process crash; full: also a power loss')
+      .choices(['normal', 'full'])
+      .default('normal'),
+  )
+  .addOption(
+    new Option('--log-level <level>', 'log level')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+      .default('warn'),
+  )
   .action(async (options) => {
     const logger = createLogger({ level: options.logLevel });
     const server = await startServer({
@@ -47,7 +59,9 @@ const program = new Command('coffre-server')
     const users = await server.ctx.store.countUsers();
     if (options.demo) {
       const names = DEMO_USERS.map((user) => user.username).join(', ');
-      console.log(`Coffre server ready at ${server.url} (demo accounts: ${names}; password: ${DEMO_PASSWORD})`);
+      console.log(
+        `Coffre server ready at ${server.url} (demo accounts: ${names}; password: ${DEMO_PASSWORD})`,
+      );
     } else {
       console.log(`Coffre server ready at ${server.url} (data in ${path.resolve(options.data)})`);
       if (users === 0) {
@@ -73,9 +87,13 @@ program
   .option('--data <dir>', 'directory for the database and master key', defaultDataDir())
   .action(async (options) => {
     const password = options.passwordStdin ? await readStdin() : process.env.COFFRE_ADMIN_PASSWORD;
-    if (!password) throw new InvalidArgumentError('Give the password with --password-stdin or COFFRE_ADMIN_PASSWORD.');
+    if (!password)
+      throw new InvalidArgumentError('Give the password with --password-stdin or COFFRE_ADMIN_PASSWORD.');
     if (password.length < 12) throw new InvalidArgumentError('The password must be at least 12 characters.');
-    const ctx = createServerContext({ dataDir: path.resolve(options.data), masterKeyEnv: process.env.COFFRE_MASTER_KEY });
+    const ctx = createServerContext({
+      dataDir: path.resolve(options.data),
+      masterKeyEnv: process.env.COFFRE_MASTER_KEY,
+    });
     try {
       const user = await ctx.admin.createUser(null, {
         username: options.username,
@@ -92,7 +110,10 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const message = error instanceof PamError || error instanceof InvalidArgumentError || error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof PamError || error instanceof InvalidArgumentError || error instanceof Error
+      ? error.message
+      : String(error);
   console.error(`coffre-server: ${message}`);
   if (process.env.COFFRE_DEBUG) console.error(error);
   process.exit(1);

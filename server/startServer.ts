@@ -26,7 +26,9 @@ export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   if (options.demo && !LOOPBACK_HOSTS.has(options.host)) {
-    throw new Error(`--demo serves well-known passwords, so it listens on loopback only (not ${options.host}).`);
+    throw new Error(
+      `--demo serves well-known passwords, so it listens on loopback only (not ${options.host}).`,
+    );
   }
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const ctx = createServerContext(options, logger);

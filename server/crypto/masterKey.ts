@@ -101,7 +101,10 @@ function createKeyFile(keyFile: string): Buffer | undefined {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 
   const key = randomBytes(KEY_BYTES);
-  const tmp = path.join(dir, `.${path.basename(keyFile)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(
+    dir,
+    `.${path.basename(keyFile)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   writePrivateFile(tmp, `${key.toString('base64')}\n`);
   try {
     fs.linkSync(tmp, keyFile);

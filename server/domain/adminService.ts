@@ -3,12 +3,12 @@ import type {
   createCredentialRequestSchema,
   createUserRequestSchema,
   createVaultRequestSchema,
-  updateCredentialRequestSchema,
   UpdateUserRequest,
+  updateCredentialRequestSchema,
   updateVaultRequestSchema,
 } from '../../common/admin.ts';
-import type { Credential, Vault } from '../../common/checkout.ts';
 import type { AuditEntry } from '../../common/audit.ts';
+import type { Credential, Vault } from '../../common/checkout.ts';
 import { resolvePolicy } from '../../common/policy.ts';
 import type { User } from '../../common/roles.ts';
 import { generatePassword } from '../crypto/passwordGenerator.ts';
@@ -43,8 +43,18 @@ export class AdminService {
     this.checkouts = deps.checkouts;
   }
 
-  private audit(actor: Actor | null, action: AuditInput['action'], extra: Partial<AuditInput> = {}): AuditInput {
-    return { at: this.clock.now(), actorId: actor?.id ?? null, actorName: actor?.username ?? 'system', action, ...extra };
+  private audit(
+    actor: Actor | null,
+    action: AuditInput['action'],
+    extra: Partial<AuditInput> = {},
+  ): AuditInput {
+    return {
+      at: this.clock.now(),
+      actorId: actor?.id ?? null,
+      actorName: actor?.username ?? 'system',
+      action,
+      ...extra,
+    };
   }
 
   private assertAdmin(actor: Actor | null): void {
@@ -68,8 +78,12 @@ export class AdminService {
       createdAt: now,
       updatedAt: now,
     };
-    if (await this.store.getUser(user.id)) throw new PamError('conflict', 'A user with this id already exists.');
-    await this.store.insertUser(user, { audit: [this.audit(actor, 'user.created', { details: user.username })], events: [] });
+    if (await this.store.getUser(user.id))
+      throw new PamError('conflict', 'A user with this id already exists.');
+    await this.store.insertUser(user, {
+      audit: [this.audit(actor, 'user.created', { details: user.username })],
+      events: [],
+    });
     return toApiUser(user);
   }
 
@@ -113,8 +127,12 @@ export class AdminService {
       createdAt: now,
       updatedAt: now,
     };
-    if (await this.store.getVault(vault.id)) throw new PamError('conflict', 'A vault with this id already exists.');
-    await this.store.insertVault(vault, { audit: [this.audit(actor, 'vault.created', { details: vault.name })], events: [] });
+    if (await this.store.getVault(vault.id))
+      throw new PamError('conflict', 'A vault with this id already exists.');
+    await this.store.insertVault(vault, {
+      audit: [this.audit(actor, 'vault.created', { details: vault.name })],
+      events: [],
+    });
     return toApiVault(vault);
   }
 
@@ -130,7 +148,9 @@ export class AdminService {
       updatedAt: this.clock.now(),
     };
     await this.store.updateVault(next, {
-      audit: [this.audit(actor, 'vault.updated', { details: `${vault.name}: ${Object.keys(patch).join(', ')}` })],
+      audit: [
+        this.audit(actor, 'vault.updated', { details: `${vault.name}: ${Object.keys(patch).join(', ')}` }),
+      ],
       events: [],
     });
     return toApiVault(next);
@@ -142,7 +162,8 @@ export class AdminService {
     if (!vault) throw notFound('The vault');
     const now = this.clock.now();
     const id = request.id ?? newGuid();
-    if (await this.store.getCredential(id)) throw new PamError('conflict', 'A credential with this id already exists.');
+    if (await this.store.getCredential(id))
+      throw new PamError('conflict', 'A credential with this id already exists.');
     const policy = resolvePolicy(vault.policy, request.policy);
     const password = request.password ?? generatePassword(policy.passwordLength, policy.passwordClasses);
     const credential = {
@@ -181,7 +202,9 @@ export class AdminService {
       updatedAt: this.clock.now(),
     };
     await this.store.updateCredential(next, {
-      audit: [this.audit(actor, 'credential.updated', { credentialId: id, details: Object.keys(patch).join(', ') })],
+      audit: [
+        this.audit(actor, 'credential.updated', { credentialId: id, details: Object.keys(patch).join(', ') }),
+      ],
       events: [],
     });
     return this.checkouts.getCredential(actor, id);
@@ -213,4 +236,9 @@ export class AdminService {
   }
 }
 
-const systemActor: Actor = { id: '00000000-0000-0000-0000-000000000000', username: 'system', displayName: 'system', roles: ['admin'] };
+const systemActor: Actor = {
+  id: '00000000-0000-0000-0000-000000000000',
+  username: 'system',
+  displayName: 'system',
+  roles: ['admin'],
+};

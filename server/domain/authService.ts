@@ -1,7 +1,7 @@
-import type { LoginResponse } from '../../common/roles.ts';
 import { toIso } from '../../common/ids.ts';
-import { verifyAgainstNothing, verifyUserPassword } from '../crypto/userPasswords.ts';
+import type { LoginResponse } from '../../common/roles.ts';
 import { hashToken, newToken } from '../crypto/tokens.ts';
+import { verifyAgainstNothing, verifyUserPassword } from '../crypto/userPasswords.ts';
 import type { PamStore } from '../store/pamStore.ts';
 import type { Actor } from './actor.ts';
 import type { Clock } from './clock.ts';
@@ -24,7 +24,8 @@ export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   throttleWindowMs: 15 * 60_000,
 };
 
-const unauthorized = () => new PamError('unauthorized', 'Sign in again: the session is missing, expired or revoked.');
+const unauthorized = () =>
+  new PamError('unauthorized', 'Sign in again: the session is missing, expired or revoked.');
 
 /** Logins, tokens and who the caller is. Tokens are random and kept only as hashes. */
 export class AuthService {
@@ -61,12 +62,23 @@ export class AuthService {
       });
     }
     const user = await this.store.getUserByName(username);
-    const valid = user && !user.disabled ? await verifyUserPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
+    const valid =
+      user && !user.disabled
+        ? await verifyUserPassword(user.passwordHash, password)
+        : await verifyAgainstNothing(password);
     if (!user || !valid) {
       this.userThrottle.recordFailure(userKey, now);
       this.addressThrottle.recordFailure(address, now);
       await this.store.appendAudit({
-        audit: [{ at: now, actorId: user?.id ?? null, actorName: username.slice(0, 256), action: 'login.failed', details: address }],
+        audit: [
+          {
+            at: now,
+            actorId: user?.id ?? null,
+            actorName: username.slice(0, 256),
+            action: 'login.failed',
+            details: address,
+          },
+        ],
         events: [],
       });
       throw new PamError('unauthorized', 'The username or password is incorrect.');

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../common/audit.ts';
 import {
   type Checkout,
   CheckoutStatus,
@@ -6,9 +7,8 @@ import {
   type Credential,
   type UpdateCheckoutRequest,
 } from '../../common/checkout.ts';
-import { type Policy, resolvePolicy } from '../../common/policy.ts';
-import type { AuditAction } from '../../common/audit.ts';
 import type { PamEventType } from '../../common/events.ts';
+import { type Policy, resolvePolicy } from '../../common/policy.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import type { PamStore, SideEffects, TransitionResult } from '../store/pamStore.ts';
@@ -186,7 +186,10 @@ export class CheckoutService {
     }
     if (approverId !== actor.id) return { approved: false, approverId };
     if (!policy.selfApproval) {
-      throw new PamError('self_approval_not_allowed', 'This credential does not allow approving your own request.');
+      throw new PamError(
+        'self_approval_not_allowed',
+        'This credential does not allow approving your own request.',
+      );
     }
     return { approved: true, approverId };
   }
@@ -200,7 +203,8 @@ export class CheckoutService {
   private async visibleCheckout(actor: Actor, id: string): Promise<CheckoutRecord> {
     const record = await this.store.getCheckout(id);
     if (!record) throw notFound('The checkout');
-    if (record.userId === actor.id || record.approverId === actor.id || hasRole(actor, 'admin')) return record;
+    if (record.userId === actor.id || record.approverId === actor.id || hasRole(actor, 'admin'))
+      return record;
     throw notFound('The checkout');
   }
 
@@ -230,7 +234,9 @@ export class CheckoutService {
       { ...decision.patch, status: decision.status },
       { exclusiveNow: decision.status === CheckoutStatus.Active && policy.exclusive ? now : undefined },
       {
-        audit: [this.auditOf(actor, decision.action, now, stored.credentialId, request.approverMessage ?? '')],
+        audit: [
+          this.auditOf(actor, decision.action, now, stored.credentialId, request.approverMessage ?? ''),
+        ],
         events: [this.checkoutEvent(decision.event, now, [stored.userId, stored.approverId])],
       },
     );
@@ -293,7 +299,8 @@ export class CheckoutService {
       }
       case CheckoutStatus.Ended:
         if (!isRequester) throw forbidden('Only the requester can check in a checkout.');
-        if (current.status !== CheckoutStatus.Active) throw refuse('Only an active checkout can be checked in');
+        if (current.status !== CheckoutStatus.Active)
+          throw refuse('Only an active checkout can be checked in');
         return {
           status: CheckoutStatus.Ended,
           patch: { checkoutAt: current.checkoutAt, checkinAt: now },
@@ -313,11 +320,19 @@ export class CheckoutService {
         };
       case CheckoutStatus.Aborted: {
         if (!hasRole(actor, 'admin')) throw forbidden('Only an administrator can force a check-in.');
-        const open: CheckoutStatus[] = [CheckoutStatus.Pending, CheckoutStatus.Granted, CheckoutStatus.Active];
+        const open: CheckoutStatus[] = [
+          CheckoutStatus.Pending,
+          CheckoutStatus.Granted,
+          CheckoutStatus.Active,
+        ];
         if (!open.includes(current.status)) throw refuse('Only an open checkout can be aborted');
         return {
           status: CheckoutStatus.Aborted,
-          patch: { checkoutAt: current.checkoutAt, checkinAt: now, approverMessage: message || current.approverMessage },
+          patch: {
+            checkoutAt: current.checkoutAt,
+            checkinAt: now,
+            approverMessage: message || current.approverMessage,
+          },
           action: 'checkout.aborted',
           event: 'checkout.updated',
         };
@@ -331,7 +346,8 @@ export class CheckoutService {
     if (checkout.userId === actor.id && !policy.selfApproval) {
       throw forbidden('You cannot approve or deny your own request.');
     }
-    if (checkout.approverId !== actor.id) throw forbidden('Only the approver named on the request can decide it.');
+    if (checkout.approverId !== actor.id)
+      throw forbidden('Only the approver named on the request can decide it.');
     const user = await this.store.getUser(actor.id);
     if (!user || !isEligibleApprover(user, policy)) {
       throw forbidden('You are no longer an approver of this credential.');
@@ -344,7 +360,10 @@ export class CheckoutService {
     if (stored.userId !== actor.id) throw forbidden('Only the requester can extend a checkout.');
     const current = effectiveCheckout(stored, now);
     if (current.status !== CheckoutStatus.Active) {
-      throw new PamError('invalid_transition', `Only an active checkout can be extended (it is ${statusLabel(current.status)}).`);
+      throw new PamError(
+        'invalid_transition',
+        `Only an active checkout can be extended (it is ${statusLabel(current.status)}).`,
+      );
     }
     const { policy } = await this.credentialWithPolicy(stored.credentialId);
     if (current.extendedMinutes + minutes > policy.maxExtension) {
@@ -377,9 +396,14 @@ export class CheckoutService {
     const now = this.clock.now();
     const credential = await this.store.getCredential(credentialId);
     if (!credential) throw notFound('The credential');
-    const open = await this.store.listCheckoutsOfUser(actor.id, [CheckoutStatus.Active, CheckoutStatus.Granted]);
+    const open = await this.store.listCheckoutsOfUser(actor.id, [
+      CheckoutStatus.Active,
+      CheckoutStatus.Granted,
+    ]);
     const holding = open.find(
-      (record) => record.credentialId === credentialId && effectiveCheckout(record, now).status === CheckoutStatus.Active,
+      (record) =>
+        record.credentialId === credentialId &&
+        effectiveCheckout(record, now).status === CheckoutStatus.Active,
     );
     if (!holding) throw forbidden('You do not hold an active checkout of this credential.');
     await this.store.appendAudit({
@@ -408,17 +432,19 @@ export function isEligibleApprover(user: UserRecord, policy: Policy): boolean {
 
 function statusLabel(status: CheckoutStatus): string {
   return (
-    {
-      [CheckoutStatus.Pending]: 'pending',
-      [CheckoutStatus.Granted]: 'scheduled',
-      [CheckoutStatus.Denied]: 'denied',
-      [CheckoutStatus.Active]: 'active',
-      [CheckoutStatus.Ended]: 'checked in',
-      [CheckoutStatus.Expired]: 'expired',
-      [CheckoutStatus.Aborted]: 'aborted',
-      [CheckoutStatus.RequestCanceled]: 'canceled',
-    } as Record<number, string>
-  )[status] ?? 'in an unknown state';
+    (
+      {
+        [CheckoutStatus.Pending]: 'pending',
+        [CheckoutStatus.Granted]: 'scheduled',
+        [CheckoutStatus.Denied]: 'denied',
+        [CheckoutStatus.Active]: 'active',
+        [CheckoutStatus.Ended]: 'checked in',
+        [CheckoutStatus.Expired]: 'expired',
+        [CheckoutStatus.Aborted]: 'aborted',
+        [CheckoutStatus.RequestCanceled]: 'canceled',
+      } as Record<number, string>
+    )[status] ?? 'in an unknown state'
+  );
 }
 
 export type { SideEffects };

@@ -12,7 +12,11 @@ export const EXPIRY_WARNING_MS = 5 * MINUTE_MS;
  */
 export function effectiveCheckout(record: CheckoutRecord, now: number): CheckoutRecord {
   let current = record;
-  if (current.status === CheckoutStatus.Granted && current.scheduledStart !== null && current.scheduledStart <= now) {
+  if (
+    current.status === CheckoutStatus.Granted &&
+    current.scheduledStart !== null &&
+    current.scheduledStart <= now
+  ) {
     current = { ...current, status: CheckoutStatus.Active, checkoutAt: current.scheduledStart };
   }
   if (current.status === CheckoutStatus.Active && current.expiresAt !== null && current.expiresAt <= now) {

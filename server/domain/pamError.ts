@@ -15,6 +15,7 @@ export class PamError extends Error {
   }
 }
 
-export const alreadyCheckedOut = () => new PamError('already_checked_out', 'The credential is already checked out.');
+export const alreadyCheckedOut = () =>
+  new PamError('already_checked_out', 'The credential is already checked out.');
 export const notFound = (what: string) => new PamError('not_found', `${what} was not found.`);
 export const forbidden = (message: string) => new PamError('forbidden', message);

@@ -1,5 +1,5 @@
-import type { Policy } from '../../common/policy.ts';
 import { toIso } from '../../common/ids.ts';
+import type { Policy } from '../../common/policy.ts';
 import { generatePassword } from '../crypto/passwordGenerator.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import type { PamStore } from '../store/pamStore.ts';
@@ -24,7 +24,10 @@ export class PasswordRotator {
   /** `actor` null means the server did it on its own (expiry). `notify` receives credential.rotated. */
   async rotate(credentialId: string, policy: Policy, actor: Actor | null, notify: string[]): Promise<void> {
     const at = this.clock.now();
-    const sealed = this.secretBox.seal(generatePassword(policy.passwordLength, policy.passwordClasses), credentialId);
+    const sealed = this.secretBox.seal(
+      generatePassword(policy.passwordLength, policy.passwordClasses),
+      credentialId,
+    );
     const events = await this.store.setCredentialPassword(credentialId, sealed, at, {
       audit: [
         {
@@ -36,7 +39,12 @@ export class PasswordRotator {
         },
       ],
       events: [
-        { type: 'credential.rotated', at, audience: notify, data: { credentialID: credentialId, rotatedAt: toIso(at) } },
+        {
+          type: 'credential.rotated',
+          at,
+          audience: notify,
+          data: { credentialID: credentialId, rotatedAt: toIso(at) },
+        },
       ],
     });
     for (const event of events) this.hub.publish(event, event.audience ?? []);

@@ -49,19 +49,38 @@ export class Sweeper {
     const now = this.clock.now();
     let changes = 0;
     for (let record of await this.store.listDueCheckouts(now, EXPIRY_WARNING_MS)) {
-      if (record.status === CheckoutStatus.Granted && record.scheduledStart !== null && record.scheduledStart <= now) {
-        const started = await this.apply(record, { status: CheckoutStatus.Active, checkoutAt: record.scheduledStart }, 'checkout.activated', 'checkout.updated', now);
+      if (
+        record.status === CheckoutStatus.Granted &&
+        record.scheduledStart !== null &&
+        record.scheduledStart <= now
+      ) {
+        const started = await this.apply(
+          record,
+          { status: CheckoutStatus.Active, checkoutAt: record.scheduledStart },
+          'checkout.activated',
+          'checkout.updated',
+          now,
+        );
         if (!started) continue;
         record = started;
         changes++;
       }
       if (record.status !== CheckoutStatus.Active || record.expiresAt === null) continue;
       if (record.expiresAt <= now) {
-        const expired = await this.apply(record, { status: CheckoutStatus.Expired, checkinAt: record.expiresAt }, 'checkout.expired', 'checkout.updated', now);
+        const expired = await this.apply(
+          record,
+          { status: CheckoutStatus.Expired, checkinAt: record.expiresAt },
+          'checkout.expired',
+          'checkout.updated',
+          now,
+        );
         if (!expired) continue;
         changes++;
-        const { policy } = await this.checkouts.credentialWithPolicy(record.credentialId).catch(() => ({ policy: null }));
-        if (policy?.rotateOnCheckin) await this.rotator.rotate(record.credentialId, policy, null, [record.userId]);
+        const { policy } = await this.checkouts
+          .credentialWithPolicy(record.credentialId)
+          .catch(() => ({ policy: null }));
+        if (policy?.rotateOnCheckin)
+          await this.rotator.rotate(record.credentialId, policy, null, [record.userId]);
       } else if (!record.expiringNotified && record.expiresAt - EXPIRY_WARNING_MS <= now) {
         if (await this.apply(record, { expiringNotified: true }, null, 'checkout.expiring', now)) changes++;
       }
@@ -77,12 +96,34 @@ export class Sweeper {
     now: number,
   ): Promise<CheckoutRecord | undefined> {
     const audience = [record.userId, ...(record.approverId ? [record.approverId] : [])];
-    const result = await this.store.transitionCheckout(record.id, record.status, patch, {}, {
-      audit: action
-        ? [{ at: now, actorId: null, actorName: 'system', action, credentialId: record.credentialId, checkoutId: record.id }]
-        : [],
-      events: [{ type: event, at: now, audience: event === 'checkout.expiring' ? [record.userId] : audience, data: undefined }],
-    });
+    const result = await this.store.transitionCheckout(
+      record.id,
+      record.status,
+      patch,
+      {},
+      {
+        audit: action
+          ? [
+              {
+                at: now,
+                actorId: null,
+                actorName: 'system',
+                action,
+                credentialId: record.credentialId,
+                checkoutId: record.id,
+              },
+            ]
+          : [],
+        events: [
+          {
+            type: event,
+            at: now,
+            audience: event === 'checkout.expiring' ? [record.userId] : audience,
+            data: undefined,
+          },
+        ],
+      },
+    );
     if (!result.ok) return undefined;
     this.checkouts.publish(result.events);
     return result.checkout;

@@ -3,7 +3,13 @@ import type { Checkout, Credential, Vault } from '../../common/checkout.ts';
 import { toIso } from '../../common/ids.ts';
 import { resolvePolicy } from '../../common/policy.ts';
 import type { User } from '../../common/roles.ts';
-import type { AuditRecord, CheckoutRecord, CredentialRecord, UserRecord, VaultRecord } from '../store/records.ts';
+import type {
+  AuditRecord,
+  CheckoutRecord,
+  CredentialRecord,
+  UserRecord,
+  VaultRecord,
+} from '../store/records.ts';
 import { effectiveCheckout } from './lifecycle.ts';
 
 /** Store records turned into the wire shapes of API.md; never a secret. */

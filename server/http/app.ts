@@ -34,6 +34,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -70,7 +71,13 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
-      .send(errorBody(request.url, { statusCode: 404, code: 'not_found', message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` })),
+      .send(
+        errorBody(request.url, {
+          statusCode: 404,
+          code: 'not_found',
+          message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+        }),
+      ),
   );
 
   registerAuthRoutes(app, ctx);
@@ -85,7 +92,9 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     status: 'ok',
     time: new Date(ctx.clock.now()).toISOString(),
   }));
-  typed.get('/api/docs/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  typed.get('/api/docs/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   return app;
 }

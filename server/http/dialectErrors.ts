@@ -27,12 +27,16 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', message: 'The request body is empty.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', message: 'The request body is not valid JSON.' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', message: 'The Content-Length header is wrong.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'invalid_request',
+    message: 'The Content-Length header is wrong.',
+  },
 };
 
 /** Turns anything thrown while handling a request into a 4xx the client can act on, or a logged 500. */
 export function toErrorShape(error: unknown): ErrorShape {
-  if (error instanceof PamError) return { statusCode: error.statusCode, code: error.code, message: error.message };
+  if (error instanceof PamError)
+    return { statusCode: error.statusCode, code: error.code, message: error.message };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation
       .slice(0, 3)
@@ -51,7 +55,11 @@ export function toErrorShape(error: unknown): ErrorShape {
     fastifyError.statusCode >= 400 &&
     fastifyError.statusCode < 500
   ) {
-    return { statusCode: fastifyError.statusCode, code: 'invalid_request', message: 'The request is not valid.' };
+    return {
+      statusCode: fastifyError.statusCode,
+      code: 'invalid_request',
+      message: 'The request is not valid.',
+    };
   }
   return { statusCode: 500, code: 'internal_error', message: 'The server failed to handle the request.' };
 }
@@ -59,6 +67,7 @@ export function toErrorShape(error: unknown): ErrorShape {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const shape = toErrorShape(error);
   if (shape.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-  if (error instanceof PamError && error.retryAfterSeconds) reply.header('retry-after', error.retryAfterSeconds);
+  if (error instanceof PamError && error.retryAfterSeconds)
+    reply.header('retry-after', error.retryAfterSeconds);
   return reply.code(shape.statusCode).send(errorBody(request.url, shape));
 }

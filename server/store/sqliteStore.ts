@@ -371,7 +371,10 @@ export class SqliteStore implements PamStore {
     return this.inTransaction((): TransitionResult => {
       const current = this.readCheckout(id);
       if (!current || current.status !== expected) return { ok: false, reason: 'stale' };
-      if (options.exclusiveNow !== undefined && this.holderOf(current.credentialId, options.exclusiveNow, id)) {
+      if (
+        options.exclusiveNow !== undefined &&
+        this.holderOf(current.credentialId, options.exclusiveNow, id)
+      ) {
         return { ok: false, reason: 'already_checked_out' };
       }
       const next = { ...current, ...patch };

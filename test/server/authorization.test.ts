@@ -48,17 +48,24 @@ describe('authentication', () => {
   });
 
   it('a wrong password answers 401 and repeated failures are throttled with Retry-After', async () => {
-    const attempt = () => apiRequest(server.url, 'POST', '/api/auth/login', { username: 'kelly', password: 'wrong' });
+    const attempt = () =>
+      apiRequest(server.url, 'POST', '/api/auth/login', { username: 'kelly', password: 'wrong' });
     for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
     const throttled = await attempt();
     expect(throttled.status).toBe(429);
     expect(throttled.body.error.code).toBe('throttled');
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     // Even the right password waits out the throttle.
-    const right = await apiRequest(server.url, 'POST', '/api/auth/login', { username: 'kelly', password: 'coffre-demo' });
+    const right = await apiRequest(server.url, 'POST', '/api/auth/login', {
+      username: 'kelly',
+      password: 'coffre-demo',
+    });
     expect(right.status).toBe(429);
     server.clock.advance(15 * 60_000 + 1);
-    const later = await apiRequest(server.url, 'POST', '/api/auth/login', { username: 'kelly', password: 'coffre-demo' });
+    const later = await apiRequest(server.url, 'POST', '/api/auth/login', {
+      username: 'kelly',
+      password: 'coffre-demo',
+    });
     expect(later.status).toBe(200);
   });
 });
@@ -68,13 +75,17 @@ describe('authorization', () => {
     const bob = await server.as('bob');
     const kelly = await server.as('kelly');
     const admin = await server.as('admin');
-    const created = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const created = await bob.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
     for (const other of [kelly, admin]) {
       const response = await other.request('GET', `/api/pam/passwords/${DEMO_IDS.autoCredential}`);
       expect(response.status).toBe(403);
       expect(response.body.error.code).toBe('forbidden');
     }
-    await bob.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+      status: CheckoutStatus.Ended,
+    });
   });
 
   it('only an eligible approver decides: not the requester, not another approver, not a plain user', async () => {
@@ -82,11 +93,17 @@ describe('authorization', () => {
     const kelly = await server.as('kelly');
     const maurice = await server.as('maurice');
     const bob = await server.as('bob');
-    const ownApproval = await kelly.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Active });
+    const ownApproval = await kelly.request('PUT', `/api/pam/checkouts/${id}`, {
+      status: CheckoutStatus.Active,
+    });
     expect(ownApproval.status).toBe(403);
     // maurice is an approver, but not of this credential: he cannot even see the request.
-    expect((await maurice.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Active })).status).toBe(404);
-    expect((await bob.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Denied })).status).toBe(404);
+    expect(
+      (await maurice.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Active })).status,
+    ).toBe(404);
+    expect(
+      (await bob.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Denied })).status,
+    ).toBe(404);
     const alice = await server.as('alice');
     const denied = await alice.request('PUT', `/api/pam/checkouts/${id}`, {
       status: CheckoutStatus.Denied,
@@ -105,7 +122,9 @@ describe('authorization', () => {
     await admin.request('PATCH', `/api/admin/credentials/${DEMO_IDS.approvedCredential}`, {
       policy: { approvers: [DEMO_IDS.maurice] },
     });
-    const response = await alice.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Active });
+    const response = await alice.request('PUT', `/api/pam/checkouts/${id}`, {
+      status: CheckoutStatus.Active,
+    });
     expect(response.status).toBe(403);
     await admin.request('PATCH', `/api/admin/credentials/${DEMO_IDS.approvedCredential}`, {
       policy: { approvers: [DEMO_IDS.alice] },
@@ -126,10 +145,15 @@ describe('authorization', () => {
   it('admins abort (force check-in); others cannot', async () => {
     const bob = await server.as('bob');
     const admin = await server.as('admin');
-    const created = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const created = await bob.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
     const url = `/api/pam/checkouts/${created.body.checkout.id}`;
     expect((await bob.request('PUT', url, { status: CheckoutStatus.Aborted })).status).toBe(403);
-    const aborted = await admin.request('PUT', url, { status: CheckoutStatus.Aborted, approverMessage: 'incident' });
+    const aborted = await admin.request('PUT', url, {
+      status: CheckoutStatus.Aborted,
+      approverMessage: 'incident',
+    });
     expect(aborted.status).toBe(200);
     expect(aborted.body.status).toBe(CheckoutStatus.Aborted);
     expect((await bob.request('GET', `/api/pam/passwords/${DEMO_IDS.autoCredential}`)).status).toBe(403);

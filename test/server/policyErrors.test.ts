@@ -66,7 +66,9 @@ describe('policy violations answer 422 with a code', () => {
 
   it('extension beyond maxExtension', async () => {
     const bob = await server.as('bob');
-    const created = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const created = await bob.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
     const id = created.body.checkout.id;
     const ok = await bob.request('POST', `/api/pam/checkouts/${id}/extend`, { minutes: 200 });
     expect(ok.status).toBe(200);
@@ -84,9 +86,14 @@ describe('state conflicts answer 409', () => {
     const bob = await server.as('bob');
     const kelly = await server.as('kelly');
     const held = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
-    const second = await kelly.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const second = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
     expect(second.status).toBe(409);
-    expect(second.body.error).toEqual({ code: 'already_checked_out', message: 'The credential is already checked out.' });
+    expect(second.body.error).toEqual({
+      code: 'already_checked_out',
+      message: 'The credential is already checked out.',
+    });
     const listed = await kelly.request('GET', `/api/pam/credentials/${DEMO_IDS.autoCredential}`);
     expect(listed.body.checkout).toMatchObject({ userID: bob.userId, status: CheckoutStatus.Active });
     await bob.request('PUT', `/api/pam/checkouts/${held.body.checkout.id}`, { status: CheckoutStatus.Ended });
@@ -105,7 +112,9 @@ describe('state conflicts answer 409', () => {
 
   it('transitions outside the table: checking in twice, approving an ended checkout, status 9', async () => {
     const bob = await server.as('bob');
-    const created = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const created = await bob.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
     const url = `/api/pam/checkouts/${created.body.checkout.id}`;
     expect((await bob.request('PUT', url, { status: CheckoutStatus.Initial })).status).toBe(409);
     expect((await bob.request('PUT', url, { status: CheckoutStatus.RequestCanceled })).status).toBe(409);
@@ -134,14 +143,38 @@ describe('bad input answers 4xx in the dialect’s shape, never 5xx', () => {
   const cases: Array<[string, string, string, unknown, Record<string, string>?]> = [
     ['malformed JSON', 'POST', '/api/pam/checkouts', '{"credentialID":', undefined],
     ['wrong type', 'POST', '/api/pam/checkouts', { credentialID: 42 }, undefined],
-    ['negative duration', 'POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential, duration: -1 }, undefined],
-    ['string duration', 'POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential, duration: '10' }, undefined],
+    [
+      'negative duration',
+      'POST',
+      '/api/pam/checkouts',
+      { credentialID: DEMO_IDS.autoCredential, duration: -1 },
+      undefined,
+    ],
+    [
+      'string duration',
+      'POST',
+      '/api/pam/checkouts',
+      { credentialID: DEMO_IDS.autoCredential, duration: '10' },
+      undefined,
+    ],
     ['bad id in path', 'GET', '/api/pam/checkouts/not-a-guid', undefined, undefined],
-    ['bad status', 'PUT', '/api/pam/checkouts/92e1d27f-6e7b-4c62-86da-a04fc22603c2', { status: 42 }, undefined],
+    [
+      'bad status',
+      'PUT',
+      '/api/pam/checkouts/92e1d27f-6e7b-4c62-86da-a04fc22603c2',
+      { status: 42 },
+      undefined,
+    ],
     ['bad limit', 'GET', '/api/pam/credentials?limit=-4', undefined, undefined],
     ['bad flag', 'GET', '/api/pam/checkouts?activeAndPending=maybe', undefined, undefined],
     ['text body', 'POST', '/api/pam/checkouts', 'hello', { 'content-type': 'text/plain' }],
-    ['huge body', 'POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential, reason: 'x'.repeat(100_000) }, undefined],
+    [
+      'huge body',
+      'POST',
+      '/api/pam/checkouts',
+      { credentialID: DEMO_IDS.autoCredential, reason: 'x'.repeat(100_000) },
+      undefined,
+    ],
   ];
   it.each(cases)('%s', async (_name, method, url, body, headers) => {
     const bob = await server.as('bob');
@@ -155,7 +188,11 @@ describe('bad input answers 4xx in the dialect’s shape, never 5xx', () => {
   it('unknown ids answer 404', async () => {
     const bob = await server.as('bob');
     const unknown = '11111111-2222-4333-8444-555555555555';
-    for (const url of [`/api/pam/checkouts/${unknown}`, `/api/pam/credentials/${unknown}`, `/api/pam/passwords/${unknown}`]) {
+    for (const url of [
+      `/api/pam/checkouts/${unknown}`,
+      `/api/pam/credentials/${unknown}`,
+      `/api/pam/passwords/${unknown}`,
+    ]) {
       const response = await bob.request('GET', url);
       expect(response.status, url).toBe(404);
       expect(response.body.error.code).toBe('not_found');
@@ -166,7 +203,10 @@ describe('bad input answers 4xx in the dialect’s shape, never 5xx', () => {
 
   it('GUIDs in upper case are accepted and answered in lower case', async () => {
     const bob = await server.as('bob');
-    const response = await bob.request('GET', `/api/pam/credentials/${DEMO_IDS.autoCredential.toUpperCase()}`);
+    const response = await bob.request(
+      'GET',
+      `/api/pam/credentials/${DEMO_IDS.autoCredential.toUpperCase()}`,
+    );
     expect(response.status).toBe(200);
     expect(response.body.id).toBe(DEMO_IDS.autoCredential);
   });

@@ -12,13 +12,16 @@ afterAll(() => server.stop());
 describe('the seeds’ three examples over HTTP', () => {
   it('example 1: bob checks out at once, reads the password, checks in; the password rotates', async () => {
     const bob = await server.as('bob');
-    const created = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const created = await bob.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
     expect(created.status).toBe(201);
     expect(created.body.checkout.status).toBe(CheckoutStatus.Active);
     expect(created.body.checkout.duration).toBe(120);
     expect(typeof created.body.password).toBe('string');
     expect(created.body.password.length).toBe(24);
-    const expires = Date.parse(created.body.checkout.expiresAt) - Date.parse(created.body.checkout.checkoutDateTime);
+    const expires =
+      Date.parse(created.body.checkout.expiresAt) - Date.parse(created.body.checkout.checkoutDateTime);
     expect(expires).toBe(120 * 60_000);
 
     const read = await bob.request('GET', `/api/pam/passwords/${DEMO_IDS.autoCredential}`);
@@ -38,7 +41,9 @@ describe('the seeds’ three examples over HTTP', () => {
     const again = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
     expect(again.status).toBe(201);
     expect(again.body.password).not.toBe(created.body.password);
-    await bob.request('PUT', `/api/pam/checkouts/${again.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${again.body.checkout.id}`, {
+      status: CheckoutStatus.Ended,
+    });
   });
 
   it('example 2: maurice names himself as approver and gets the password at once', async () => {
@@ -69,7 +74,9 @@ describe('the seeds’ three examples over HTTP', () => {
     expect(created.status).toBe(201);
     expect(created.body.checkout.status).toBe(CheckoutStatus.Pending);
     expect(created.body.password).toBeUndefined();
-    expect((await kelly.request('GET', `/api/pam/passwords/${DEMO_IDS.approvedCredential}`)).status).toBe(403);
+    expect((await kelly.request('GET', `/api/pam/passwords/${DEMO_IDS.approvedCredential}`)).status).toBe(
+      403,
+    );
 
     const queue = await alice.request('GET', '/api/pam/checkouts?toApprove=true');
     expect(queue.body.map((c: { id: string }) => c.id)).toContain(created.body.checkout.id);
@@ -90,7 +97,9 @@ describe('the seeds’ three examples over HTTP', () => {
     expect(password.body.data.length).toBeGreaterThan(0);
     const mine = await kelly.request('GET', '/api/pam/checkouts?activeAndPending=true');
     expect(mine.body).toHaveLength(1);
-    const checkin = await kelly.request('PUT', `/api/pam/checkouts/${got.body.id}`, { status: CheckoutStatus.Ended });
+    const checkin = await kelly.request('PUT', `/api/pam/checkouts/${got.body.id}`, {
+      status: CheckoutStatus.Ended,
+    });
     expect(checkin.body.status).toBe(CheckoutStatus.Ended);
     expect((await kelly.request('GET', '/api/pam/checkouts?activeAndPending=true')).body).toHaveLength(0);
   });

@@ -19,7 +19,12 @@ export interface TestServer extends RunningServer {
 export interface Session {
   token: string;
   userId: string;
-  request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
 }
 
 export interface ApiResponse {
@@ -53,7 +58,9 @@ export async function apiRequest(
 }
 
 /** A real server on an ephemeral loopback port, a temporary data directory and a hand-set clock. */
-export async function startTestServer(options: { demo?: boolean; logLevel?: string; start?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { demo?: boolean; logLevel?: string; start?: string } = {},
+): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-test-'));
   const clock = new ManualClock(options.start ?? Date.now());
   const logs: string[] = [];
@@ -79,7 +86,10 @@ export async function startTestServer(options: { demo?: boolean; logLevel?: stri
     dataDir,
     logs,
     async as(username: string) {
-      const login = await apiRequest(server.url, 'POST', '/api/auth/login', { username, password: 'coffre-demo' });
+      const login = await apiRequest(server.url, 'POST', '/api/auth/login', {
+        username,
+        password: 'coffre-demo',
+      });
       if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${login.text}`);
       const token = login.body.tokenId as string;
       return {

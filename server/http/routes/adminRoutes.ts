@@ -23,13 +23,16 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['administration'];
 
-  typed.get('/api/admin/users', { schema: { tags, response: { 200: z.array(userSchema) } } }, async (request) =>
-    ctx.admin.listUsers(actorOf(request)),
+  typed.get(
+    '/api/admin/users',
+    { schema: { tags, response: { 200: z.array(userSchema) } } },
+    async (request) => ctx.admin.listUsers(actorOf(request)),
   );
   typed.post(
     '/api/admin/users',
     { schema: { tags, body: createUserRequestSchema, response: { 201: userSchema } } },
-    async (request, reply) => reply.code(201).send(await ctx.admin.createUser(actorOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await ctx.admin.createUser(actorOf(request), request.body)),
   );
   typed.patch(
     '/api/admin/users/:id',
@@ -40,7 +43,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
   typed.post(
     '/api/admin/vaults',
     { schema: { tags, body: createVaultRequestSchema, response: { 201: vaultSchema } } },
-    async (request, reply) => reply.code(201).send(await ctx.admin.createVault(actorOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await ctx.admin.createVault(actorOf(request), request.body)),
   );
   typed.patch(
     '/api/admin/vaults/:id',
@@ -51,11 +55,19 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
   typed.post(
     '/api/admin/credentials',
     { schema: { tags, body: createCredentialRequestSchema, response: { 201: credentialSchema } } },
-    async (request, reply) => reply.code(201).send(await ctx.admin.createCredential(actorOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await ctx.admin.createCredential(actorOf(request), request.body)),
   );
   typed.patch(
     '/api/admin/credentials/:id',
-    { schema: { tags, params: idParams, body: updateCredentialRequestSchema, response: { 200: credentialSchema } } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: updateCredentialRequestSchema,
+        response: { 200: credentialSchema },
+      },
+    },
     async (request) => ctx.admin.updateCredential(actorOf(request), request.params.id, request.body),
   );
   typed.put(

@@ -23,5 +23,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
       return reply.code(204).send(null);
     },
   );
-  typed.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: userSchema } } }, async (request) => actorOf(request));
+  typed.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: userSchema } } }, async (request) =>
+    actorOf(request),
+  );
 }

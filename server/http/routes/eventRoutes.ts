@@ -12,7 +12,8 @@ const REPLAY_LIMIT = 10_000;
 
 /** The wire form of an event: checkouts as API.md shows them, never a secret. */
 export function formatSseEvent(event: EventRecord): string {
-  const data = event.type === 'credential.rotated' ? event.data : toApiCheckout(event.data as CheckoutRecord, event.at);
+  const data =
+    event.type === 'credential.rotated' ? event.data : toApiCheckout(event.data as CheckoutRecord, event.at);
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
@@ -29,7 +30,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
     {
       schema: {
         tags: ['events'],
-        description: 'Server-Sent Events: checkout.created, checkout.updated, checkout.expiring, credential.rotated.',
+        description:
+          'Server-Sent Events: checkout.created, checkout.updated, checkout.expiring, credential.rotated.',
         querystring: z.object({ lastEventId: z.coerce.number().int().min(0).optional() }),
         headers: z.object({ 'last-event-id': z.coerce.number().int().min(0).optional() }).passthrough(),
       },
@@ -56,7 +58,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
         sentUpTo = event.id;
         response.write(formatSseEvent(event));
       };
-      const unsubscribe = ctx.hub.subscribe(actor.id, (event) => (replaying ? queued.push(event) : send(event)));
+      const unsubscribe = ctx.hub.subscribe(actor.id, (event) =>
+        replaying ? queued.push(event) : send(event),
+      );
       const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
       const close = () => {

@@ -21,7 +21,9 @@ import { toApiVault } from '../../domain/views.ts';
 import { actorOf } from '../authentication.ts';
 
 const idParams = z.object({ id: guidSchema });
-const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
 
 /** The checkout dialect (API.md), as the *-DSPamCheckout cmdlets drive it. */
 export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -75,7 +77,8 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
   typed.post(
     '/api/pam/checkouts',
     { schema: { tags, body: createCheckoutRequestSchema, response: { 201: createCheckoutResponseSchema } } },
-    async (request, reply) => reply.code(201).send(await ctx.checkouts.createCheckout(actorOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await ctx.checkouts.createCheckout(actorOf(request), request.body)),
   );
 
   typed.get(
@@ -83,7 +86,10 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
     {
       schema: {
         tags,
-        querystring: z.object({ activeAndPending: booleanFlag.optional(), toApprove: booleanFlag.optional() }),
+        querystring: z.object({
+          activeAndPending: booleanFlag.optional(),
+          toApprove: booleanFlag.optional(),
+        }),
         response: { 200: z.array(checkoutSchema) },
       },
     },
@@ -102,13 +108,27 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   typed.put(
     '/api/pam/checkouts/:id',
-    { schema: { tags, params: idParams, body: updateCheckoutRequestSchema, response: { 200: checkoutSchema } } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: updateCheckoutRequestSchema,
+        response: { 200: checkoutSchema },
+      },
+    },
     async (request) => ctx.checkouts.changeStatus(actorOf(request), request.params.id, request.body),
   );
 
   typed.post(
     '/api/pam/checkouts/:id/extend',
-    { schema: { tags, params: idParams, body: extendCheckoutRequestSchema, response: { 200: checkoutSchema } } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: extendCheckoutRequestSchema,
+        response: { 200: checkoutSchema },
+      },
+    },
     async (request) => ctx.checkouts.extend(actorOf(request), request.params.id, request.body.minutes),
   );
 

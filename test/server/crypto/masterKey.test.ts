@@ -7,7 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadMasterKey } from '../../../server/crypto/masterKey.ts';
 
-const MODULE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../server/crypto/masterKey.ts');
+const MODULE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../server/crypto/masterKey.ts',
+);
 const posix = process.platform !== 'win32';
 
 let dir: string;
@@ -137,7 +140,12 @@ describe('loadMasterKey from the key file', () => {
   });
 
   it('rejects a key file with bad content without echoing it', () => {
-    for (const content of ['', 'not base64 at all', randomBytes(16).toString('base64'), randomBytes(32).toString('hex')]) {
+    for (const content of [
+      '',
+      'not base64 at all',
+      randomBytes(16).toString('base64'),
+      randomBytes(32).toString('hex'),
+    ]) {
       fs.mkdirSync(path.dirname(keyFile), { recursive: true });
       fs.writeFileSync(keyFile, content, { mode: 0o600 });
       const error = thrown(() => loadMasterKey({ keyFile }));

@@ -20,7 +20,12 @@ describe('generatePassword', () => {
   });
 
   it('always includes every requested class (1000 runs each, shortest possible length)', () => {
-    const combos: CharacterClass[][] = [ALL, ['lower', 'digit'], ['upper', 'symbol'], ['digit', 'symbol', 'lower']];
+    const combos: CharacterClass[][] = [
+      ALL,
+      ['lower', 'digit'],
+      ['upper', 'symbol'],
+      ['digit', 'symbol', 'lower'],
+    ];
     for (const classes of combos) {
       for (let run = 0; run < 1000; run++) {
         const password = generatePassword(classes.length + (run % 3), classes);

@@ -92,6 +92,21 @@ describe('SecretBox', () => {
     }
   });
 
+  it('rejects non-canonical base64url that decodes to the same bytes', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const parts = box.seal(SECRET, AAD).split('.');
+    // The tag (16 bytes) and this ciphertext (31 bytes) end in a character with unused low bits.
+    for (const part of [2, 3]) {
+      const text = parts[part]!;
+      const last = alphabet.indexOf(text.at(-1)!);
+      const sloppy = text.slice(0, -1) + alphabet[last + 1];
+      expect(Buffer.from(sloppy, 'base64url').equals(Buffer.from(text, 'base64url'))).toBe(true);
+      const tampered = [...parts];
+      tampered[part] = sloppy;
+      expectOpenFails(box, tampered.join('.'));
+    }
+  });
+
   it('rejects a changed version, swapped or truncated parts, and junk', () => {
     const sealed = box.seal(SECRET, AAD);
     const [, iv, ct, tag] = sealed.split('.');

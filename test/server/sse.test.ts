@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckoutStatus } from '../../common/checkout.ts';
+import { DEMO_IDS } from '../../server/demo.ts';
+import { startTestServer, type TestServer } from '../support/testServer.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+interface SseMessage {
+  id: number;
+  event: string;
+  data: any;
+}
+
+/** A minimal SSE reader over fetch: enough to see exactly what the server writes. */
+async function openStream(token: string, lastEventId?: number) {
+  const controller = new AbortController();
+  const headers: Record<string, string> = { tokenId: token };
+  if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId);
+  const response = await fetch(`${server.url}/api/events`, { headers, signal: controller.signal });
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const messages: SseMessage[] = [];
+  const waiters: Array<() => void> = [];
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((line) => line && !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)] as const),
+          );
+          if (fields.event && fields.data) {
+            messages.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data) });
+            for (const wake of waiters.splice(0)) wake();
+          }
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    messages,
+    async waitFor(count: number): Promise<SseMessage[]> {
+      while (messages.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      return messages;
+    },
+    close: () => controller.abort(),
+  };
+}
+
+describe('Server-Sent Events', () => {
+  it('the named approver is told of a new request, and the requester of the decision', async () => {
+    const alice = await server.as('alice');
+    const kelly = await server.as('kelly');
+    const aliceStream = await openStream(alice.token);
+    const kellyStream = await openStream(kelly.token);
+    const created = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.approvedCredential,
+      approverID: DEMO_IDS.alice,
+      reason: 'patching',
+    });
+    const [createdEvent] = await aliceStream.waitFor(1);
+    expect(createdEvent!.event).toBe('checkout.created');
+    expect(createdEvent!.data).toMatchObject({
+      id: created.body.checkout.id,
+      status: CheckoutStatus.Pending,
+      reason: 'patching',
+    });
+    expect(JSON.stringify(createdEvent!.data)).not.toMatch(/password/i);
+
+    await alice.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+      status: CheckoutStatus.Active,
+    });
+    const kellyMessages = await kellyStream.waitFor(2);
+    expect(kellyMessages.map((m) => m.event)).toEqual(['checkout.created', 'checkout.updated']);
+    expect(kellyMessages[1]!.data.status).toBe(CheckoutStatus.Active);
+    aliceStream.close();
+    kellyStream.close();
+    await kelly.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+      status: CheckoutStatus.Ended,
+    });
+  });
+
+  it('other users receive nothing of it', async () => {
+    const bob = await server.as('bob');
+    const bobStream = await openStream(bob.token);
+    const kelly = await server.as('kelly');
+    const created = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.approvedCredential,
+      approverID: DEMO_IDS.alice,
+      reason: 'x',
+    });
+    // bob's own event arrives; kelly's never does (it would have come first).
+    const own = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const [first] = await bobStream.waitFor(1);
+    expect(first!.data.id).toBe(own.body.checkout.id);
+    bobStream.close();
+    await kelly.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+      status: CheckoutStatus.RequestCanceled,
+    });
+    await bob.request('PUT', `/api/pam/checkouts/${own.body.checkout.id}`, { status: CheckoutStatus.Ended });
+  });
+
+  it('Last-Event-ID replays exactly the events missed while disconnected', async () => {
+    const bob = await server.as('bob');
+    const first = await openStream(bob.token);
+    const a = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const [seen] = await first.waitFor(1);
+    first.close();
+    // While disconnected: check-in, then a new checkout.
+    await bob.request('PUT', `/api/pam/checkouts/${a.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    const b = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    const resumed = await openStream(bob.token, seen!.id);
+    const replay = await resumed.waitFor(3);
+    const checkoutEvents = replay.filter((m) => m.event.startsWith('checkout.'));
+    expect(checkoutEvents.map((m) => [m.event, m.data.id])).toEqual([
+      ['checkout.updated', a.body.checkout.id],
+      ['checkout.created', b.body.checkout.id],
+    ]);
+    expect(replay.some((m) => m.event === 'credential.rotated')).toBe(true);
+    expect(replay.every((m) => m.id > seen!.id)).toBe(true);
+    // Live events keep coming after the replay, without duplicates.
+    await bob.request('PUT', `/api/pam/checkouts/${b.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    const all = await resumed.waitFor(5);
+    const ids = all.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    resumed.close();
+  });
+
+  it('without a token the stream is refused with 401', async () => {
+    const response = await fetch(`${server.url}/api/events`);
+    expect(response.status).toBe(401);
+  });
+});
