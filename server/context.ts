@@ -45,7 +45,7 @@ export function createServerContext(options: ServerContextOptions, _logger?: Log
   const secretBox = SecretBox.fromKey(key);
   const store = new SqliteStore({
     file: path.join(options.dataDir, 'coffre.db'),
-    durability: options.durability ?? 'normal',
+    durability: options.durability ?? 'full',
   });
   const hub = new EventHub();
   const rotator = new PasswordRotator({ store, clock, secretBox, hub });

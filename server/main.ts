@@ -38,7 +38,7 @@ const program = new Command('coffre-server')
   .addOption(
     new Option('--durability <mode>', 'normal: survives a process crash; full: also a power loss')
       .choices(['normal', 'full'])
-      .default('normal'),
+      .default('full'),
   )
   .addOption(
     new Option('--log-level <level>', 'log level')

@@ -96,10 +96,8 @@ export class AuthService {
 
   async authenticate(token: string | undefined): Promise<Actor> {
     if (!token) throw unauthorized();
-    const record = await this.store.getToken(hashToken(token));
-    if (!record || record.expiresAt <= this.clock.now()) throw unauthorized();
-    const user = await this.store.getUser(record.userId);
-    if (!user || user.disabled) throw unauthorized();
+    const user = await this.store.getActorByToken(hashToken(token), this.clock.now());
+    if (!user) throw unauthorized();
     return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles };
   }
 

@@ -396,15 +396,8 @@ export class CheckoutService {
     const now = this.clock.now();
     const credential = await this.store.getCredential(credentialId);
     if (!credential) throw notFound('The credential');
-    const open = await this.store.listCheckoutsOfUser(actor.id, [
-      CheckoutStatus.Active,
-      CheckoutStatus.Granted,
-    ]);
-    const holding = open.find(
-      (record) =>
-        record.credentialId === credentialId &&
-        effectiveCheckout(record, now).status === CheckoutStatus.Active,
-    );
+    const open = await this.store.findOpenCheckout(actor.id, credentialId);
+    const holding = open && effectiveCheckout(open, now).status === CheckoutStatus.Active ? open : undefined;
     if (!holding) throw forbidden('You do not hold an active checkout of this credential.');
     await this.store.appendAudit({
       audit: [{ ...this.auditOf(actor, 'password.read', now, credentialId), checkoutId: holding.id }],

@@ -69,15 +69,13 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(
-        errorBody(request.url, {
-          statusCode: 404,
-          code: 'not_found',
-          message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
-        }),
-      ),
+    reply.code(404).send(
+      errorBody(request.url, {
+        statusCode: 404,
+        code: 'not_found',
+        message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+      }),
+    ),
   );
 
   registerAuthRoutes(app, ctx);

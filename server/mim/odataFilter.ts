@@ -82,12 +82,8 @@ function readQuoted(text: string, start: number, tokenStart: number): { value: s
   let i = start + 1;
   for (;;) {
     const quote = text.indexOf("'", i);
-    if (quote < 0)
-      throw new ODataFilterError(
-        `Unterminated string literal ${show(text.slice(tokenStart))}`,
-        text.slice(tokenStart),
-        tokenStart,
-      );
+    const rest = { text: text.slice(tokenStart), position: tokenStart };
+    if (quote < 0) throw fail(`Unterminated string literal ${show(rest.text)}`, rest);
     value += text.slice(i, quote);
     if (text[quote + 1] !== "'") return { value, end: quote + 1 };
     value += "'";
@@ -171,14 +167,10 @@ function parseInstant(text: string): number | undefined {
 const INVALID = Symbol('invalid');
 type Value = string | number | boolean | null | typeof INVALID;
 
-const toNumber = (v: unknown): Value =>
-  typeof v === 'number'
-    ? Number.isFinite(v)
-      ? v
-      : INVALID
-    : typeof v === 'string' && NUMERIC_STRING.test(v.trim())
-      ? Number(v.trim())
-      : INVALID;
+function toNumber(v: unknown): Value {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : INVALID;
+  return typeof v === 'string' && NUMERIC_STRING.test(v.trim()) ? Number(v.trim()) : INVALID;
+}
 
 function normalize(type: ODataPropertyType, v: unknown): Value {
   if (v === null || v === undefined) return null;
@@ -206,20 +198,16 @@ function normalize(type: ODataPropertyType, v: unknown): Value {
 function compareValues(op: Comparison, a: Value, b: Value): boolean {
   if (a === INVALID || b === INVALID) return op === 'ne';
   if (a === null || b === null) return op === 'eq' ? a === b : op === 'ne' ? a !== b : false;
-  switch (op) {
-    case 'eq':
-      return a === b;
-    case 'ne':
-      return a !== b;
-    case 'gt':
-      return a > b; // strings: by UTF-16 code unit, like OData's ordinal comparison
-    case 'ge':
-      return a >= b;
-    case 'lt':
-      return a < b;
-    case 'le':
-      return a <= b;
-  }
+  const order = a < b ? -1 : a > b ? 1 : 0; // strings: by UTF-16 code unit, like OData's ordinal comparison
+  const holds = {
+    eq: order === 0,
+    ne: order !== 0,
+    gt: order > 0,
+    ge: order >= 0,
+    lt: order < 0,
+    le: order <= 0,
+  };
+  return holds[op];
 }
 
 interface Node {

@@ -56,6 +56,8 @@ export interface PamStore {
   countUsers(): Promise<number>;
   insertToken(token: TokenRecord): Promise<void>;
   getToken(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** The enabled user a live (unexpired at `now`) token belongs to. */
+  getActorByToken(tokenHash: string, now: number): Promise<UserRecord | undefined>;
   revokeToken(tokenHash: string): Promise<void>;
   purgeExpiredTokens(now: number): Promise<number>;
 
@@ -90,6 +92,8 @@ export interface PamStore {
     effects: SideEffects,
   ): Promise<TransitionResult>;
   getCheckout(id: string): Promise<CheckoutRecord | undefined>;
+  /** The user's latest open (Pending, Granted, Active) checkout of a credential. */
+  findOpenCheckout(userId: string, credentialId: string): Promise<CheckoutRecord | undefined>;
   listCheckoutsOfUser(userId: string, statuses: CheckoutStatus[] | null): Promise<CheckoutRecord[]>;
   listCheckoutsToApprove(approverId: string): Promise<CheckoutRecord[]>;
   /** Checkouts holding each credential now (Active or Granted, not yet ended at `now`). */

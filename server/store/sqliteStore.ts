@@ -54,6 +54,11 @@ const CHECKOUT_SELECT = `
 export class SqliteStore implements PamStore {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly pending: Array<{
+    work: () => unknown;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }> = [];
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
@@ -140,8 +145,43 @@ export class SqliteStore implements PamStore {
     });
   }
 
+  /**
+   * Group commit: every change asked for during one turn of the event loop runs in one SQLite
+   * transaction, each inside its own savepoint (a change that throws is rolled back alone), and
+   * all are acknowledged after the single COMMIT. Each change still reads the state its
+   * predecessors left, so compare-and-set and exclusivity hold; only the fsync is shared.
+   */
   private inTransaction<T>(work: () => T): Promise<T> {
-    return Promise.resolve(this.db.transaction(work).immediate());
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const change of batch) {
+            try {
+              outcomes.push({ ok: true, value: this.db.transaction(change.work)() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const change of batch) change.reject(error);
+      return;
+    }
+    batch.forEach((change, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) change.resolve(outcome.value);
+      else change.reject(outcome.error);
+    });
   }
 
   // users and tokens
@@ -377,7 +417,8 @@ export class SqliteStore implements PamStore {
       ) {
         return { ok: false, reason: 'already_checked_out' };
       }
-      const next = { ...current, ...patch };
+      const updatedAt = effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now();
+      const next: CheckoutRecord = { ...current, ...patch, updatedAt };
       this.stmt(
         `UPDATE checkouts SET status = @status, approver_message = @approverMessage, checkout_at = @checkoutAt,
            checkin_at = @checkinAt, expires_at = @expiresAt, extended_minutes = @extendedMinutes,
@@ -393,10 +434,9 @@ export class SqliteStore implements PamStore {
         expiresAt: next.expiresAt,
         extendedMinutes: next.extendedMinutes,
         expiringNotified: next.expiringNotified ? 1 : 0,
-        updatedAt: effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now(),
+        updatedAt,
       });
-      const record = this.readCheckout(id)!;
-      return { ok: true, checkout: record, events: this.writeEffects(withData(effects, record)) };
+      return { ok: true, checkout: next, events: this.writeEffects(withData(effects, next)) };
     });
   }
 
@@ -406,6 +446,24 @@ export class SqliteStore implements PamStore {
 
   async getCheckout(id: string): Promise<CheckoutRecord | undefined> {
     return this.readCheckout(id);
+  }
+
+  async findOpenCheckout(userId: string, credentialId: string): Promise<CheckoutRecord | undefined> {
+    return mapCheckout(
+      this.stmt(
+        `${CHECKOUT_SELECT} WHERE c.user_id = ? AND c.credential_id = ? AND c.status IN ${OPEN_STATUSES}
+         ORDER BY c.requested_at DESC LIMIT 1`,
+      ).get(userId, credentialId) as Row | undefined,
+    );
+  }
+
+  async getActorByToken(tokenHash: string, now: number): Promise<UserRecord | undefined> {
+    return mapUser(
+      this.stmt(
+        `SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ? AND t.expires_at > ? AND u.disabled = 0`,
+      ).get(tokenHash, now) as Row | undefined,
+    );
   }
 
   async listCheckoutsOfUser(userId: string, statuses: CheckoutStatus[] | null): Promise<CheckoutRecord[]> {
