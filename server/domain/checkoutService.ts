@@ -109,7 +109,15 @@ export class CheckoutService {
     return approvers;
   }
 
-  async createCheckout(actor: Actor, request: CreateCheckoutRequest): Promise<CreateCheckoutResponse> {
+  /**
+   * `revealPassword: false` for callers that never pass the password on (the MIM dialect has no
+   * password in its answer), so the audit trail records a read only when one happened.
+   */
+  async createCheckout(
+    actor: Actor,
+    request: CreateCheckoutRequest,
+    { revealPassword = true }: { revealPassword?: boolean } = {},
+  ): Promise<CreateCheckoutResponse> {
     const now = this.clock.now();
     const { credential, policy } = await this.credentialWithPolicy(request.credentialID);
     const duration = request.duration ?? policy.defaultDuration;
@@ -152,7 +160,8 @@ export class CheckoutService {
     };
     const audit = [this.auditOf(actor, 'checkout.requested', now, credential.id)];
     if (approval.approved) audit.push(this.auditOf(actor, 'checkout.approved', now, credential.id, 'self'));
-    if (immediate) audit.push(this.auditOf(actor, 'password.read', now, credential.id));
+    const reveal = immediate && revealPassword;
+    if (reveal) audit.push(this.auditOf(actor, 'password.read', now, credential.id));
     const result = await this.store.insertCheckout(
       checkout,
       { exclusive: policy.exclusive, now },
@@ -169,7 +178,7 @@ export class CheckoutService {
     }
     this.publish(result.events);
     const response: CreateCheckoutResponse = { checkout: toApiCheckout(result.checkout, now) };
-    if (immediate) response.password = this.secretBox.open(credential.passwordSealed, credential.id);
+    if (reveal) response.password = this.secretBox.open(credential.passwordSealed, credential.id);
     return response;
   }
 
