@@ -28,6 +28,8 @@ async function readStdin(): Promise<string> {
 }
 
 const program = new Command('coffre-server')
+  // Options after a subcommand belong to it (create-admin has its own --data).
+  .enablePositionalOptions()
   .description(
     'The Coffre reference PAM server: checkout dialect (/api/pam) and MIM dialect (/api/pamresources).',
   )
