@@ -1,0 +1,102 @@
+/** The session both dialects share: `/api/auth/login`, `/api/auth/logout`, and the token they hold. */
+import { loginResponseSchema } from '../../common/roles.ts';
+import { PamClientError } from './errors.ts';
+import { createHttpClient, type HttpClient } from './httpClient.ts';
+import type { CreatePamBackendOptions, LoginResult, PamDialect, PamSession } from './pamBackend.ts';
+
+export interface SessionCore {
+  readonly state: PamSession;
+  readonly http: HttpClient;
+  snapshot(): PamSession;
+  login(username: string, password: string): Promise<LoginResult>;
+  logout(): Promise<void>;
+  /** Throws kind 'unauthorized' before any request when there is no token. */
+  requireToken(): void;
+}
+
+export function createSessionCore(options: CreatePamBackendOptions, dialect: PamDialect): SessionCore {
+  if (typeof options.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
+    throw new PamClientError(
+      'invalid',
+      `The server URL must start with http:// or https:// (got "${options.baseUrl}").`,
+      {
+        code: 'invalid_server_url',
+      },
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(options.baseUrl);
+  } catch {
+    throw new PamClientError('invalid', 'The server URL is not a valid URL.', { code: 'invalid_server_url' });
+  }
+  if (parsed.username || parsed.password) {
+    // Never echo it: the part before the @ may be a password.
+    throw new PamClientError(
+      'invalid',
+      'The server URL must not contain a user name or password; log in instead.',
+      {
+        code: 'invalid_server_url',
+      },
+    );
+  }
+  const state: PamSession = {
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    dialect,
+    token: options.token ?? null,
+    expiresAt: options.expiresAt ?? null,
+    user: options.user ?? null,
+  };
+  const http = createHttpClient({
+    baseUrl: state.baseUrl,
+    token: () => state.token,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+  });
+  return {
+    state,
+    http,
+    snapshot: () => ({ ...state }),
+    async login(username, password) {
+      const answer = await http.request({
+        method: 'POST',
+        path: '/api/auth/login',
+        body: { username, password },
+        schema: loginResponseSchema,
+        auth: false,
+      });
+      state.token = answer.tokenId;
+      state.expiresAt = answer.expiresAt;
+      state.user = answer.user;
+      return { user: answer.user, expiresAt: answer.expiresAt };
+    },
+    async logout() {
+      if (!state.token) return;
+      try {
+        await http.request({ method: 'POST', path: '/api/auth/logout', schema: null });
+      } catch (error) {
+        // Already expired or revoked: the goal is reached. Anything else: the token may still be
+        // valid on the server, so the caller hears about it (after it is forgotten here).
+        if (!(error instanceof PamClientError && error.kind === 'unauthorized')) {
+          forget();
+          throw error;
+        }
+      }
+      forget();
+    },
+    requireToken() {
+      if (!state.token) {
+        throw new PamClientError('unauthorized', 'You are not logged in. Log in first.', {
+          code: 'not_logged_in',
+        });
+      }
+    },
+  };
+
+  function forget(): void {
+    state.token = null;
+    state.expiresAt = null;
+    state.user = null;
+  }
+}

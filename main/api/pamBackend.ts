@@ -1,0 +1,194 @@
+/**
+ * The client core's one interface to a PAM server, shared by the CLI and the Electron main process.
+ * Never imports electron. Two implementations: the checkout dialect (`/api/pam/...`) and the MIM
+ * dialect (`/api/pamresources/...`); `createPamBackend` picks one.
+ *
+ * Every method rejects with a `PamClientError` (see errors.ts), never with anything else.
+ */
+import type { AuditEntry } from '../../common/audit.ts';
+import type { Approver, Checkout, Credential, Vault } from '../../common/checkout.ts';
+import type { PamEvent } from '../../common/events.ts';
+import type { User } from '../../common/roles.ts';
+import { createCheckoutBackend } from './checkoutDialect.ts';
+import { createMimBackend } from './mimDialect.ts';
+
+export type { Approver, AuditEntry, Checkout, Credential, PamEvent, User, Vault };
+
+export type PamDialect = 'checkout' | 'mim';
+
+/** What a backend can do; the UI hides what is false (calls to it throw kind 'unsupported'). */
+export interface PamCapabilities {
+  /** `readPassword` works (checkout dialect only). */
+  passwordRead: boolean;
+  /** The server pushes events (SSE); when false `subscribe` polls. */
+  serverEvents: boolean;
+  /** A request may name the caller as approver and become Active at once (policy permitting). */
+  selfApproval: boolean;
+  /** `extend` works. */
+  extend: boolean;
+  /** `requestCheckout` accepts `scheduledStart`. */
+  scheduledStart: boolean;
+}
+
+/** The state a backend carries; persist it (the CLI does) and pass it back to `createPamBackend`. */
+export interface PamSession {
+  baseUrl: string;
+  dialect: PamDialect;
+  /** The bearer token, or null when logged out. A secret: store it like one, never log it. */
+  token: string | null;
+  /** ISO-8601, when known (after `login`, or when given to `createPamBackend`). */
+  expiresAt: string | null;
+  /** The logged-in user, when known (after `login` or `whoami`). */
+  user: User | null;
+}
+
+export interface LoginResult {
+  user: User;
+  expiresAt: string;
+}
+
+export interface ListCredentialsOptions {
+  vaultId?: string;
+  search?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface CredentialList {
+  data: Credential[];
+  total: number;
+}
+
+export interface RequestCheckoutOptions {
+  credentialId: string;
+  reason?: string;
+  approverId?: string;
+  /** Minutes; the policy's default when omitted. */
+  duration?: number;
+  /** ISO-8601 start in the future (only when `capabilities.scheduledStart`). */
+  scheduledStart?: string;
+}
+
+export interface RequestCheckoutResult {
+  checkout: Checkout;
+  /** Present exactly when the checkout became Active at once (checkout dialect). */
+  password?: string;
+}
+
+export interface AuditFilter {
+  /** ISO-8601 bounds. */
+  from?: string;
+  to?: string;
+  credentialId?: string;
+  userId?: string;
+  offset?: number;
+  /** Default 200, at most 1000. */
+  limit?: number;
+}
+
+export interface ListMyCheckoutsOptions {
+  /** Only the active and pending ones (`Get-DSPamCheckout -ActiveAndPending`). */
+  activeAndPending?: boolean;
+}
+
+export type SubscriptionStatus =
+  /** Opening the SSE stream. */
+  | 'connecting'
+  /** SSE stream open. */
+  | 'open'
+  /** SSE stream lost; waiting `delayMs` before the next attempt. */
+  | 'reconnecting'
+  /** No SSE: polling every `pollIntervalMs`. */
+  | 'polling'
+  /** Cleanup was called, or a fatal error (401/403) stopped the subscription. */
+  | 'closed';
+
+export interface SubscribeOptions {
+  /** 'auto' (default): SSE when the backend has server events, else polling. */
+  mode?: 'auto' | 'sse' | 'poll';
+  /** Polling period (default 10 s). */
+  pollIntervalMs?: number;
+  /** Resume an SSE stream after this event id (sent as `Last-Event-ID`). */
+  lastEventId?: number;
+  /** Reconnect backoff: first delay (default 500 ms) and cap (default 30 s). */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Connection state changes (for a status indicator). */
+  onStatus?: (status: SubscriptionStatus, detail?: { delayMs?: number; error?: Error }) => void;
+  /** Errors that do not end the subscription (it retries), and the fatal one that does. */
+  onError?: (error: Error) => void;
+  /** Timers for reconnects and polls (tests inject hand-driven ones); real, unref'd timers by default. */
+  timers?: Timers;
+}
+
+export type TimerHandle = unknown;
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export interface PamBackend {
+  readonly dialect: PamDialect;
+  readonly capabilities: PamCapabilities;
+  /** A snapshot of the current session (token included). */
+  session(): PamSession;
+
+  /** Logs in and keeps the token in this backend's session. */
+  login(username: string, password: string): Promise<LoginResult>;
+  /** Revokes the token on the server (best effort) and forgets it. */
+  logout(): Promise<void>;
+  whoami(): Promise<User>;
+
+  listVaults(): Promise<Vault[]>;
+  listCredentials(options?: ListCredentialsOptions): Promise<CredentialList>;
+  getCredential(id: string): Promise<Credential>;
+  listApprovers(credentialId: string): Promise<Approver[]>;
+
+  requestCheckout(options: RequestCheckoutOptions): Promise<RequestCheckoutResult>;
+  getCheckout(id: string): Promise<Checkout>;
+  listMyCheckouts(options?: ListMyCheckoutsOptions): Promise<Checkout[]>;
+  listToApprove(): Promise<Checkout[]>;
+  approve(id: string, message?: string): Promise<Checkout>;
+  deny(id: string, message?: string): Promise<Checkout>;
+  checkIn(id: string): Promise<Checkout>;
+  cancel(id: string): Promise<Checkout>;
+  extend(id: string, minutes: number): Promise<Checkout>;
+  readPassword(credentialId: string): Promise<string>;
+
+  /** Admins: the audit trail. Absent on servers that do not share one (MIM). */
+  listAudit?(filter?: AuditFilter): Promise<AuditEntry[]>;
+
+  /** Live events for the caller (SSE, or polling where the server has none). Returns the cleanup. */
+  subscribe(listener: (event: PamEvent) => void, options?: SubscribeOptions): () => void;
+}
+
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface CreatePamBackendOptions {
+  /** e.g. `https://pam.example.com` (a trailing slash is ignored). */
+  baseUrl: string;
+  dialect: PamDialect;
+  /** A saved token, to resume a session without logging in. */
+  token?: string;
+  /** Its expiry, if saved along with it. */
+  expiresAt?: string;
+  /** Its user, if saved along with it. */
+  user?: User;
+  /** Per-request timeout (default 15 000 ms). */
+  timeoutMs?: number;
+  /** PEM of a CA to trust in addition to the system's (private PKI, self-signed test servers). */
+  ca?: string;
+  /** Replaces the HTTP transport (tests); when set, `ca` is ignored. */
+  fetch?: FetchLike;
+}
+
+export function createPamBackend(options: CreatePamBackendOptions): PamBackend {
+  switch (options.dialect) {
+    case 'checkout':
+      return createCheckoutBackend(options);
+    case 'mim':
+      return createMimBackend(options);
+    default:
+      throw new TypeError(`Unknown PAM dialect: ${String(options.dialect)}`);
+  }
+}
