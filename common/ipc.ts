@@ -1,0 +1,244 @@
+/**
+ * The IPC contract between the renderer and the main process: one table of calls (argument schema
+ * + result type) and one event stream. The preload, the router and the renderer's types all derive
+ * from it, so a wrong call fails to compile, and the router validates every argument against it.
+ */
+import { z } from 'zod';
+import type { AuditEntry } from './audit.ts';
+import type { Approver, Checkout, Credential, Vault } from './checkout.ts';
+import { guidSchema } from './ids.ts';
+import type { User } from './roles.ts';
+
+export const dialectSchema = z.enum(['checkout', 'mim']);
+export type Dialect = z.infer<typeof dialectSchema>;
+
+export const serverProfileSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().trim().min(1).max(100),
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  dialect: dialectSchema,
+  username: z.string().max(256).optional(),
+  /** PEM of a private CA or self-signed certificate to trust for this server. */
+  caPem: z.string().max(65_536).optional(),
+});
+export type ServerProfile = z.infer<typeof serverProfileSchema>;
+
+export const LANGUAGES = ['system', 'en', 'fr'] as const;
+export const THEMES = ['system', 'light', 'dark'] as const;
+
+export const settingsSchema = z.object({
+  /** Seconds before a copied password is cleared from the clipboard. */
+  clipboardClearSeconds: z.number().int().min(5).max(600),
+  /** Minutes of inactivity before the app locks; 0 = never. */
+  autoLockMinutes: z.number().int().min(0).max(480),
+  /** Seconds a revealed password stays on screen. */
+  revealSeconds: z.number().int().min(5).max(120),
+  language: z.enum(LANGUAGES),
+  theme: z.enum(THEMES),
+  profiles: z.array(serverProfileSchema).max(50),
+  lastProfileId: z.string().nullable(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const settingsPatchSchema = settingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  clipboardClearSeconds: 30,
+  autoLockMinutes: 10,
+  revealSeconds: 20,
+  language: 'system',
+  theme: 'system',
+  profiles: [],
+  lastProfileId: null,
+};
+
+export type SessionStatus = 'signedOut' | 'locked' | 'signedIn';
+export type SecretStorageState = 'os' | 'basic_text' | 'unavailable';
+
+export interface SessionState {
+  status: SessionStatus;
+  user: User | null;
+  profile: ServerProfile | null;
+  capabilities: {
+    passwordRead: boolean;
+    serverEvents: boolean;
+    selfApproval: boolean;
+    extend: boolean;
+    scheduledStart: boolean;
+  } | null;
+  /** Where the OS keeps the cache key; anything but 'os' means the token is not persisted. */
+  secretStorage: SecretStorageState;
+  tokenPersisted: boolean;
+  /** ISO time since which the server has been unreachable; null when online. */
+  offlineSince: string | null;
+  lastSyncAt: string | null;
+  /** The embedded demo server, when this app started one. */
+  demoServerUrl: string | null;
+}
+
+export const signInSchema = z.object({
+  profile: serverProfileSchema,
+  username: z.string().trim().min(1).max(256),
+  password: z.string().min(1).max(1024),
+});
+
+export const credentialQuerySchema = z.object({
+  vaultId: guidSchema.optional(),
+  search: z.string().max(200).optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+export type CredentialQuery = z.input<typeof credentialQuerySchema>;
+
+export interface CredentialListResult {
+  data: Credential[];
+  total: number;
+  /** From the cache while the server is unreachable. */
+  offlineSince: string | null;
+}
+
+export const idSchema = z.object({ id: guidSchema });
+export const credentialIdSchema = z.object({ credentialId: guidSchema });
+
+export const requestCheckoutSchema = z.object({
+  credentialId: guidSchema,
+  reason: z.string().max(2000).optional(),
+  approverId: guidSchema.optional(),
+  duration: z.number().int().positive().max(525_600).optional(),
+});
+export type RequestCheckoutInput = z.infer<typeof requestCheckoutSchema>;
+
+export interface RequestCheckoutResult {
+  checkout: Checkout;
+  /** The password is held by the main process; the renderer copies or reveals it on demand. */
+  passwordReady: boolean;
+}
+
+export const decisionSchema = z.object({ id: guidSchema, message: z.string().max(2000).optional() });
+export const extendSchema = z.object({ id: guidSchema, minutes: z.number().int().positive().max(1440) });
+
+export interface CopyResult {
+  /** ISO time at which the clipboard is cleared if it still holds the password. */
+  clearsAt: string;
+}
+export interface RevealResult {
+  password: string;
+  hideAt: string;
+}
+
+export const auditFilterSchema = z.object({
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  credentialId: guidSchema.optional(),
+  userId: guidSchema.optional(),
+});
+
+const none = z.undefined();
+
+/** Every call: `area:method` → argument schema and result type. */
+export const ipcCalls = {
+  'session:getState': { args: none, result: {} as SessionState },
+  'session:signIn': { args: signInSchema, result: {} as SessionState },
+  'session:signOut': { args: none, result: {} as SessionState },
+  'session:lock': { args: none, result: {} as SessionState },
+  'session:unlock': { args: z.object({ password: z.string().min(1).max(1024) }), result: {} as SessionState },
+  'settings:get': { args: none, result: {} as Settings },
+  'settings:update': { args: settingsPatchSchema, result: {} as Settings },
+  'vaults:list': { args: none, result: [] as Vault[] },
+  'credentials:list': { args: credentialQuerySchema, result: {} as CredentialListResult },
+  'credentials:get': { args: idSchema, result: {} as Credential },
+  'credentials:approvers': { args: credentialIdSchema, result: [] as Approver[] },
+  'sync:now': { args: none, result: {} as { count: number } },
+  'checkouts:request': { args: requestCheckoutSchema, result: {} as RequestCheckoutResult },
+  'checkouts:mine': { args: none, result: [] as Checkout[] },
+  'checkouts:history': { args: none, result: [] as Checkout[] },
+  'checkouts:extend': { args: extendSchema, result: {} as Checkout },
+  'checkouts:checkIn': { args: idSchema, result: {} as Checkout },
+  'checkouts:cancel': { args: idSchema, result: {} as Checkout },
+  'approvals:list': { args: none, result: [] as Checkout[] },
+  'approvals:approve': { args: decisionSchema, result: {} as Checkout },
+  'approvals:deny': { args: decisionSchema, result: {} as Checkout },
+  'password:copy': { args: credentialIdSchema, result: {} as CopyResult },
+  'password:reveal': { args: credentialIdSchema, result: {} as RevealResult },
+  'password:hide': { args: credentialIdSchema, result: undefined as undefined },
+  'audit:list': { args: auditFilterSchema, result: [] as AuditEntry[] },
+} as const;
+
+export type IpcChannel = keyof typeof ipcCalls;
+export type IpcArgs<C extends IpcChannel> = z.input<(typeof ipcCalls)[C]['args']>;
+export type IpcParsedArgs<C extends IpcChannel> = z.output<(typeof ipcCalls)[C]['args']>;
+export type IpcResult<C extends IpcChannel> = (typeof ipcCalls)[C]['result'];
+export const IPC_CHANNELS = Object.keys(ipcCalls) as IpcChannel[];
+/** The one channel on which the main process pushes AppEvents. */
+export const IPC_EVENT_CHANNEL = 'coffre:event';
+
+/** Errors cross IPC as data, never as thrown objects (Electron would flatten them to a string). */
+export interface IpcError {
+  kind:
+    | 'unauthorized'
+    | 'forbidden'
+    | 'not_found'
+    | 'conflict'
+    | 'policy'
+    | 'invalid'
+    | 'throttled'
+    | 'network'
+    | 'timeout'
+    | 'tls'
+    | 'server'
+    | 'unsupported'
+    | 'protocol'
+    | 'locked'
+    | 'internal';
+  code: string;
+  message: string;
+}
+export type IpcEnvelope<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+export type AppEvent =
+  | { type: 'session.changed'; state: SessionState }
+  | { type: 'sync.progress'; done: number; total: number }
+  | { type: 'checkouts.changed' }
+  | { type: 'approvals.changed'; pending: number }
+  | {
+      type: 'clipboard.changed';
+      state: 'copied' | 'cleared';
+      credentialId: string | null;
+      clearsAt: string | null;
+    }
+  | { type: 'password.hidden'; credentialId: string }
+  | { type: 'expiry.warning'; checkoutId: string; credentialName: string; expiresAt: string }
+  | {
+      type: 'navigate';
+      route: 'credentials' | 'checkouts' | 'approvals' | 'history' | 'settings';
+      id?: string;
+    };
+
+type AreaOf<C> = C extends `${infer A}:${string}` ? A : never;
+type MethodOf<C, A extends string> = C extends `${A}:${infer M}` ? M : never;
+type CallFn<C extends IpcChannel> =
+  undefined extends IpcArgs<C>
+    ? (args?: IpcArgs<C>) => Promise<IpcEnvelope<IpcResult<C>>>
+    : (args: IpcArgs<C>) => Promise<IpcEnvelope<IpcResult<C>>>;
+
+/** What `window.coffre` is: `coffre.checkouts.request({...})`, …, and `onEvent(cb) → unsubscribe`. */
+export type CoffreApi = {
+  [A in AreaOf<IpcChannel>]: { [M in MethodOf<IpcChannel, A>]: CallFn<`${A}:${M}` & IpcChannel> };
+} & { onEvent(listener: (event: AppEvent) => void): () => void };
+
+/** Builds the `window.coffre` object from any transport (Electron's preload, or the test bridge). */
+export function buildCoffreApi(
+  invoke: (channel: IpcChannel, args: unknown) => Promise<unknown>,
+  subscribe: (listener: (event: AppEvent) => void) => () => void,
+): CoffreApi {
+  const api: Record<string, Record<string, unknown>> = {};
+  for (const channel of IPC_CHANNELS) {
+    const [area, method] = channel.split(':') as [string, string];
+    api[area] ??= {};
+    api[area][method] = (args?: unknown) => invoke(channel, args);
+  }
+  return {
+    ...api,
+    onEvent: (listener: (event: AppEvent) => void) => subscribe(listener),
+  } as unknown as CoffreApi;
+}

@@ -1,0 +1,224 @@
+/**
+ * The composition root of the main process: opens the cache, builds the services on the ports the
+ * shell provides, and exposes the IPC router. Plain Node: the tests run it without Electron.
+ */
+import path from 'node:path';
+import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
+import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../api/pamBackend.ts';
+import { openCache } from '../cache/credentialCache.ts';
+import { AppError, createIpcRouter, type IpcRouter } from '../ipc/router.ts';
+import {
+  APPROVALS_MESSAGES_EN,
+  APPROVALS_MESSAGES_FR,
+  ApprovalsWatcher,
+} from '../services/approvalsWatcher.ts';
+import { CheckoutActions } from '../services/checkoutActions.ts';
+import { ClipboardGuard } from '../services/clipboardGuard.ts';
+import { EXPIRY_MESSAGES_EN, EXPIRY_MESSAGES_FR, ExpiryScheduler } from '../services/expiryScheduler.ts';
+import { PasswordAccess } from '../services/passwordAccess.ts';
+import type {
+  ClipboardPort,
+  Clock,
+  EventSink,
+  NotifierPort,
+  SecretBoxPort,
+  Timers,
+  TrayPort,
+} from '../services/ports.ts';
+import { createServerCaller } from '../services/serverCalls.ts';
+import { type LockReason, SessionService } from '../services/sessionService.ts';
+import { SettingsService } from '../services/settingsService.ts';
+import { SyncService } from '../services/syncService.ts';
+import { createHandlers } from './handlers.ts';
+
+export interface DesktopPorts {
+  clipboard: ClipboardPort;
+  notifier: NotifierPort;
+  secretBox: SecretBoxPort;
+  tray: TrayPort;
+  events: EventSink;
+  clock: Clock;
+  timers: Timers;
+}
+
+export interface DesktopAppDeps {
+  dataDir: string;
+  ports: DesktopPorts;
+  embeddedServerUrl: string | null;
+  /** The OS locale (e.g. 'fr-CA'), used when the language setting is 'system'. */
+  locale: string;
+  /** Who may call the router; the shell passes its app:// check, tests their own. */
+  isTrustedSender?: (url: string | undefined) => boolean;
+  /** Replaces the HTTP backend (tests). */
+  createBackend?: (options: CreatePamBackendOptions) => PamBackend;
+  /** Called for unexpected failures (bugs); never with a secret. */
+  onInternalError?: (where: string, error: unknown) => void;
+}
+
+export interface DesktopApp {
+  router: IpcRouter;
+  /** Screen lock, suspend, idle: lock the session and clear what must not outlive it. */
+  lock(reason: LockReason): Promise<void>;
+  /** After resume from sleep or a clock jump: re-check every deadline against the clock. */
+  resumed(): void;
+  quit(): Promise<void>;
+  openDeepLink(target: { route: 'checkouts' | 'approvals'; id: string }): void;
+  pendingCount(): number;
+  /** Minutes of inactivity before the shell locks the app; 0 = never. */
+  autoLockMinutes(): number;
+  warning: string | null;
+}
+
+export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp> {
+  const { ports } = deps;
+  const opened = openCache({
+    file: path.join(deps.dataDir, 'cache.db'),
+    secretBox: ports.secretBox,
+    clock: ports.clock,
+  });
+  const cache = opened.cache;
+  const settings = new SettingsService({ cache });
+  const french = () => {
+    const language = settings.get().language;
+    return language === 'fr' || (language === 'system' && deps.locale.toLowerCase().startsWith('fr'));
+  };
+  const formatTime = (epochMs: number) =>
+    new Date(epochMs).toLocaleTimeString(french() ? 'fr-CA' : 'en-US', {
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+
+  const session = new SessionService({
+    cache,
+    settings,
+    events: ports.events,
+    clock: ports.clock,
+    secretBox: ports.secretBox,
+    createBackend: deps.createBackend ?? createPamBackend,
+    embeddedServerUrl: deps.embeddedServerUrl,
+  });
+  const callServer = createServerCaller(session);
+  const sync = new SyncService({ cache, events: ports.events, clock: ports.clock, session, callServer });
+  const clipboard = new ClipboardGuard({
+    clipboard: ports.clipboard,
+    clock: ports.clock,
+    timers: ports.timers,
+    events: ports.events,
+  });
+  const passwords = new PasswordAccess({
+    callServer,
+    clipboard,
+    settings,
+    events: ports.events,
+    clock: ports.clock,
+    timers: ports.timers,
+  });
+  const checkouts = new CheckoutActions({ callServer, cache, events: ports.events });
+  const expiry = new ExpiryScheduler({
+    notifier: ports.notifier,
+    clock: ports.clock,
+    timers: ports.timers,
+    events: ports.events,
+    messages: () => (french() ? EXPIRY_MESSAGES_FR : EXPIRY_MESSAGES_EN),
+    formatTime,
+    onExtendRequested: (checkoutId: string) =>
+      ports.events.emit({ type: 'navigate', route: 'checkouts', id: checkoutId }),
+    onExpired: (checkout: Checkout) => {
+      void clipboard.clearForCredential(checkout.credentialID, 'expiry');
+      passwords.hide(checkout.credentialID);
+      void checkouts.mine().catch(() => undefined);
+    },
+  });
+  let pending = 0;
+  const approvals = new ApprovalsWatcher({
+    notifier: ports.notifier,
+    tray: {
+      setPendingCount(count: number) {
+        pending = count;
+        ports.tray.setPendingCount(count);
+      },
+    },
+    events: {
+      emit(event) {
+        ports.events.emit(event);
+        // A change to one of the user's own checkouts (approved, aborted by an admin…) refreshes
+        // them here too, so the expiry scheduler and the clipboard follow.
+        if (event.type === 'checkouts.changed') void checkouts.mine().catch(() => undefined);
+      },
+    },
+    messages: () => (french() ? APPROVALS_MESSAGES_FR : APPROVALS_MESSAGES_EN),
+    onOpenCheckout: (checkoutId: string) =>
+      ports.events.emit({ type: 'navigate', route: 'checkouts', id: checkoutId }),
+    onOpen: (checkoutId: string) =>
+      ports.events.emit({ type: 'navigate', route: 'approvals', id: checkoutId }),
+    onError: (error: unknown) => deps.onInternalError?.('approvals', error),
+  });
+
+  checkouts.setSideEffects({
+    released: async (checkout) => {
+      await clipboard.clearForCredential(checkout.credentialID, 'checkin');
+      passwords.hide(checkout.credentialID);
+    },
+    changed: (open) => {
+      expiry.track(open);
+      const held = clipboard.heldCredentialId();
+      const stillActive = open.some((c) => c.credentialID === held && c.status === CheckoutStatus.Active);
+      if (held && !stillActive) {
+        void clipboard.clearForCredential(held, 'checkin');
+        passwords.hide(held);
+      }
+    },
+  });
+  session.setHooks({
+    onSignedIn: async (backend, user) => {
+      await approvals.start(backend, user).catch((error) => deps.onInternalError?.('approvals', error));
+      // Fill the cache and the expiry scheduler in the background; failures show as offline.
+      void sync.sync().catch(() => undefined);
+      void checkouts.mine().catch(() => undefined);
+    },
+    onSignedOut: async (reason) => {
+      await clipboard.clearIfOurs(reason === 'signOut' || reason === 'expired' ? 'signOut' : 'lock');
+      passwords.hideAll();
+      if (reason === 'signOut' || reason === 'expired') {
+        approvals.stop();
+        expiry.track([]);
+      }
+    },
+  });
+
+  const router = createIpcRouter(
+    createHandlers({ session, settings, sync, checkouts, passwords, callServer }),
+    {
+      isTrustedSender: deps.isTrustedSender ?? (() => false),
+      onInternalError: (channel, error) => deps.onInternalError?.(channel, error),
+    },
+  );
+
+  await session.restore();
+
+  return {
+    router,
+    warning: opened.warning,
+    async lock(reason) {
+      await session.lock(reason);
+    },
+    resumed() {
+      void clipboard.recheck();
+      expiry.recheck();
+    },
+    async quit() {
+      await clipboard.clearIfOurs('quit');
+      passwords.hideAll();
+      approvals.stop();
+      expiry.track([]);
+      cache.close();
+    },
+    openDeepLink(target) {
+      ports.events.emit({ type: 'navigate', route: target.route, id: target.id });
+    },
+    pendingCount: () => pending,
+    autoLockMinutes: () => settings.get().autoLockMinutes,
+  };
+}
+
+export { AppError };

@@ -1,0 +1,100 @@
+/**
+ * The IPC router: every message from the renderer goes through `handle`, which checks the sender
+ * frame, validates the argument against the contract's schema, calls the handler and returns an
+ * envelope. Errors travel as data ({kind, code, message}); nothing else of an exception leaves.
+ */
+import {
+  type IpcChannel,
+  type IpcEnvelope,
+  type IpcError,
+  type IpcParsedArgs,
+  type IpcResult,
+  ipcCalls,
+} from '../../common/ipc.ts';
+import { isPamClientError } from '../api/errors.ts';
+
+export type IpcHandlers = {
+  [C in IpcChannel]: (args: IpcParsedArgs<C>) => Promise<IpcResult<C>> | IpcResult<C>;
+};
+
+export interface IpcSender {
+  /** The URL of the frame that sent the message (Electron's event.senderFrame.url). */
+  url: string | undefined;
+}
+
+export interface IpcRouterOptions {
+  isTrustedSender(url: string | undefined): boolean;
+  /** Called for unexpected failures (bugs), with the channel; never with the arguments. */
+  onInternalError?(channel: string, error: unknown): void;
+}
+
+/** An error a service throws on purpose, with a kind the renderer can act on. */
+export class AppError extends Error {
+  readonly kind: IpcError['kind'];
+  readonly code: string;
+  constructor(kind: IpcError['kind'], code: string, message: string) {
+    super(message);
+    this.name = 'AppError';
+    this.kind = kind;
+    this.code = code;
+  }
+}
+
+export function toIpcError(error: unknown): IpcError {
+  if (error instanceof AppError) return { kind: error.kind, code: error.code, message: error.message };
+  if (isPamClientError(error)) return { kind: error.kind, code: error.code, message: error.message };
+  return { kind: 'internal', code: 'internal', message: 'Something went wrong in Coffre. Try again.' };
+}
+
+export interface IpcRouter {
+  handle(sender: IpcSender, channel: string, args: unknown): Promise<IpcEnvelope<unknown>>;
+}
+
+export function createIpcRouter(handlers: IpcHandlers, options: IpcRouterOptions): IpcRouter {
+  return {
+    async handle(sender, channel, args) {
+      if (!options.isTrustedSender(sender.url)) {
+        return {
+          ok: false,
+          error: {
+            kind: 'forbidden',
+            code: 'untrusted_sender',
+            message: 'Refused: the request did not come from Coffre.',
+          },
+        };
+      }
+      if (!Object.hasOwn(ipcCalls, channel)) {
+        return {
+          ok: false,
+          error: {
+            kind: 'invalid',
+            code: 'unknown_channel',
+            message: `Unknown call: ${String(channel).slice(0, 64)}`,
+          },
+        };
+      }
+      const call = ipcCalls[channel as IpcChannel];
+      const parsed = call.args.safeParse(args);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+        return {
+          ok: false,
+          error: {
+            kind: 'invalid',
+            code: 'invalid_arguments',
+            message: `Invalid arguments for ${channel}${where}: ${issue?.message ?? 'invalid'}`,
+          },
+        };
+      }
+      try {
+        const handler = handlers[channel as IpcChannel] as (a: unknown) => unknown;
+        return { ok: true, value: await handler(parsed.data) };
+      } catch (error) {
+        const shaped = toIpcError(error);
+        if (shaped.kind === 'internal') options.onInternalError?.(channel, error);
+        return { ok: false, error: shaped };
+      }
+    },
+  };
+}

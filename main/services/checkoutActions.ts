@@ -1,0 +1,110 @@
+import { type Checkout, CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
+import type { RequestCheckoutInput, RequestCheckoutResult } from '../../common/ipc.ts';
+import type { CredentialCache } from '../cache/credentialCache.ts';
+import type { EventSink } from './ports.ts';
+import type { ServerCaller } from './serverCalls.ts';
+
+export interface CheckoutSideEffects {
+  /** A checkout stopped being usable (checked in, canceled): clear its clipboard and revealed password. */
+  released(checkout: Checkout): Promise<void> | void;
+  /** The set of the user's open checkouts may have changed (the expiry scheduler re-tracks). */
+  changed(open: Checkout[]): void;
+}
+
+/** What the user does with checkouts and, as an approver, with requests. */
+export class CheckoutActions {
+  private readonly callServer: ServerCaller;
+  private readonly cache: CredentialCache;
+  private readonly events: EventSink;
+  private effects: CheckoutSideEffects = { released: () => undefined, changed: () => undefined };
+
+  constructor(deps: { callServer: ServerCaller; cache: CredentialCache; events: EventSink }) {
+    this.callServer = deps.callServer;
+    this.cache = deps.cache;
+    this.events = deps.events;
+  }
+
+  setSideEffects(effects: CheckoutSideEffects): void {
+    this.effects = effects;
+  }
+
+  async request(input: RequestCheckoutInput): Promise<RequestCheckoutResult> {
+    const { checkout, password } = await this.callServer((backend) =>
+      backend.requestCheckout({
+        credentialId: input.credentialId,
+        ...(input.reason !== undefined ? { reason: input.reason } : {}),
+        ...(input.approverId !== undefined ? { approverId: input.approverId } : {}),
+        ...(input.duration !== undefined ? { duration: input.duration } : {}),
+      }),
+    );
+    // The password is not kept: copy and reveal read it again, each read audited by the server.
+    await this.refresh();
+    return {
+      checkout,
+      passwordReady: password !== undefined || checkout.status === CheckoutStatus.Active,
+    };
+  }
+
+  /** Active and pending checkouts; remembered in the cache for offline display. */
+  async mine(): Promise<Checkout[]> {
+    return this.refresh();
+  }
+
+  private async refresh(): Promise<Checkout[]> {
+    const all = await this.callServer((backend) => backend.listMyCheckouts());
+    this.cache.putCheckouts(all);
+    const open = all.filter((checkout) => !FINAL_STATUSES.includes(checkout.status));
+    this.effects.changed(open);
+    this.events.emit({ type: 'checkouts.changed' });
+    return open;
+  }
+
+  /** Past checkouts (ended, expired, denied, canceled, aborted), newest first; from the cache offline. */
+  async history(): Promise<Checkout[]> {
+    let all: Checkout[];
+    try {
+      all = await this.callServer((backend) => backend.listMyCheckouts());
+      this.cache.putCheckouts(all);
+    } catch {
+      all = this.cache.listCheckouts();
+    }
+    return all
+      .filter((checkout) => FINAL_STATUSES.includes(checkout.status))
+      .sort((a, b) =>
+        (b.checkInDateTime ?? b.requestDateTime).localeCompare(a.checkInDateTime ?? a.requestDateTime),
+      );
+  }
+
+  async extend(id: string, minutes: number): Promise<Checkout> {
+    const checkout = await this.callServer((backend) => backend.extend(id, minutes));
+    await this.refresh();
+    return checkout;
+  }
+
+  async checkIn(id: string): Promise<Checkout> {
+    const checkout = await this.callServer((backend) => backend.checkIn(id));
+    await this.effects.released(checkout);
+    await this.refresh();
+    return checkout;
+  }
+
+  async cancel(id: string): Promise<Checkout> {
+    const checkout = await this.callServer((backend) => backend.cancel(id));
+    await this.effects.released(checkout);
+    await this.refresh();
+    return checkout;
+  }
+
+  async toApprove(): Promise<Checkout[]> {
+    return this.callServer((backend) => backend.listToApprove());
+  }
+
+  async decide(id: string, approve: boolean, message: string | undefined): Promise<Checkout> {
+    const checkout = await this.callServer((backend) =>
+      approve ? backend.approve(id, message) : backend.deny(id, message),
+    );
+    const pending = await this.toApprove();
+    this.events.emit({ type: 'approvals.changed', pending: pending.length });
+    return checkout;
+  }
+}

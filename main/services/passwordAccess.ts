@@ -1,0 +1,83 @@
+import type { CopyResult, RevealResult } from '../../common/ipc.ts';
+import { AppError } from '../ipc/router.ts';
+import type { ClipboardGuard } from './clipboardGuard.ts';
+import type { Clock, EventSink, TimerHandle, Timers } from './ports.ts';
+import type { ServerCaller } from './serverCalls.ts';
+import type { SettingsService } from './settingsService.ts';
+
+/**
+ * Reads a password only when the user copies or reveals it. The value lives in this process for
+ * the duration of the call (copy) or is handed to the window for `revealSeconds` (reveal); it is
+ * never cached, logged or kept here.
+ */
+export class PasswordAccess {
+  private readonly callServer: ServerCaller;
+  private readonly clipboard: ClipboardGuard;
+  private readonly settings: SettingsService;
+  private readonly events: EventSink;
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly revealed = new Map<string, TimerHandle>();
+
+  constructor(deps: {
+    callServer: ServerCaller;
+    clipboard: ClipboardGuard;
+    settings: SettingsService;
+    events: EventSink;
+    clock: Clock;
+    timers: Timers;
+  }) {
+    this.callServer = deps.callServer;
+    this.clipboard = deps.clipboard;
+    this.settings = deps.settings;
+    this.events = deps.events;
+    this.clock = deps.clock;
+    this.timers = deps.timers;
+  }
+
+  private async read(credentialId: string): Promise<string> {
+    return this.callServer(async (backend) => {
+      if (!backend.capabilities.passwordRead) {
+        throw new AppError(
+          'unsupported',
+          'password_read_unsupported',
+          'This server does not hand out passwords.',
+        );
+      }
+      return backend.readPassword(credentialId);
+    });
+  }
+
+  async copy(credentialId: string): Promise<CopyResult> {
+    const { clipboardClearSeconds } = this.settings.get();
+    const { clearsAt } = await this.clipboard.copySecret(await this.read(credentialId), {
+      credentialId,
+      clearAfterSeconds: clipboardClearSeconds,
+    });
+    return { clearsAt: new Date(clearsAt).toISOString() };
+  }
+
+  async reveal(credentialId: string): Promise<RevealResult> {
+    const password = await this.read(credentialId);
+    const { revealSeconds } = this.settings.get();
+    this.hide(credentialId);
+    this.revealed.set(
+      credentialId,
+      this.timers.setTimeout(() => this.hide(credentialId), revealSeconds * 1000),
+    );
+    return { password, hideAt: new Date(this.clock.now() + revealSeconds * 1000).toISOString() };
+  }
+
+  /** Tells the window to drop a revealed password (timer, check-in, lock, sign-out). */
+  hide(credentialId: string): void {
+    const timer = this.revealed.get(credentialId);
+    if (timer === undefined) return;
+    this.timers.clearTimeout(timer);
+    this.revealed.delete(credentialId);
+    this.events.emit({ type: 'password.hidden', credentialId });
+  }
+
+  hideAll(): void {
+    for (const credentialId of [...this.revealed.keys()]) this.hide(credentialId);
+  }
+}

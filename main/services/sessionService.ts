@@ -1,0 +1,192 @@
+import type { ServerProfile, SessionState } from '../../common/ipc.ts';
+import type { User } from '../../common/roles.ts';
+import { isPamClientError } from '../api/errors.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../api/pamBackend.ts';
+import type { CredentialCache } from '../cache/credentialCache.ts';
+import { AppError } from '../ipc/router.ts';
+import type { Clock, EventSink, SecretBoxPort } from './ports.ts';
+import type { SettingsService } from './settingsService.ts';
+
+export type LockReason = 'user' | 'idle' | 'screen' | 'suspend';
+
+export interface SessionHooks {
+  /** A backend is ready for this user (after sign-in, restore or unlock). */
+  onSignedIn(backend: PamBackend, user: User): Promise<void> | void;
+  /** Leaving the signed-in state: clear what must not survive it (clipboard, revealed passwords). */
+  onSignedOut(reason: 'signOut' | 'expired' | LockReason): Promise<void> | void;
+}
+
+/**
+ * Who is signed in to which server, and whether the app is locked. Locking keeps the session but
+ * refuses every call until the user proves again who they are (unlock logs in anew).
+ */
+export class SessionService {
+  private readonly cache: CredentialCache;
+  private readonly settings: SettingsService;
+  private readonly events: EventSink;
+  private readonly clock: Clock;
+  private readonly secretBox: SecretBoxPort;
+  private readonly createBackend: (options: CreatePamBackendOptions) => PamBackend;
+  private readonly embeddedServerUrl: string | null;
+  private hooks: SessionHooks = { onSignedIn: () => undefined, onSignedOut: () => undefined };
+
+  private backend: PamBackend | null = null;
+  private user: User | null = null;
+  private profile: ServerProfile | null = null;
+  private status: SessionState['status'] = 'signedOut';
+  private offlineSince: number | null = null;
+
+  constructor(deps: {
+    cache: CredentialCache;
+    settings: SettingsService;
+    events: EventSink;
+    clock: Clock;
+    secretBox: SecretBoxPort;
+    createBackend: (options: CreatePamBackendOptions) => PamBackend;
+    embeddedServerUrl: string | null;
+  }) {
+    this.cache = deps.cache;
+    this.settings = deps.settings;
+    this.events = deps.events;
+    this.clock = deps.clock;
+    this.secretBox = deps.secretBox;
+    this.createBackend = deps.createBackend;
+    this.embeddedServerUrl = deps.embeddedServerUrl;
+  }
+
+  setHooks(hooks: SessionHooks): void {
+    this.hooks = hooks;
+  }
+
+  state(): SessionState {
+    const lastSync = this.cache.getMeta<string>('lastSyncAt') ?? null;
+    return {
+      status: this.status,
+      user: this.user,
+      profile: this.profile,
+      capabilities: this.backend ? { ...this.backend.capabilities } : null,
+      secretStorage: this.secretBox.state(),
+      tokenPersisted: this.cache.canPersistSecrets(),
+      offlineSince: this.offlineSince === null ? null : new Date(this.offlineSince).toISOString(),
+      lastSyncAt: lastSync,
+      demoServerUrl: this.embeddedServerUrl,
+    };
+  }
+
+  private changed(): SessionState {
+    const state = this.state();
+    this.events.emit({ type: 'session.changed', state });
+    return state;
+  }
+
+  /** The backend of a signed-in, unlocked session; anything else is refused. */
+  requireBackend(): PamBackend {
+    if (this.status === 'locked')
+      throw new AppError('locked', 'locked', 'Coffre is locked. Unlock it to continue.');
+    if (!this.backend || this.status !== 'signedIn') {
+      throw new AppError('unauthorized', 'signed_out', 'Sign in to continue.');
+    }
+    return this.backend;
+  }
+
+  currentUser(): User | null {
+    return this.user;
+  }
+
+  async signIn(input: { profile: ServerProfile; username: string; password: string }): Promise<SessionState> {
+    const backend = this.createBackend({
+      baseUrl: input.profile.url,
+      dialect: input.profile.dialect,
+      ...(input.profile.caPem ? { ca: input.profile.caPem } : {}),
+    });
+    const { user } = await backend.login(input.username, input.password);
+    if (this.backend && this.status !== 'signedOut') await this.hooks.onSignedOut('signOut');
+    const profile = { ...input.profile, username: input.username };
+    this.settings.rememberProfile(profile);
+    const { token } = backend.session();
+    if (token) this.cache.storeToken(profile.id, token);
+    this.enter(backend, user, profile);
+    await this.hooks.onSignedIn(backend, user);
+    return this.changed();
+  }
+
+  /** At start-up: resume the last profile's session from its saved token, if any. */
+  async restore(): Promise<SessionState> {
+    const settings = this.settings.get();
+    const profile = settings.profiles.find((p) => p.id === settings.lastProfileId);
+    const token = profile ? this.cache.loadToken(profile.id) : undefined;
+    if (!profile || !token) return this.changed();
+    const backend = this.createBackend({
+      baseUrl: profile.url,
+      dialect: profile.dialect,
+      token,
+      ...(profile.caPem ? { ca: profile.caPem } : {}),
+    });
+    try {
+      const user = await backend.whoami();
+      this.enter(backend, user, profile);
+      await this.hooks.onSignedIn(backend, user);
+    } catch (error) {
+      if (isPamClientError(error) && error.kind === 'unauthorized') this.cache.clearToken(profile.id);
+    }
+    return this.changed();
+  }
+
+  private enter(backend: PamBackend, user: User, profile: ServerProfile): void {
+    this.backend = backend;
+    this.user = user;
+    this.profile = profile;
+    this.status = 'signedIn';
+    this.offlineSince = null;
+  }
+
+  async signOut(): Promise<SessionState> {
+    const backend = this.backend;
+    if (this.profile) this.cache.clearToken(this.profile.id);
+    this.backend = null;
+    this.user = null;
+    this.status = 'signedOut';
+    await this.hooks.onSignedOut('signOut');
+    await backend?.logout().catch(() => undefined);
+    return this.changed();
+  }
+
+  /** The server said the token is no longer valid. */
+  async expired(): Promise<void> {
+    if (this.status === 'signedOut') return;
+    if (this.profile) this.cache.clearToken(this.profile.id);
+    this.backend = null;
+    this.status = 'signedOut';
+    await this.hooks.onSignedOut('expired');
+    this.changed();
+  }
+
+  async lock(reason: LockReason): Promise<SessionState> {
+    if (this.status !== 'signedIn') return this.state();
+    this.status = 'locked';
+    await this.hooks.onSignedOut(reason);
+    return this.changed();
+  }
+
+  /** Unlocking proves the user again: a fresh login with their password. */
+  async unlock(password: string): Promise<SessionState> {
+    if (this.status !== 'locked' || !this.backend || !this.user) {
+      throw new AppError('conflict', 'not_locked', 'Coffre is not locked.');
+    }
+    const { user } = await this.backend.login(this.user.username, password);
+    const { token } = this.backend.session();
+    if (token && this.profile) this.cache.storeToken(this.profile.id, token);
+    this.user = user;
+    this.status = 'signedIn';
+    await this.hooks.onSignedIn(this.backend, user);
+    return this.changed();
+  }
+
+  /** Network state as the services observe it; changes are broadcast. */
+  setOnline(online: boolean): void {
+    const next = online ? null : (this.offlineSince ?? this.clock.now());
+    if (next === this.offlineSince) return;
+    this.offlineSince = next;
+    this.changed();
+  }
+}

@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CheckoutStatus } from '../../../common/checkout.ts';
+import type { ServerProfile } from '../../../common/ipc.ts';
+import { DEMO_IDS } from '../../../server/demo.ts';
+import { startTestServer, type TestServer } from '../../support/testServer.ts';
+import { type DesktopHarness, startDesktop } from './desktopHarness.ts';
+
+let server: TestServer;
+const open: DesktopHarness[] = [];
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+afterEach(async () => {
+  for (const desktop of open.splice(0)) await desktop.close();
+});
+
+const profile = (): ServerProfile => ({ id: 'demo', name: 'Demo', url: server.url, dialect: 'checkout' });
+
+async function signedIn(username: string, options: Parameters<typeof startDesktop>[0] = {}) {
+  const desktop = await startDesktop(options);
+  open.push(desktop);
+  const state = await desktop.call('session:signIn', {
+    profile: profile(),
+    username,
+    password: 'coffre-demo',
+  });
+  expect(state.status).toBe('signedIn');
+  await desktop.call('sync:now');
+  return desktop;
+}
+
+describe('desktop main process under plain Node, against the real server', () => {
+  it('signs in, syncs the credentials into the cache and searches them', async () => {
+    const bob = await signedIn('bob');
+    const all = await bob.call('credentials:list', {});
+    expect(all.total).toBe(13);
+    const found = await bob.call('credentials:list', { search: 'web01' });
+    expect(found.data.map((c) => c.id)).toEqual([DEMO_IDS.autoCredential]);
+    const vaults = await bob.call('vaults:list');
+    expect(vaults.map((v) => v.name)).toEqual(
+      expect.arrayContaining(['Servers', 'Domain', 'Databases', 'Network']),
+    );
+    expect(bob.events.some((e) => e.type === 'sync.progress' && e.done === 13 && e.total === 13)).toBe(true);
+  });
+
+  it('seed 1: bob checks out, copies the password (concealed), checks in; the clipboard is cleared', async () => {
+    const bob = await signedIn('bob');
+    const { checkout, passwordReady } = await bob.call('checkouts:request', {
+      credentialId: DEMO_IDS.autoCredential,
+    });
+    expect(checkout.status).toBe(CheckoutStatus.Active);
+    expect(passwordReady).toBe(true);
+    const copied = await bob.call('password:copy', { credentialId: DEMO_IDS.autoCredential });
+    expect(Date.parse(copied.clearsAt) - Date.now()).toBeGreaterThan(25_000);
+    expect(bob.clipboard.writes).toHaveLength(1);
+    expect(bob.clipboard.writes[0]!.concealed).toBe(true);
+    expect(bob.clipboard.value.length).toBe(24);
+    const mine = await bob.call('checkouts:mine');
+    expect(mine.map((c) => c.id)).toEqual([checkout.id]);
+    await bob.call('checkouts:checkIn', { id: checkout.id });
+    expect(bob.clipboard.value).toBe('');
+    const history = await bob.call('checkouts:history');
+    expect(history[0]).toMatchObject({ id: checkout.id, status: CheckoutStatus.Ended });
+  });
+
+  it('leaves the clipboard alone at check-in when the user copied something else', async () => {
+    const bob = await signedIn('bob');
+    const { checkout } = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    await bob.call('password:copy', { credentialId: DEMO_IDS.autoCredential });
+    bob.clipboard.value = 'something the user copied';
+    await bob.call('checkouts:checkIn', { id: checkout.id });
+    expect(bob.clipboard.value).toBe('something the user copied');
+  });
+
+  it('seed 3: alice is notified of kelly’s request, approves it from the app; kelly is told', async () => {
+    const alice = await signedIn('alice');
+    const kelly = await signedIn('kelly');
+    // Wait until alice's live subscription is up, so the request arrives as an event.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { checkout } = await kelly.call('checkouts:request', {
+      credentialId: DEMO_IDS.approvedCredential,
+      approverId: DEMO_IDS.alice,
+      reason: 'Because',
+    });
+    expect(checkout.status).toBe(CheckoutStatus.Pending);
+    await alice.waitForEvent((e) => e.type === 'approvals.changed' && e.pending === 1);
+    expect(alice.notifications.some((n) => n.title.includes('kelly') || n.body.includes('Because'))).toBe(
+      true,
+    );
+    expect(alice.trayCounts.at(-1)).toBe(1);
+    const queue = await alice.call('approvals:list');
+    expect(queue.map((c) => c.id)).toEqual([checkout.id]);
+    const mark = kelly.events.length;
+    await alice.call('approvals:approve', { id: checkout.id, message: 'OK' });
+    await kelly.waitForEvent((e) => e.type === 'checkouts.changed', mark);
+    const mine = await kelly.call('checkouts:mine');
+    expect(mine[0]).toMatchObject({ id: checkout.id, status: CheckoutStatus.Active, approverMessage: 'OK' });
+    await kelly.call('password:copy', { credentialId: DEMO_IDS.approvedCredential });
+    expect(kelly.clipboard.value.length).toBeGreaterThan(0);
+    await kelly.call('checkouts:checkIn', { id: checkout.id });
+    expect(kelly.clipboard.value).toBe('');
+  });
+
+  it('reveal hands the password to the window for a while, then tells it to hide', async () => {
+    const maurice = await signedIn('maurice');
+    await maurice.call('settings:update', { revealSeconds: 5 });
+    const { checkout } = await maurice.call('checkouts:request', {
+      credentialId: DEMO_IDS.selfApprovalCredential,
+      approverId: DEMO_IDS.maurice,
+      reason: 'Because',
+    });
+    const revealed = await maurice.call('password:reveal', { credentialId: DEMO_IDS.selfApprovalCredential });
+    expect(revealed.password.length).toBeGreaterThan(0);
+    await maurice.call('checkouts:checkIn', { id: checkout.id });
+    expect(maurice.events).toContainEqual({
+      type: 'password.hidden',
+      credentialId: DEMO_IDS.selfApprovalCredential,
+    });
+  });
+
+  it('lock refuses every call until unlock re-authenticates; the clipboard is cleared at lock', async () => {
+    const bob = await signedIn('bob');
+    const { checkout } = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    await bob.call('password:copy', { credentialId: DEMO_IDS.autoCredential });
+    await bob.app.lock('screen');
+    expect(bob.clipboard.value).toBe('');
+    const refused = await bob.raw('credentials:list', {});
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'locked' } });
+    const wrong = await bob.raw('session:unlock', { password: 'nope' });
+    expect(wrong).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    const state = await bob.call('session:unlock', { password: 'coffre-demo' });
+    expect(state.status).toBe('signedIn');
+    await bob.call('checkouts:checkIn', { id: checkout.id });
+  });
+
+  it('restores the session from the saved token after a restart, and not when the keyring is plain text', async () => {
+    const first = await signedIn('bob');
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const again = await startDesktop({ dataDir: first.dataDir });
+    open.push(again);
+    expect((await again.call('session:getState')).status).toBe('signedIn');
+
+    const plain = await signedIn('kelly', { secretState: 'basic_text' });
+    expect((await plain.call('session:getState')).tokenPersisted).toBe(false);
+    await plain.close();
+    open.splice(open.indexOf(plain), 1);
+    const restarted = await startDesktop({ dataDir: plain.dataDir, secretState: 'basic_text' });
+    open.push(restarted);
+    expect((await restarted.call('session:getState')).status).toBe('signedOut');
+  });
+
+  it('the cache file holds no credential name, token or password in clear', async () => {
+    const bob = await signedIn('bob');
+    const { checkout } = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    await bob.call('password:copy', { credentialId: DEMO_IDS.autoCredential });
+    const password = bob.clipboard.value;
+    await bob.call('checkouts:checkIn', { id: checkout.id });
+    const files = fs.readdirSync(bob.dataDir).filter((f) => f.startsWith('cache'));
+    expect(files.length).toBeGreaterThan(0);
+    const bytes = files.map((f) => fs.readFileSync(path.join(bob.dataDir, f)).toString('latin1')).join('');
+    for (const secret of ['web01', 'Bob — web01', 'PostgreSQL superuser', 'coffre-demo', password]) {
+      expect(bytes.includes(secret), secret).toBe(false);
+    }
+  });
+
+  it('the router refuses untrusted senders, unknown channels and invalid arguments, without a stack', async () => {
+    const bob = await signedIn('bob');
+    expect(await bob.raw('session:getState', undefined, 'https://evil.example/')).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden', code: 'untrusted_sender' },
+    });
+    expect(await bob.raw('session:getState', undefined, null)).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden' },
+    });
+    expect(await bob.raw('fs:readFile', { path: '/etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_channel' },
+    });
+    expect(await bob.raw('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    const invalid = await bob.raw('checkouts:request', { credentialId: 'not-a-guid' });
+    expect(invalid).toMatchObject({ ok: false, error: { kind: 'invalid', code: 'invalid_arguments' } });
+    expect(JSON.stringify(invalid)).not.toMatch(/\.ts:\d+/);
+    const conflict = await bob.raw('checkouts:cancel', { id: '11111111-2222-4333-8444-555555555555' });
+    expect(conflict).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+  });
+
+  it('works offline from the cache when the server is unreachable', async () => {
+    const local = await startTestServer();
+    const desktop = await startDesktop();
+    open.push(desktop);
+    await desktop.call('session:signIn', {
+      profile: { id: 'local', name: 'Local', url: local.url, dialect: 'checkout' },
+      username: 'bob',
+      password: 'coffre-demo',
+    });
+    await desktop.call('sync:now');
+    await local.stop();
+    const failed = await desktop.raw('sync:now', undefined);
+    expect(failed).toMatchObject({ ok: false, error: { kind: 'network' } });
+    const list = await desktop.call('credentials:list', { search: 'firewall' });
+    expect(list.data.map((c) => c.name)).toEqual(['Edge firewall']);
+    expect(list.offlineSince).not.toBeNull();
+  });
+});
