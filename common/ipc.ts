@@ -74,6 +74,8 @@ export interface SessionState {
   lastSyncAt: string | null;
   /** The embedded demo server, when this app started one. */
   demoServerUrl: string | null;
+  /** Why the local cache is weaker than usual, for the renderer to explain (translated by code). */
+  storageWarning: 'keyring_unavailable' | 'keyring_plaintext' | 'cache_reset' | null;
 }
 
 export const signInSchema = z.object({

@@ -51,7 +51,7 @@ function vitest(name: string, args: string[]): Outcome {
 }
 
 const outcomes: Outcome[] = [
-  check('type-check', 'npx', ['tsc', '-p', 'tsconfig.json']),
+  check('type-check', 'npm', ['run', '--silent', 'typecheck']),
   check('lint', 'npx', ['biome', 'check', '.']),
   vitest('unit and integration tests', []),
 ];

@@ -96,6 +96,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     secretBox: ports.secretBox,
     createBackend: deps.createBackend ?? createPamBackend,
     embeddedServerUrl: deps.embeddedServerUrl,
+    storageWarning: opened.warningCode,
   });
   const callServer = createServerCaller(session);
   const sync = new SyncService({ cache, events: ports.events, clock: ports.clock, session, callServer });

@@ -28,6 +28,7 @@ export class SessionService {
   private readonly secretBox: SecretBoxPort;
   private readonly createBackend: (options: CreatePamBackendOptions) => PamBackend;
   private readonly embeddedServerUrl: string | null;
+  private readonly storageWarning: SessionState['storageWarning'];
   private hooks: SessionHooks = { onSignedIn: () => undefined, onSignedOut: () => undefined };
 
   private backend: PamBackend | null = null;
@@ -44,7 +45,9 @@ export class SessionService {
     secretBox: SecretBoxPort;
     createBackend: (options: CreatePamBackendOptions) => PamBackend;
     embeddedServerUrl: string | null;
+    storageWarning?: SessionState['storageWarning'];
   }) {
+    this.storageWarning = deps.storageWarning ?? null;
     this.cache = deps.cache;
     this.settings = deps.settings;
     this.events = deps.events;
@@ -70,6 +73,7 @@ export class SessionService {
       offlineSince: this.offlineSince === null ? null : new Date(this.offlineSince).toISOString(),
       lastSyncAt: lastSync,
       demoServerUrl: this.embeddedServerUrl,
+      storageWarning: this.storageWarning,
     };
   }
 

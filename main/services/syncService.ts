@@ -44,6 +44,13 @@ export class SyncService {
 
   private async syncOnce(): Promise<{ count: number }> {
     const vaults = await this.callServer((backend) => backend.listVaults());
+    const vaultIds = new Set(vaults.map((vault) => vault.id));
+    this.cache.removeVaults(
+      this.cache
+        .listVaults()
+        .filter((vault) => !vaultIds.has(vault.id))
+        .map((v) => v.id),
+    );
     this.cache.upsertVaults(vaults);
     const seen = new Set<string>();
     let total = 0;
