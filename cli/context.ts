@@ -1,0 +1,228 @@
+/** What every command gets: output, messages, the session, a backend, and Ctrl-C handling. */
+import fs from 'node:fs';
+import { InvalidArgumentError } from 'commander';
+import type { CreatePamBackendOptions, PamBackend, PamDialect } from '../main/api/pamBackend.ts';
+import type { ClipboardPort } from './clipboard.ts';
+import { CliError } from './errors.ts';
+import { ExitCode } from './exitCodes.ts';
+import type { Lang, Messages } from './messages.ts';
+import { toJson } from './output.ts';
+import { configDir, type KeychainPort, type SessionConfig, SessionStore } from './sessionStore.ts';
+
+export interface Terminal {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Input extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+}
+
+export interface CliIo {
+  stdout: Terminal;
+  stderr: Terminal;
+  stdin: Input;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The outside world, injectable for tests. */
+export interface CliDeps {
+  io: CliIo;
+  /** Async so that the client core (zod, undici) loads only when a command talks to a server. */
+  createBackend(options: CreatePamBackendOptions): Promise<PamBackend>;
+  keychain(env: NodeJS.ProcessEnv): Promise<KeychainPort | null>;
+  clipboard(env: NodeJS.ProcessEnv): ClipboardPort | null;
+}
+
+/** Options every command accepts (declared on the program). */
+export interface GlobalOptions {
+  server?: string;
+  dialect?: PamDialect;
+  ca?: string;
+  json?: boolean;
+  lang?: Lang;
+  debug?: boolean;
+}
+
+export interface ActiveSession {
+  backend: PamBackend;
+  config: SessionConfig;
+  store: SessionStore;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+export class Cli {
+  readonly t: Messages;
+  readonly lang: Lang;
+  readonly deps: CliDeps;
+  globals: GlobalOptions = {};
+  private readonly interruptHandlers = new Set<() => void>();
+  private storeInstance: SessionStore | null = null;
+
+  constructor(deps: CliDeps, t: Messages, lang: Lang) {
+    this.deps = deps;
+    this.t = t;
+    this.lang = lang;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.deps.io.env;
+  }
+
+  get json(): boolean {
+    return this.globals.json === true;
+  }
+
+  /** A line (or block) of results on stdout. */
+  print(text: string): void {
+    this.deps.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  printJson(value: unknown): void {
+    this.deps.io.stdout.write(toJson(value));
+  }
+
+  /** Progress and advice on stderr, so that stdout stays clean for results and scripts. */
+  notice(text: string): void {
+    this.deps.io.stderr.write(`${text}\n`);
+  }
+
+  get stderrIsTty(): boolean {
+    return this.deps.io.stderr.isTTY === true;
+  }
+
+  // ── argument parsers (commander calls them; they throw InvalidArgumentError) ──
+
+  readonly parseId = (value: string): string => {
+    if (!isGuid(value.trim())) throw new InvalidArgumentError(this.t.errors.invalidId(value));
+    return value.trim().toLowerCase();
+  };
+
+  readonly parsePositiveInt = (value: string): number => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) {
+      throw new InvalidArgumentError(this.t.errors.positiveInteger(value));
+    }
+    return Number(value);
+  };
+
+  readonly parseWholeNumber = (value: string): number => {
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+      throw new InvalidArgumentError(this.t.errors.wholeNumber(value));
+    }
+    return Number(value);
+  };
+
+  // ── session ──
+
+  async store(): Promise<SessionStore> {
+    this.storeInstance ??= new SessionStore({
+      dir: configDir(this.env),
+      keychain: await this.deps.keychain(this.env),
+    });
+    return this.storeInstance;
+  }
+
+  /** `--server`, else `$COFFRE_SERVER`, normalised; undefined when neither is given. */
+  askedServer(): string | undefined {
+    const value = this.globals.server ?? this.env.COFFRE_SERVER;
+    return value ? this.normalizeServer(value) : undefined;
+  }
+
+  normalizeServer(value: string): string {
+    let url: URL;
+    try {
+      url = new URL(value.trim());
+    } catch {
+      throw new CliError(this.t.errors.badUrl(value), ExitCode.usage);
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+      throw new CliError(this.t.errors.badUrl(value), ExitCode.usage);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  }
+
+  readCa(file: string): string {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError(
+        this.t.errors.caUnreadable(file, (error as NodeJS.ErrnoException).code ?? String(error)),
+        ExitCode.usage,
+      );
+    }
+  }
+
+  newBackend(options: {
+    server: string;
+    dialect: PamDialect;
+    ca?: string | null;
+    token?: string;
+    expiresAt?: string | null;
+    config?: SessionConfig;
+    timeoutMs?: number;
+  }): Promise<PamBackend> {
+    return this.deps.createBackend({
+      baseUrl: options.server,
+      dialect: options.dialect,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.ca ? { ca: this.readCa(options.ca) } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+      ...(options.config?.user ? { user: options.config.user } : {}),
+    });
+  }
+
+  /** The logged-in session, with a backend ready to use; an auth error (exit 3) when there is none. */
+  async session(): Promise<ActiveSession> {
+    const store = await this.store();
+    const loaded = await store.load();
+    if (!loaded) throw new CliError(this.t.errors.notLoggedIn, ExitCode.auth);
+    const { config, token } = loaded;
+    const asked = this.askedServer();
+    if (asked && asked !== config.server) {
+      throw new CliError(this.t.errors.otherServer(config.server, asked), ExitCode.auth);
+    }
+    if (!token) {
+      const where = config.tokenStore === 'keychain' ? this.t.values.keychain : store.tokenFile;
+      throw new CliError(this.t.errors.tokenMissing(where), ExitCode.auth);
+    }
+    const backend = await this.newBackend({
+      server: config.server,
+      dialect: this.globals.dialect ?? config.dialect,
+      ca: this.globals.ca ?? config.ca,
+      token,
+      expiresAt: config.expiresAt,
+      config,
+    });
+    return { backend, config, store };
+  }
+
+  // ── Ctrl-C ──
+
+  /** Runs `handler` at the next Ctrl-C instead of exiting; returns the unregistration. */
+  onInterrupt(handler: () => void): () => void {
+    this.interruptHandlers.add(handler);
+    return () => this.interruptHandlers.delete(handler);
+  }
+
+  /** An AbortSignal that aborts at Ctrl-C, and its release. */
+  interruptSignal(): { signal: AbortSignal; release: () => void } {
+    const controller = new AbortController();
+    const release = this.onInterrupt(() => controller.abort());
+    return { signal: controller.signal, release };
+  }
+
+  /** Called on SIGINT; false when no command is listening (then the process exits with 130). */
+  interrupt(): boolean {
+    if (this.interruptHandlers.size === 0) return false;
+    for (const handler of [...this.interruptHandlers]) handler();
+    return true;
+  }
+}

@@ -1,0 +1,223 @@
+/** Failures: exit codes and one-line messages, in English and in French. */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_IDS } from '../../server/demo.ts';
+import { startTestServer, type TestServer } from '../support/testServer.ts';
+import { Profile } from './support.ts';
+
+let server: TestServer;
+const profiles: Profile[] = [];
+const profile = (name: string, env: Record<string, string> = {}) => {
+  const created = new Profile(name, env);
+  profiles.push(created);
+  return created;
+};
+const FR = { LANG: 'fr_FR.UTF-8' };
+const UNKNOWN = '0badc0de-0000-4000-8000-000000000000';
+
+/** One line on stderr, framed, without a stack trace. */
+function expectOneLine(stderr: string, start: RegExp) {
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(start);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  for (const p of profiles) p.remove();
+  await server?.stop();
+});
+
+describe('authentication (exit 3)', () => {
+  it('wrong password', async () => {
+    const en = await profile('wrong').run(['login', '-s', server.url, '-u', 'bob', '--password-stdin'], {
+      input: 'not-the-password\n',
+    });
+    expect(en.code).toBe(3);
+    expectOneLine(en.stderr, /^coffre: login failed: The username or password is incorrect\.$/m);
+    expect(en.stderr).not.toContain('not-the-password');
+
+    const fr = await profile('wrong-fr', FR).run(
+      ['login', '-s', server.url, '-u', 'bob', '--password-stdin'],
+      {
+        input: 'not-the-password\n',
+      },
+    );
+    expect(fr.code).toBe(3);
+    expectOneLine(fr.stderr, /^coffre : échec de la connexion : The username or password is incorrect\.$/m);
+  });
+
+  it('expired token', async () => {
+    const bob = profile('expired');
+    await bob.login(server.url, 'bob');
+    expect((await bob.run(['whoami'])).code).toBe(0);
+    server.clock.advance(8 * 60 * 60_000 + 1);
+    const en = await bob.run(['checkouts']);
+    expect(en.code).toBe(3);
+    expectOneLine(en.stderr, /^coffre: not authenticated: .*coffre login/);
+    const fr = await bob.run(['checkouts'], { env: FR });
+    expect(fr.code).toBe(3);
+    expectOneLine(fr.stderr, /^coffre : non authentifié : .*coffre login/);
+  });
+
+  it('not logged in at all, or logged in elsewhere', async () => {
+    const nobody = profile('nobody');
+    const result = await nobody.run(['credentials']);
+    expect(result.code).toBe(3);
+    expectOneLine(result.stderr, /^coffre: not logged in\. Log in with: coffre login/);
+
+    const bob = profile('elsewhere');
+    await bob.login(server.url, 'bob');
+    const other = await bob.run(['vaults', '--server', 'https://pam.example.com']);
+    expect(other.code).toBe(3);
+    expect(other.stderr).toContain('https://pam.example.com');
+  });
+
+  it('refuses to read a password without a terminal or --password-stdin', async () => {
+    const result = await profile('notty').run(['login', '-s', server.url, '-u', 'bob']);
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /^coffre: no terminal to ask for the password; .*--password-stdin/);
+    const fr = await profile('notty-fr', FR).run(['login', '-s', server.url, '-u', 'bob']);
+    expectOneLine(fr.stderr, /^coffre : aucun terminal pour demander le mot de passe/);
+  });
+});
+
+describe('server answers', () => {
+  let bob: Profile;
+  let kelly: Profile;
+  beforeAll(async () => {
+    bob = profile('bob');
+    kelly = profile('kelly');
+    await Promise.all([bob.login(server.url, 'bob'), kelly.login(server.url, 'kelly')]);
+  });
+
+  it('unknown ids (exit 5)', async () => {
+    const checkout = await bob.run(['checkout', 'get', UNKNOWN]);
+    expect(checkout.code).toBe(5);
+    expectOneLine(checkout.stderr, /^coffre: not found: /);
+    const credential = await bob.run(['checkout', UNKNOWN], { env: FR });
+    expect(credential.code).toBe(5);
+    expectOneLine(credential.stderr, /^coffre : introuvable : /);
+    expect((await bob.run(['checkin', UNKNOWN])).code).toBe(5);
+    expect((await bob.run(['approvers', UNKNOWN])).code).toBe(5);
+  });
+
+  it('exclusive credential already checked out (exit 6)', async () => {
+    const first = await bob.json(['checkout', 'c2000000-0000-4000-8000-000000000005']);
+    const en = await kelly.run(['checkout', 'c2000000-0000-4000-8000-000000000005']);
+    expect(en.code).toBe(6);
+    expectOneLine(en.stderr, /^coffre: conflict: The credential is already checked out\.$/m);
+    const fr = await kelly.run(['checkout', 'c2000000-0000-4000-8000-000000000005'], { env: FR });
+    expect(fr.code).toBe(6);
+    expectOneLine(fr.stderr, /^coffre : conflit : The credential is already checked out\.$/m);
+    await bob.json(['checkin', first.checkout.id]);
+  });
+
+  it('approver required (exit 7), with a hint', async () => {
+    const en = await kelly.run(['checkout', DEMO_IDS.approvedCredential, '--reason', 'Because']);
+    expect(en.code).toBe(7);
+    expectOneLine(en.stderr, /^coffre: refused by policy: An approver is required/);
+    expect(en.stderr).toContain(`coffre approvers ${DEMO_IDS.approvedCredential}`);
+    const fr = await kelly.run(['checkout', DEMO_IDS.approvedCredential, '--reason', 'Because'], { env: FR });
+    expect(fr.code).toBe(7);
+    expectOneLine(fr.stderr, /^coffre : refusé par la politique : An approver is required/);
+    const notAnApprover = await kelly.run([
+      'checkout',
+      DEMO_IDS.approvedCredential,
+      '--reason',
+      'Because',
+      '--approver',
+      'bob',
+    ]);
+    expect(notAnApprover.code).toBe(7);
+  });
+
+  it('forbidden (exit 4): a password without holding the checkout', async () => {
+    const result = await kelly.run(['password', DEMO_IDS.autoCredential]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^coffre: not allowed: /);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('network (exit 8)', () => {
+  it('names the URL of a server that is down', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(address.port));
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const en = await profile('down').run(['login', '--server', url, '-u', 'bob', '--password-stdin'], {
+      input: 'coffre-demo\n',
+    });
+    expect(en.code).toBe(8);
+    expectOneLine(en.stderr, /^coffre: network error: /);
+    expect(en.stderr).toContain(url);
+    const fr = await profile('down-fr', FR).run(['login', '--server', url, '-u', 'bob', '--password-stdin'], {
+      input: 'coffre-demo\n',
+    });
+    expect(fr.code).toBe(8);
+    expectOneLine(fr.stderr, /^coffre : erreur réseau : /);
+  });
+});
+
+describe('usage (exit 2)', () => {
+  const cases: Array<[string[], RegExp, RegExp]> = [
+    [['frobnicate'], /^coffre: unknown command frobnicate/, /^coffre : commande inconnue frobnicate/],
+    [
+      ['checkout'],
+      /^coffre: missing argument <credentialId> \(see coffre checkout --help\)/,
+      /argument manquant/,
+    ],
+    [['checkout', 'not-an-id'], /^coffre: invalid value: not a valid ID \(GUID\): not-an-id/, /ID invalide/],
+    [
+      ['checkout', DEMO_IDS.autoCredential, '--duration', 'soon'],
+      /positive whole number: soon/,
+      /nombre entier positif/,
+    ],
+    [['checkouts', '--bogus'], /^coffre: unknown option --bogus/, /^coffre : option inconnue --bogus/],
+    [['extend', UNKNOWN], /^coffre: option --minutes <n> is required/, /obligatoire/],
+    [['--lang', 'de', 'vaults'], /^coffre: invalid value: /, /^coffre : valeur invalide/],
+    [['login', '-u', 'bob', '--password-stdin'], /^coffre: no server: /, /^coffre : aucun serveur/],
+    [['login', '-s', 'ftp://x', '-u', 'bob', '--password-stdin'], /^coffre: not a server URL/, /pas une URL/],
+    [
+      [
+        'login',
+        '-s',
+        'https://pam.example.com',
+        '--ca',
+        '/nonexistent/ca.pem',
+        '-u',
+        'bob',
+        '--password-stdin',
+      ],
+      /^coffre: cannot read the CA file \/nonexistent\/ca\.pem: ENOENT/,
+      /^coffre : impossible de lire le fichier d'AC/,
+    ],
+  ];
+  it.each(cases)('coffre %j', async (args, english, french) => {
+    const [en, fr] = await Promise.all([
+      profile('usage').run(args, { input: '' }),
+      profile('usage-fr', FR).run(args, { input: '' }),
+    ]);
+    expect(en.code).toBe(2);
+    expectOneLine(en.stderr, english);
+    expect(fr.code).toBe(2);
+    expectOneLine(fr.stderr, french);
+  });
+
+  it('--debug shows the stack', async () => {
+    const result = await profile('debug').run(['checkout', 'get', UNKNOWN, '--debug']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('--lang overrides the environment', async () => {
+    const result = await profile('lang', FR).run(['--lang', 'en', 'whoami']);
+    expect(result.stderr).toMatch(/^coffre: not logged in/);
+  });
+});
