@@ -1,5 +1,6 @@
 /** How a failure becomes one line on stderr and an exit code. */
 import { CommanderError } from 'commander';
+import { localizeServerError } from '../common/serverErrorText.ts';
 import { isPamClientError } from '../main/api/errors.ts';
 import { ClipboardError } from './clipboard.ts';
 import { ExitCode, exitCodeForKind } from './exitCodes.ts';
@@ -63,7 +64,8 @@ export interface DescribedError {
 export function describeError(error: unknown, t: Messages, commandPath = 'coffre'): DescribedError {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (isPamClientError(error)) {
-    return { message: t.errors.kind[error.kind](error.message), exitCode: exitCodeForKind(error.kind) };
+    const detail = localizeServerError(error.code, error.message, t.lang);
+    return { message: t.errors.kind[error.kind](detail), exitCode: exitCodeForKind(error.kind) };
   }
   if (error instanceof CommanderError) {
     return {

@@ -9,6 +9,7 @@ export type Lang = 'en' | 'fr';
 export const LANGS: readonly Lang[] = ['en', 'fr'];
 
 const en = {
+  lang: 'en' as Lang,
   /** One-line error framing: `coffre: <message>`. */
   errorLine: (message: string) => `coffre: ${message}`,
   noticeLine: (message: string) => `coffre: ${message}`,
@@ -269,6 +270,7 @@ const en = {
 export type Messages = typeof en;
 
 const fr: Messages = {
+  lang: 'fr',
   errorLine: (message) => `coffre : ${message}`,
   noticeLine: (message) => `coffre : ${message}`,
   colon: '\u00a0:',

@@ -111,7 +111,7 @@ describe('server answers', () => {
     expectOneLine(en.stderr, /^coffre: conflict: The credential is already checked out\.$/m);
     const fr = await kelly.run(['checkout', 'c2000000-0000-4000-8000-000000000005'], { env: FR });
     expect(fr.code).toBe(6);
-    expectOneLine(fr.stderr, /^coffre : conflit : The credential is already checked out\.$/m);
+    expectOneLine(fr.stderr, /^coffre : conflit : Cet identifiant est déjà extrait\.$/m);
     await bob.json(['checkin', first.checkout.id]);
   });
 
