@@ -35,7 +35,12 @@ export function createHandlers(services: {
       unlocked();
       return sync.listCredentials(query);
     },
-    'credentials:get': ({ id }) => callServer((backend) => backend.getCredential(id)),
+    'credentials:get': async ({ id }) => {
+      const credential = await callServer((backend) => backend.getCredential(id));
+      // The fresh state (who holds it now) replaces the cached row, so the list shows it too.
+      sync.remember(credential);
+      return credential;
+    },
     'credentials:approvers': ({ credentialId }) =>
       callServer((backend) => backend.listApprovers(credentialId)),
     'sync:now': () => sync.sync(),

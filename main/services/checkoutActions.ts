@@ -17,6 +17,8 @@ export class CheckoutActions {
   private readonly cache: CredentialCache;
   private readonly events: EventSink;
   private effects: CheckoutSideEffects = { released: () => undefined, changed: () => undefined };
+  /** What the last refresh saw: `checkouts.changed` is announced only when this differs. */
+  private lastSeen = '';
 
   constructor(deps: { callServer: ServerCaller; cache: CredentialCache; events: EventSink }) {
     this.callServer = deps.callServer;
@@ -55,7 +57,13 @@ export class CheckoutActions {
     this.cache.putCheckouts(all);
     const open = all.filter((checkout) => !FINAL_STATUSES.includes(checkout.status));
     this.effects.changed(open);
-    this.events.emit({ type: 'checkouts.changed' });
+    // A plain read that finds nothing new stays silent: the window reloads on this event, and
+    // announcing every read would make its own reload announce itself again, forever.
+    const seen = JSON.stringify(all.map((c) => [c.id, c.status, c.expiresAt, c.approverMessage]));
+    if (seen !== this.lastSeen) {
+      this.lastSeen = seen;
+      this.events.emit({ type: 'checkouts.changed' });
+    }
     return open;
   }
 

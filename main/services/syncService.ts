@@ -1,4 +1,4 @@
-import type { Vault } from '../../common/checkout.ts';
+import type { Credential, Vault } from '../../common/checkout.ts';
 import type { CredentialListResult, CredentialQuery } from '../../common/ipc.ts';
 import { credentialQuerySchema } from '../../common/ipc.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
@@ -69,6 +69,11 @@ export class SyncService {
     this.cache.setMeta('lastSyncAt', new Date(this.clock.now()).toISOString());
     this.session.setOnline(true);
     return { count: seen.size };
+  }
+
+  /** Keeps one credential read outside a sync (its live checkout state) in the cache. */
+  remember(credential: Credential): void {
+    this.cache.upsertCredentials([credential]);
   }
 
   listVaults(): Vault[] {

@@ -1,0 +1,142 @@
+/**
+ * Domain facts the screens need. The common/ modules are imported for their types only: their
+ * runtime values pull zod into the bundle, so the few constants are restated here, checked
+ * against the originals by the compiler.
+ */
+import type { Checkout, CheckoutStatus as CommonStatus, Credential } from '../../common/checkout.ts';
+import type { Policy } from '../../common/policy.ts';
+
+export type { AuditEntry } from '../../common/audit.ts';
+export type { Approver, Checkout, Credential, Vault } from '../../common/checkout.ts';
+export type {
+  AppEvent,
+  RequestCheckoutInput,
+  ServerProfile,
+  SessionState,
+  Settings,
+  SettingsPatch,
+} from '../../common/ipc.ts';
+export type { Policy } from '../../common/policy.ts';
+export type { User } from '../../common/roles.ts';
+
+export const CheckoutStatus = {
+  Invalid: 0,
+  Pending: 1,
+  Granted: 2,
+  Denied: 3,
+  Active: 4,
+  Ended: 5,
+  Expired: 6,
+  Aborted: 7,
+  RequestCanceled: 8,
+  Initial: 9,
+} as const satisfies typeof CommonStatus;
+export type CheckoutStatus = CommonStatus;
+
+export const LANGUAGES = ['system', 'en', 'fr'] as const;
+export const THEMES = ['system', 'light', 'dark'] as const;
+
+/** Bounds of the settings, as common/ipc.ts's schema states them. */
+export const SETTINGS_BOUNDS = {
+  clipboardClearSeconds: { min: 5, max: 600 },
+  autoLockMinutes: { min: 0, max: 480 },
+  revealSeconds: { min: 5, max: 120 },
+} as const;
+
+export const EXTEND_BOUNDS = { min: 1, max: 1440 } as const;
+
+export function isPending(checkout: Checkout): boolean {
+  return checkout.status === CheckoutStatus.Pending;
+}
+
+/** The password can be used: active, or approved for a later start. */
+export function isActive(checkout: Checkout): boolean {
+  return checkout.status === CheckoutStatus.Active || checkout.status === CheckoutStatus.Granted;
+}
+
+export function isFinal(checkout: Checkout): boolean {
+  return (
+    checkout.status === CheckoutStatus.Denied ||
+    checkout.status === CheckoutStatus.Ended ||
+    checkout.status === CheckoutStatus.Expired ||
+    checkout.status === CheckoutStatus.Aborted ||
+    checkout.status === CheckoutStatus.RequestCanceled
+  );
+}
+
+/** What a credential row shows about who holds it. */
+export type CredentialState =
+  | { kind: 'available' }
+  | { kind: 'mine'; checkoutId: string | null; expiresAt: string | null }
+  | { kind: 'pending'; checkoutId: string | null }
+  | { kind: 'taken'; username: string };
+
+/**
+ * The user's own open checkouts (fresh, from `checkouts:mine`) win over the credential's cached
+ * `checkout` field, which only changes at the next sync.
+ */
+export function credentialState(
+  credential: Credential,
+  /** Null until `checkouts:mine` has answered once. */
+  mine: ReadonlyMap<string, Checkout> | null,
+  userId: string | null,
+): CredentialState {
+  const own = mine?.get(credential.id);
+  if (own) {
+    if (isPending(own)) return { kind: 'pending', checkoutId: own.id };
+    if (isActive(own)) return { kind: 'mine', checkoutId: own.id, expiresAt: own.expiresAt };
+  }
+  const held = credential.checkout;
+  if (!held) return { kind: 'available' };
+  const active = held.status === CheckoutStatus.Active || held.status === CheckoutStatus.Granted;
+  if (held.userID === userId) {
+    // Our own checkout that `mine` no longer lists has ended since the last sync.
+    if (mine) return { kind: 'available' };
+    if (active) return { kind: 'mine', checkoutId: held.id, expiresAt: held.expiresAt };
+    if (held.status === CheckoutStatus.Pending) return { kind: 'pending', checkoutId: held.id };
+    return { kind: 'available' };
+  }
+  if (active && credential.policy.exclusive) return { kind: 'taken', username: held.username };
+  return { kind: 'available' };
+}
+
+/** Open checkouts by credential id, the newest first when one credential has two. */
+export function openCheckoutsByCredential(checkouts: readonly Checkout[]): Map<string, Checkout> {
+  const byCredential = new Map<string, Checkout>();
+  for (const checkout of checkouts) {
+    if (isFinal(checkout)) continue;
+    const previous = byCredential.get(checkout.credentialID);
+    if (!previous || previous.requestDateTime < checkout.requestDateTime) {
+      byCredential.set(checkout.credentialID, checkout);
+    }
+  }
+  return byCredential;
+}
+
+export type ApprovalPlan =
+  | { kind: 'immediate' }
+  | { kind: 'self' }
+  | { kind: 'approver'; name: string }
+  | { kind: 'chooseApprover' };
+
+/** What happens when the request is sent, for the sentence in the checkout dialog. */
+export function approvalPlan(
+  policy: Policy,
+  approver: { id: string; name: string } | null,
+  userId: string | null,
+): ApprovalPlan {
+  if (policy.approvalMode === 'none') return { kind: 'immediate' };
+  if (!approver) return { kind: 'chooseApprover' };
+  if (approver.id === userId) return { kind: 'self' };
+  return { kind: 'approver', name: approver.name };
+}
+
+/** Whether "Myself" is offered in the approver picker. */
+export function canSelfApprove(
+  policy: Policy,
+  userId: string | null,
+  approverIds: readonly string[],
+): boolean {
+  if (!userId || !policy.selfApproval) return false;
+  return approverIds.includes(userId) || policy.approvers.includes(userId);
+}

@@ -1,0 +1,249 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CheckoutDialog } from '../components/CheckoutDialog.tsx';
+import { CredentialList } from '../components/CredentialList.tsx';
+import { CredentialStateLabel } from '../components/CredentialParts.tsx';
+import { type Credential, credentialState } from '../domain.ts';
+import { formatDuration, formatNumber } from '../format.ts';
+import { useLang, useMineByCredential } from '../hooks.ts';
+import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
+import { actions as navigation } from '../stores/navigation.ts';
+import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
+
+export function Credentials() {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const searchText = useCredentialsStore(selectors.searchText);
+  const total = useCredentialsStore(selectors.total);
+  const querying = useCredentialsStore(selectors.querying);
+  const active = useCredentialsStore(selectors.active);
+  const userId = useSessionStore(sessionSelectors.userId);
+  const mine = useMineByCredential();
+  const [dialogFor, setDialogFor] = useState<Credential | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // "/" or Ctrl+F jumps to the search box, as in most list apps.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target?.closest('input, textarea, select, [contenteditable="true"]');
+      const isFind = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f';
+      if ((event.key === '/' && !typing && !event.ctrlKey && !event.metaKey) || isFind) {
+        if (document.querySelector('[role="dialog"]')) return;
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  /** Enter / double-click on a row: check it out, or go to the checkout it already has. */
+  const activate = (credential: Credential) => {
+    const state = credentialState(credential, mine, userId);
+    if (state.kind === 'available') setDialogFor(credential);
+    else if (state.kind === 'mine' || state.kind === 'pending')
+      navigation.navigate('checkouts', state.checkoutId);
+  };
+
+  return (
+    <div className="credentials-screen">
+      <VaultSidebar />
+      <section className="list-pane" aria-labelledby="credentials-title">
+        <div className="list-toolbar">
+          <h1 id="credentials-title" tabIndex={-1}>
+            {t('credentials.title')}
+          </h1>
+          <div className="search-field">
+            <label htmlFor="credential-search" className="visually-hidden">
+              {t('credentials.searchLabel')}
+            </label>
+            <input
+              id="credential-search"
+              ref={searchRef}
+              type="search"
+              className="input"
+              placeholder={t('credentials.searchPlaceholder')}
+              value={searchText}
+              autoComplete="off"
+              spellCheck={false}
+              aria-keyshortcuts="/ Control+F"
+              data-testid="credential-search"
+              onChange={(event) => credentials.setSearch(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') {
+                  event.preventDefault();
+                  void credentials.flushSearch();
+                } else if (event.key === 'ArrowDown') {
+                  event.preventDefault();
+                  document.getElementById('credential-list')?.focus();
+                } else if (event.key === 'Escape' && searchText) {
+                  event.preventDefault();
+                  credentials.setSearch('');
+                }
+              }}
+            />
+          </div>
+          <p
+            className="result-count muted"
+            aria-live="polite"
+            data-testid="credential-count"
+            aria-busy={querying}
+          >
+            {total === null
+              ? ''
+              : t('credentials.count', { count: total, formatted: formatNumber(total, lang) })}
+          </p>
+        </div>
+        <CredentialList onActivate={activate} />
+      </section>
+      <CredentialDetails credential={active} onCheckout={setDialogFor} />
+      {dialogFor ? (
+        <CheckoutDialog
+          credential={dialogFor}
+          onClose={() => {
+            setDialogFor(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function VaultSidebar() {
+  const { t } = useTranslation();
+  const vaults = useCredentialsStore(selectors.vaults);
+  const vaultId = useCredentialsStore(selectors.vaultId);
+  return (
+    <nav className="vault-sidebar" aria-label={t('credentials.vaults')}>
+      <p className="sidebar-title" aria-hidden="true">
+        {t('credentials.vaults')}
+      </p>
+      <ul>
+        <li>
+          <button
+            type="button"
+            className="vault-item"
+            aria-pressed={vaultId === null}
+            data-testid="vault-all"
+            onClick={() => void credentials.setVault(null)}
+          >
+            {t('credentials.allVaults')}
+          </button>
+        </li>
+        {vaults.map((vault) => (
+          <li key={vault.id}>
+            <button
+              type="button"
+              className="vault-item"
+              aria-pressed={vaultId === vault.id}
+              title={vault.description || undefined}
+              data-testid="vault-item"
+              data-vault-id={vault.id}
+              onClick={() => void credentials.setVault(vault.id)}
+            >
+              {vault.name}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function CredentialDetails({
+  credential,
+  onCheckout,
+}: {
+  credential: Credential | undefined;
+  onCheckout: (credential: Credential) => void;
+}) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const userId = useSessionStore(sessionSelectors.userId);
+  const mine = useMineByCredential();
+  const vaultName = useCredentialsStore((state) =>
+    credential ? selectors.vaultName(credential.vaultID)(state) : undefined,
+  );
+  if (!credential) {
+    return (
+      <aside className="details-pane" aria-label={t('credentials.details')}>
+        <p className="muted empty-note">{t('credentials.selectHint')}</p>
+      </aside>
+    );
+  }
+  const state = credentialState(credential, mine, userId);
+  const { policy } = credential;
+  return (
+    <aside className="details-pane" aria-label={t('credentials.details')} data-testid="credential-details">
+      <h2 className="details-title">{credential.name}</h2>
+      <p className="details-account">
+        {credential.username}@{credential.host}
+      </p>
+      {vaultName ? <p className="muted small">{t('credentials.inVault', { vault: vaultName })}</p> : null}
+      {credential.description ? <p className="details-description">{credential.description}</p> : null}
+      <div className="details-state">
+        <CredentialStateLabel state={state} />
+      </div>
+      <div className="details-actions">
+        {state.kind === 'available' ? (
+          <button
+            type="button"
+            className="button primary"
+            data-testid="checkout-open"
+            onClick={() => onCheckout(credential)}
+          >
+            {policy.approvalMode === 'mandatory'
+              ? t('credentials.requestAction')
+              : t('credentials.checkoutAction')}
+          </button>
+        ) : null}
+        {state.kind === 'mine' || state.kind === 'pending' ? (
+          <button
+            type="button"
+            className="button"
+            data-testid="goto-checkout"
+            onClick={() => navigation.navigate('checkouts', state.checkoutId)}
+          >
+            {t('credentials.openInCheckouts')}
+          </button>
+        ) : null}
+        {state.kind === 'taken' ? (
+          <p className="muted small">{t('credentials.takenExplain', { name: state.username })}</p>
+        ) : null}
+      </div>
+      <h3 className="details-subtitle">{t('credentials.policy')}</h3>
+      <dl className="policy-list">
+        <dt>{t('policy.approval')}</dt>
+        <dd>
+          {policy.approvalMode === 'mandatory' ? t('policy.approvalRequired') : t('policy.approvalNone')}
+        </dd>
+        <dt>{t('policy.reason')}</dt>
+        <dd>
+          {policy.reasonMode === 'mandatory'
+            ? t('policy.reasonMandatory')
+            : policy.reasonMode === 'optional'
+              ? t('policy.reasonOptional')
+              : t('policy.reasonNone')}
+        </dd>
+        <dt>{t('policy.duration')}</dt>
+        <dd>
+          {t('policy.durationValue', {
+            duration: formatDuration(policy.defaultDuration, lang),
+            min: formatDuration(policy.minDuration, lang),
+            max: formatDuration(policy.maxDuration, lang),
+          })}
+        </dd>
+        <dt>{t('policy.sharing')}</dt>
+        <dd>{policy.exclusive ? t('policy.exclusive') : t('policy.shared')}</dd>
+        {policy.rotateOnCheckin ? (
+          <>
+            <dt>{t('policy.rotation')}</dt>
+            <dd>{t('policy.rotateOnCheckin')}</dd>
+          </>
+        ) : null}
+      </dl>
+    </aside>
+  );
+}

@@ -1,0 +1,388 @@
+import { type RefObject, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
+import { Countdown } from '../components/Countdown.tsx';
+import { type Checkout, CheckoutStatus, EXTEND_BOUNDS } from '../domain.ts';
+import { formatAge, formatClock, formatDuration, formatSeconds, secondsLeft } from '../format.ts';
+import { useLang } from '../hooks.ts';
+import { actions as checkouts, selectors, useCheckoutsStore } from '../stores/checkouts.ts';
+import { useNow } from '../stores/clock.ts';
+import {
+  actions as navigation,
+  selectors as navSelectors,
+  useNavigationStore,
+} from '../stores/navigation.ts';
+import { selectors as secretSelectors, actions as secrets, useSecretsStore } from '../stores/secrets.ts';
+import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
+
+export function MyCheckouts() {
+  const { t } = useTranslation();
+  const active = useCheckoutsStore(useShallow(selectors.active));
+  const pending = useCheckoutsStore(useShallow(selectors.pending));
+  const loaded = useCheckoutsStore(selectors.mineLoaded);
+  const selectedId = useNavigationStore(navSelectors.selectedId);
+  const seq = useNavigationStore(navSelectors.seq);
+
+  return (
+    <div className="page">
+      <h1 tabIndex={-1}>{t('checkouts.title')}</h1>
+      <section className="section" aria-labelledby="active-title">
+        <h2 id="active-title">{t('checkouts.active')}</h2>
+        {loaded && active.length === 0 ? (
+          <div className="empty-state" data-testid="no-active-checkouts">
+            <p className="muted">{t('checkouts.noneActive')}</p>
+            <button type="button" className="button" onClick={() => navigation.navigate('credentials')}>
+              {t('checkouts.findCredential')}
+            </button>
+          </div>
+        ) : (
+          <ul className="card-list" aria-labelledby="active-title">
+            {active.map((checkout) => (
+              <li key={checkout.id}>
+                <ActiveCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="section" aria-labelledby="pending-title">
+        <h2 id="pending-title">{t('checkouts.pending')}</h2>
+        {loaded && pending.length === 0 ? (
+          <p className="muted empty-state" data-testid="no-pending-checkouts">
+            {t('checkouts.nonePending')}
+          </p>
+        ) : (
+          <ul className="card-list" aria-labelledby="pending-title">
+            {pending.map((checkout) => (
+              <li key={checkout.id}>
+                <PendingCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** A deep-linked card (notification, new checkout) takes the focus on its first button. */
+function useSelectedFocus(selected: boolean, focusKey: number) {
+  const ref = useRef<HTMLButtonElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `focusKey` (each navigation) is the trigger.
+  useEffect(() => {
+    if (!selected) return;
+    const frame = requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.closest('article')?.scrollIntoView({ block: 'nearest' });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [selected, focusKey]);
+  return ref;
+}
+
+function ActiveCheckout({
+  checkout,
+  selected,
+  focusKey,
+}: {
+  checkout: Checkout;
+  selected: boolean;
+  focusKey: number;
+}) {
+  const { t } = useTranslation();
+  const titleId = useId();
+  const busy = useCheckoutsStore(selectors.busy(checkout.id));
+  const canExtend = useSessionStore(sessionSelectors.canExtend);
+  const canRead = useSessionStore(sessionSelectors.canReadPassword);
+  const copyRef = useSelectedFocus(selected, focusKey);
+  const [extendBy, setExtendBy] = useState('30');
+  const [extendError, setExtendError] = useState(false);
+  const scheduled = checkout.status === CheckoutStatus.Granted;
+  const extendId = useId();
+  const extendMinutes = Number(extendBy);
+
+  const extend = async () => {
+    if (
+      !Number.isInteger(extendMinutes) ||
+      extendMinutes < EXTEND_BOUNDS.min ||
+      extendMinutes > EXTEND_BOUNDS.max
+    ) {
+      setExtendError(true);
+      document.getElementById(extendId)?.focus();
+      return;
+    }
+    setExtendError(false);
+    await checkouts.extend(checkout.id, extendMinutes);
+  };
+
+  return (
+    <article
+      className={`card checkout-card${selected ? ' is-selected' : ''}`}
+      aria-labelledby={titleId}
+      data-testid="active-checkout"
+      data-checkout-id={checkout.id}
+      data-credential-id={checkout.credentialID}
+    >
+      <header className="card-header">
+        <h3 id={titleId} className="card-title">
+          {checkout.credentialName}
+        </h3>
+        <p className="card-meta">
+          {scheduled && checkout.scheduledStart ? (
+            t('checkouts.startsAt', { time: formatClock(checkout.scheduledStart) })
+          ) : checkout.expiresAt ? (
+            <>
+              <span>{t('checkouts.until', { time: formatClock(checkout.expiresAt) })}</span>
+              <span className="separator" aria-hidden="true">
+                ·
+              </span>
+              <ExpiryCountdown expiresAt={checkout.expiresAt} />
+            </>
+          ) : null}
+        </p>
+      </header>
+      {checkout.approverName && checkout.approverID !== checkout.userID ? (
+        <p className="card-line">
+          {t('checkouts.approvedBy', { name: checkout.approverName })}
+          {checkout.approverMessage ? <q className="quote">{checkout.approverMessage}</q> : null}
+        </p>
+      ) : null}
+      {checkout.reason ? (
+        <p className="card-line muted">{t('checkouts.reasonLine', { reason: checkout.reason })}</p>
+      ) : null}
+
+      {canRead && !scheduled ? (
+        <PasswordTools credentialId={checkout.credentialID} copyRef={copyRef} />
+      ) : null}
+
+      <div className="card-actions">
+        {canExtend && !scheduled ? (
+          <div className="inline-form">
+            <label htmlFor={extendId} className="small">
+              {t('checkouts.extendBy')}
+            </label>
+            <input
+              id={extendId}
+              className="input input-narrow"
+              type="number"
+              min={EXTEND_BOUNDS.min}
+              max={EXTEND_BOUNDS.max}
+              step={1}
+              value={extendBy}
+              aria-invalid={extendError ? true : undefined}
+              aria-describedby={extendError ? `${extendId}-error` : undefined}
+              data-testid="extend-minutes"
+              onChange={(event) => setExtendBy(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') {
+                  event.preventDefault();
+                  void extend();
+                }
+              }}
+            />
+            <span className="unit small" aria-hidden="true">
+              {t('checkout.minutesUnit')}
+            </span>
+            <button
+              type="button"
+              className="button"
+              disabled={busy !== null}
+              data-testid="extend-checkout"
+              onClick={() => void extend()}
+            >
+              {busy === 'extend' ? t('checkouts.extending') : t('checkouts.extend')}
+            </button>
+            {extendError ? (
+              <span id={`${extendId}-error`} className="field-error inline">
+                {t('checkouts.extendError', { min: EXTEND_BOUNDS.min, max: EXTEND_BOUNDS.max })}
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+        <button
+          type="button"
+          className="button"
+          disabled={busy !== null}
+          data-testid="check-in"
+          onClick={() => void checkouts.checkIn(checkout.id)}
+          ref={canRead && !scheduled ? undefined : copyRef}
+        >
+          {busy === 'checkIn' ? t('checkouts.checkingIn') : t('checkouts.checkIn')}
+        </button>
+      </div>
+    </article>
+  );
+}
+
+function ExpiryCountdown({ expiresAt }: { expiresAt: string }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  if (secondsLeft(expiresAt, now) === 0) {
+    return (
+      <span className="countdown expired" data-testid="expiry-countdown">
+        {t('checkouts.expired')}
+      </span>
+    );
+  }
+  return (
+    <span className="countdown-label">
+      {t('checkouts.left')} <Countdown until={expiresAt} testId="expiry-countdown" />
+    </span>
+  );
+}
+
+/**
+ * Copy and Reveal. The revealed password lives in this component's state only, and is dropped when
+ * the store's reveal entry goes (timer, `password.hidden`, check-in, lock) or the card unmounts.
+ */
+function PasswordTools({
+  credentialId,
+  copyRef,
+}: {
+  credentialId: string;
+  copyRef: RefObject<HTMLButtonElement | null>;
+}) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const clearsAt = useSecretsStore(secretSelectors.clipboardFor(credentialId));
+  const hideAt = useSecretsStore(secretSelectors.revealedUntil(credentialId));
+  const copying = useSecretsStore(secretSelectors.copying(credentialId));
+  const revealing = useSecretsStore(secretSelectors.revealing(credentialId));
+  const [password, setPassword] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (hideAt === null) setPassword(null);
+  }, [hideAt]);
+  useEffect(() => () => setPassword(null), []);
+
+  const clipboardLeft = clearsAt ? secondsLeft(clearsAt, now) : 0;
+  const revealLeft = hideAt ? secondsLeft(hideAt, now) : 0;
+  useEffect(() => {
+    if (clearsAt && clipboardLeft === 0) secrets.clipboardExpired(clearsAt);
+  }, [clearsAt, clipboardLeft]);
+  useEffect(() => {
+    if (hideAt && revealLeft === 0) void secrets.hide(credentialId);
+  }, [hideAt, revealLeft, credentialId]);
+
+  const shown = password !== null && hideAt !== null && revealLeft > 0;
+
+  return (
+    <div className="password-tools">
+      <div className="password-row">
+        <button
+          type="button"
+          className="button primary"
+          ref={copyRef}
+          disabled={copying}
+          data-testid="copy-password"
+          onClick={() => void secrets.copy(credentialId)}
+        >
+          {t('checkouts.copy')}
+        </button>
+        {shown ? (
+          <button
+            type="button"
+            className="button"
+            data-testid="hide-password"
+            onClick={() => void secrets.hide(credentialId)}
+          >
+            {t('checkouts.hide')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button"
+            disabled={revealing}
+            data-testid="reveal-password"
+            onClick={async () => {
+              const value = await secrets.reveal(credentialId);
+              if (value !== null) setPassword(value);
+            }}
+          >
+            {t('checkouts.reveal')}
+          </button>
+        )}
+        <span className="status-line small" role="status" data-testid="clipboard-status">
+          {clearsAt && clipboardLeft > 0 ? (
+            <span data-testid="clipboard-countdown">
+              {t('checkouts.clipboardClears', { time: formatSeconds(clipboardLeft) })}
+            </span>
+          ) : null}
+        </span>
+      </div>
+      <div className="reveal-slot">
+        {shown ? (
+          <p className="revealed">
+            <code className="secret" data-testid="revealed-password">
+              {password}
+            </code>
+            <span className="small muted" data-testid="reveal-countdown">
+              {t('checkouts.hidesIn', { time: formatSeconds(revealLeft) })}
+            </span>
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function PendingCheckout({
+  checkout,
+  selected,
+  focusKey,
+}: {
+  checkout: Checkout;
+  selected: boolean;
+  focusKey: number;
+}) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const now = useNow();
+  const titleId = useId();
+  const busy = useCheckoutsStore(selectors.busy(checkout.id));
+  const cancelRef = useSelectedFocus(selected, focusKey);
+  const age = formatAge(checkout.requestDateTime, now, lang);
+  return (
+    <article
+      className={`card checkout-card${selected ? ' is-selected' : ''}`}
+      aria-labelledby={titleId}
+      data-testid="pending-checkout"
+      data-checkout-id={checkout.id}
+      data-credential-id={checkout.credentialID}
+    >
+      <header className="card-header">
+        <h3 id={titleId} className="card-title">
+          {checkout.credentialName}
+        </h3>
+        <p className="card-meta">
+          {t('checkouts.requestedAt', { time: formatClock(checkout.requestDateTime) })}
+          <span className="separator" aria-hidden="true">
+            ·
+          </span>
+          <span className="age">{age ? t('time.ago', { duration: age }) : t('time.justNow')}</span>
+        </p>
+      </header>
+      <p className="card-line">
+        {checkout.approverName
+          ? t('checkouts.waitingFor', { name: checkout.approverName })
+          : t('checkouts.waitingForAny')}
+      </p>
+      <p className="card-line muted">
+        {t('checkouts.durationLine', { duration: formatDuration(checkout.duration, lang) })}
+        {checkout.reason ? ` · ${t('checkouts.reasonLine', { reason: checkout.reason })}` : ''}
+      </p>
+      <div className="card-actions">
+        <button
+          type="button"
+          className="button"
+          ref={cancelRef}
+          disabled={busy !== null}
+          data-testid="cancel-request"
+          onClick={() => void checkouts.cancel(checkout.id)}
+        >
+          {busy === 'cancel' ? t('checkouts.canceling') : t('checkouts.cancelRequest')}
+        </button>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,275 @@
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CoffreError } from '../api.ts';
+import { StorageNotice } from '../components/StorageNotice.tsx';
+import type { ServerProfile } from '../domain.ts';
+import type { TranslationKey } from '../i18n/index.ts';
+import { actions as session, selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
+import { selectors as settingsSelectors, useSettingsStore } from '../stores/settings.ts';
+
+type Dialect = ServerProfile['dialect'];
+const NEW_PROFILE = '';
+/** The demo server's accounts share one password (server/demo.ts); shown only when the app runs it. */
+const DEMO_PASSWORD = 'coffre-demo';
+
+/** Sign-in failures in words a person can act on; the server's own message follows as detail. */
+export function signInErrorKey(error: CoffreError): TranslationKey {
+  switch (error.kind) {
+    case 'unauthorized':
+      return 'signIn.errorCredentials';
+    case 'network':
+    case 'timeout':
+      return 'signIn.errorUnreachable';
+    case 'tls':
+      return 'signIn.errorTls';
+    case 'throttled':
+      return 'signIn.errorThrottled';
+    case 'invalid':
+      return 'signIn.errorInvalid';
+    case 'protocol':
+    case 'unsupported':
+      return 'signIn.errorProtocol';
+    default:
+      return 'signIn.errorOther';
+  }
+}
+
+function newProfileId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+function validUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+export function SignIn() {
+  const { t } = useTranslation();
+  const profiles = useSettingsStore(settingsSelectors.profiles);
+  const lastProfileId = useSettingsStore(settingsSelectors.lastProfileId);
+  const demoServerUrl = useSessionStore(sessionSelectors.demoServerUrl);
+  const signingIn = useSessionStore(sessionSelectors.signingIn);
+  const error = useSessionStore(sessionSelectors.signInError);
+  const ids = useId();
+
+  const [profileId, setProfileId] = useState<string>(NEW_PROFILE);
+  const [url, setUrl] = useState('');
+  const [dialect, setDialect] = useState<Dialect>('checkout');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [urlInvalid, setUrlInvalid] = useState(false);
+  const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
+  const urlRef = useRef<HTMLInputElement>(null);
+  const usernameRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const prefilled = useRef(false);
+
+  const choose = useCallback((profile: ServerProfile | undefined) => {
+    setProfileId(profile?.id ?? NEW_PROFILE);
+    setUrl(profile?.url ?? '');
+    setDialect(profile?.dialect ?? 'checkout');
+    setUsername(profile?.username ?? '');
+    setUrlInvalid(false);
+  }, []);
+
+  // The last server used, or the demo server when it is the only one there is.
+  useEffect(() => {
+    if (prefilled.current) return;
+    const last = profiles.find((profile) => profile.id === lastProfileId);
+    if (last) {
+      prefilled.current = true;
+      choose(last);
+      requestAnimationFrame(() => (last.username ? passwordRef : usernameRef).current?.focus());
+    } else if (demoServerUrl && profiles.length === 0) {
+      prefilled.current = true;
+      setUrl(demoServerUrl);
+    }
+  }, [profiles, lastProfileId, demoServerUrl, choose]);
+
+  useEffect(() => () => session.clearSignInError(), []);
+
+  const useDemo = () => {
+    const demo = profiles.find((profile) => profile.url === demoServerUrl);
+    if (demo) choose(demo);
+    else {
+      setProfileId(NEW_PROFILE);
+      setUrl(demoServerUrl ?? '');
+      setDialect('checkout');
+    }
+    setUrlInvalid(false);
+    usernameRef.current?.focus();
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (signingIn) return;
+    const trimmedUrl = url.trim();
+    const badUrl = !validUrl(trimmedUrl);
+    const gaps = { username: !username.trim(), password: !password };
+    setUrlInvalid(badUrl);
+    setMissing(gaps);
+    if (badUrl) return urlRef.current?.focus();
+    if (gaps.username) return usernameRef.current?.focus();
+    if (gaps.password) return passwordRef.current?.focus();
+
+    const existing =
+      profiles.find(
+        (profile) => profile.id === profileId && profile.url === trimmedUrl && profile.dialect === dialect,
+      ) ?? profiles.find((profile) => profile.url === trimmedUrl && profile.dialect === dialect);
+    const profile: ServerProfile = existing
+      ? { ...existing }
+      : {
+          id: newProfileId(),
+          name: trimmedUrl === demoServerUrl ? t('signIn.demoProfileName') : new URL(trimmedUrl).host,
+          url: trimmedUrl,
+          dialect,
+        };
+    const ok = await session.signIn({ profile, username: username.trim(), password });
+    // The password leaves the form either way; on failure the user types it again.
+    setPassword('');
+    if (!ok) requestAnimationFrame(() => passwordRef.current?.focus());
+  };
+
+  const demoInUse = Boolean(demoServerUrl) && url.trim() === demoServerUrl;
+
+  return (
+    <main className="centered-page signin-page">
+      <div className="card signin-card">
+        <div className="brand large">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">Coffre</span>
+        </div>
+        <h1 tabIndex={-1}>{t('signIn.title')}</h1>
+        <StorageNotice />
+        {demoServerUrl ? (
+          <div className="demo-offer">
+            <button
+              type="button"
+              className={`button${demoInUse ? '' : ' primary'}`}
+              aria-pressed={demoInUse}
+              data-testid="use-demo-server"
+              onClick={useDemo}
+            >
+              {t('signIn.useDemo')}
+            </button>
+            <p className="muted small">{t('signIn.demoHint', { password: DEMO_PASSWORD })}</p>
+          </div>
+        ) : null}
+        <form onSubmit={(event) => void submit(event)} noValidate data-testid="signin-form">
+          {profiles.length > 0 ? (
+            <div className="field">
+              <label htmlFor={`${ids}-profile`}>{t('signIn.profile')}</label>
+              <select
+                id={`${ids}-profile`}
+                className="input"
+                value={profileId}
+                data-testid="signin-profile"
+                onChange={(event) => choose(profiles.find((profile) => profile.id === event.target.value))}
+              >
+                {profiles.map((profile) => (
+                  <option key={profile.id} value={profile.id}>
+                    {profile.name}
+                  </option>
+                ))}
+                <option value={NEW_PROFILE}>{t('signIn.newProfile')}</option>
+              </select>
+            </div>
+          ) : null}
+          <div className="field">
+            <label htmlFor={`${ids}-url`}>{t('signIn.url')}</label>
+            <input
+              id={`${ids}-url`}
+              ref={urlRef}
+              className="input"
+              type="url"
+              inputMode="url"
+              autoComplete="url"
+              spellCheck={false}
+              placeholder="https://pam.example.com"
+              value={url}
+              aria-invalid={urlInvalid ? true : undefined}
+              aria-describedby={urlInvalid ? `${ids}-url-error` : undefined}
+              data-testid="signin-url"
+              onChange={(event) => setUrl(event.target.value)}
+            />
+            <p id={`${ids}-url-error`} className="field-error">
+              {urlInvalid ? t('signIn.errorUrl') : null}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-dialect`}>{t('signIn.dialect')}</label>
+            <select
+              id={`${ids}-dialect`}
+              className="input"
+              value={dialect}
+              data-testid="signin-dialect"
+              onChange={(event) => setDialect(event.target.value as Dialect)}
+            >
+              <option value="checkout">{t('signIn.dialectCheckout')}</option>
+              <option value="mim">{t('signIn.dialectMim')}</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-username`}>{t('signIn.username')}</label>
+            <input
+              id={`${ids}-username`}
+              ref={usernameRef}
+              className="input"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={username}
+              aria-invalid={missing.username ? true : undefined}
+              aria-describedby={missing.username ? `${ids}-username-error` : undefined}
+              data-testid="signin-username"
+              onChange={(event) => setUsername(event.target.value)}
+            />
+            <p id={`${ids}-username-error`} className="field-error">
+              {missing.username ? t('signIn.errorUsername') : null}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-password`}>{t('signIn.password')}</label>
+            <input
+              id={`${ids}-password`}
+              ref={passwordRef}
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              aria-invalid={missing.password ? true : undefined}
+              aria-describedby={missing.password ? `${ids}-password-error` : undefined}
+              data-testid="signin-password"
+              onChange={(event) => setPassword(event.target.value)}
+            />
+            <p id={`${ids}-password-error`} className="field-error">
+              {missing.password ? t('signIn.errorPassword') : null}
+            </p>
+          </div>
+          <div className="form-error" role="alert" data-testid="signin-error" data-kind={error?.kind}>
+            {error ? (
+              <>
+                <strong>{t(signInErrorKey(error), { url: url.trim() })}</strong>
+                {error.message ? <span className="detail">{error.message}</span> : null}
+              </>
+            ) : null}
+          </div>
+          <button
+            type="submit"
+            className="button primary wide"
+            disabled={signingIn}
+            data-testid="signin-submit"
+          >
+            {signingIn ? t('signIn.submitting') : t('signIn.submit')}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,73 @@
+/** The app's settings (main process owned, persisted there); the language and theme derive from them. */
+import { create } from 'zustand';
+import { api } from '../api.ts';
+import type { Settings, SettingsPatch } from '../domain.ts';
+import { type Lang, resolveLanguage } from '../format.ts';
+import { actions as toasts } from './toasts.ts';
+
+export interface SettingsStoreState {
+  settings: Settings | null;
+  saving: boolean;
+}
+
+export const initialState: SettingsStoreState = { settings: null, saving: false };
+
+export const useSettingsStore = create<SettingsStoreState>()(() => ({ ...initialState }));
+const set = useSettingsStore.setState;
+
+function systemLocale(): string {
+  return typeof navigator === 'undefined' ? 'en' : navigator.language;
+}
+
+export const actions = {
+  async load(): Promise<void> {
+    try {
+      set({ settings: await api.settings.get() });
+    } catch (error) {
+      toasts.error(error);
+    }
+  },
+
+  /** Saves a change; on failure the previous values stay and a toast says why. */
+  async update(patch: SettingsPatch): Promise<boolean> {
+    const previous = useSettingsStore.getState().settings;
+    // Shown at once (a theme or language switch must not wait for the round trip).
+    if (previous) set({ settings: { ...previous, ...patch } });
+    set({ saving: true });
+    try {
+      set({ settings: await api.settings.update(patch), saving: false });
+      return true;
+    } catch (error) {
+      set({ settings: previous, saving: false });
+      toasts.error(error);
+      return false;
+    }
+  },
+
+  async removeProfile(id: string): Promise<boolean> {
+    const settings = useSettingsStore.getState().settings;
+    if (!settings) return false;
+    return actions.update({
+      profiles: settings.profiles.filter((profile) => profile.id !== id),
+      ...(settings.lastProfileId === id ? { lastProfileId: null } : {}),
+    });
+  },
+
+  reset(): void {
+    set({ ...initialState });
+  },
+};
+
+export const selectors = {
+  settings: (state: SettingsStoreState) => state.settings,
+  loaded: (state: SettingsStoreState) => state.settings !== null,
+  /** The language in use: the setting, or the OS's when it says 'system'. */
+  language: (state: SettingsStoreState): Lang => resolveLanguage(state.settings?.language, systemLocale()),
+  languageSetting: (state: SettingsStoreState) => state.settings?.language ?? 'system',
+  theme: (state: SettingsStoreState) => state.settings?.theme ?? 'system',
+  profiles: (state: SettingsStoreState) => state.settings?.profiles ?? [],
+  lastProfileId: (state: SettingsStoreState) => state.settings?.lastProfileId ?? null,
+  clipboardClearSeconds: (state: SettingsStoreState) => state.settings?.clipboardClearSeconds ?? 30,
+  revealSeconds: (state: SettingsStoreState) => state.settings?.revealSeconds ?? 20,
+  saving: (state: SettingsStoreState) => state.saving,
+};

@@ -1,0 +1,300 @@
+// @vitest-environment jsdom
+/**
+ * The screens in jsdom against a fake window.coffre: what a person sees and does (labels, roles,
+ * keyboard), not implementation details.
+ */
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { createElement } from 'react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../common/ipc.ts';
+import { App } from '../../renderer/src/App.tsx';
+import { CheckoutDialog } from '../../renderer/src/components/CheckoutDialog.tsx';
+import { i18n, initI18n } from '../../renderer/src/i18n/index.ts';
+import { Approvals } from '../../renderer/src/screens/Approvals.tsx';
+import { BridgeMissing } from '../../renderer/src/screens/BridgeMissing.tsx';
+import { MyCheckouts } from '../../renderer/src/screens/MyCheckouts.tsx';
+import * as approvals from '../../renderer/src/stores/approvals.ts';
+import * as checkouts from '../../renderer/src/stores/checkouts.ts';
+import * as credentials from '../../renderer/src/stores/credentials.ts';
+import * as navigation from '../../renderer/src/stores/navigation.ts';
+import * as secrets from '../../renderer/src/stores/secrets.ts';
+import * as session from '../../renderer/src/stores/session.ts';
+import * as settings from '../../renderer/src/stores/settings.ts';
+import * as toasts from '../../renderer/src/stores/toasts.ts';
+import { BOB, checkout, credential, guid, sessionState, USER_ID } from './support/factories.ts';
+import { FakeFailure, flush, installFakeCoffre, removeFakeCoffre } from './support/fakeCoffre.ts';
+
+beforeAll(() => {
+  initI18n('en');
+  // jsdom has no layout; Radix and the list ask for these.
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+});
+
+beforeEach(async () => {
+  await i18n.changeLanguage('en');
+  for (const store of [session, settings, credentials, checkouts, approvals, secrets, navigation, toasts]) {
+    store.actions.reset();
+  }
+});
+
+afterEach(() => {
+  cleanup();
+  removeFakeCoffre();
+});
+
+describe('without window.coffre', () => {
+  it('says plainly that the page must be opened by the app', () => {
+    render(createElement(BridgeMissing));
+    expect(screen.getByRole('heading', { name: 'Open this page in Coffre' })).toBeTruthy();
+  });
+});
+
+describe('sign in', () => {
+  it('offers the demo server, and shows a wrong password as such', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () =>
+        sessionState({ status: 'signedOut', user: null, demoServerUrl: 'http://127.0.0.1:4555' }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:signIn': () => {
+        throw new FakeFailure('unauthorized', 'bad_credentials', 'Invalid username or password.');
+      },
+    });
+    render(createElement(App));
+    const demo = await screen.findByRole('button', { name: 'Use the demo server' });
+    fireEvent.click(demo);
+    expect((screen.getByLabelText('Server address') as HTMLInputElement).value).toBe('http://127.0.0.1:4555');
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'bob' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'nope' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    const alert = await screen.findByText('Wrong username or password.');
+    expect(alert.closest('[role="alert"]')).toBeTruthy();
+    const [args] = fake.callsTo('session:signIn') as Array<{
+      profile: { url: string; dialect: string };
+      username: string;
+    }>;
+    expect(args?.profile).toMatchObject({ url: 'http://127.0.0.1:4555', dialect: 'checkout' });
+    expect(args?.username).toBe('bob');
+    // The password is not kept in the form after a failure.
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+  });
+
+  it('refuses to send without an address, saying why next to the field', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+    });
+    render(createElement(App));
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign in' }));
+    expect(screen.getByText('Enter the server’s address, starting with https://')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText('Server address'));
+    expect(fake.callsTo('session:signIn')).toEqual([]);
+  });
+});
+
+describe('checkout dialog', () => {
+  const guarded = credential(2, {
+    name: 'srv-domain',
+    policy: { approvalMode: 'mandatory', reasonMode: 'mandatory', selfApproval: true, approvers: [USER_ID] },
+  });
+
+  function setup() {
+    session.useSessionStore.setState({
+      session: sessionState({ user: { ...BOB, roles: ['user', 'approver'] } }),
+    });
+    return installFakeCoffre({
+      'credentials:approvers': () => [
+        { id: USER_ID, username: 'bob', displayName: 'Bob Martin' },
+        { id: guid(77), username: 'alice', displayName: 'Alice Gagnon' },
+      ],
+      'checkouts:request': (input) => ({
+        checkout: checkout({ id: guid(500), credentialID: input.credentialId, status: 4 }),
+        passwordReady: true,
+      }),
+    });
+  }
+
+  it('follows the policy: reason required, approver picker with "Myself", what will happen', async () => {
+    setup();
+    let closed = false;
+    render(createElement(CheckoutDialog, { credential: guarded, onClose: () => (closed = true) }));
+    const dialog = await screen.findByRole('dialog', { name: 'Request srv-domain' });
+    const picker = await within(dialog).findByRole('combobox', { name: 'Approver' });
+    await waitFor(() =>
+      expect(within(picker).getByRole('option', { name: 'Myself (Bob Martin)' })).toBeTruthy(),
+    );
+    expect(
+      within(dialog).getByText('The request will wait for approval by the approver you choose.'),
+    ).toBeTruthy();
+
+    fireEvent.change(picker, { target: { value: guid(77) } });
+    expect(within(dialog).getByText('The request will wait for approval by Alice Gagnon.')).toBeTruthy();
+    fireEvent.change(picker, { target: { value: USER_ID } });
+    expect(
+      within(dialog).getByText('You approve it yourself: you will get the password at once.'),
+    ).toBeTruthy();
+
+    // Enter in a field submits; the missing reason is said next to the field, which takes the focus.
+    fireEvent.submit(
+      within(dialog).getByRole('spinbutton', { name: 'Duration' }).closest('form') as HTMLFormElement,
+    );
+    const reason = within(dialog).getByRole('textbox', { name: /Reason/ });
+    expect(within(dialog).getByText('Give a reason for this checkout.')).toBeTruthy();
+    expect(reason.getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(reason);
+    expect(closed).toBe(false);
+  });
+
+  it('checks the duration against the policy bounds', async () => {
+    setup();
+    render(createElement(CheckoutDialog, { credential: credential(1), onClose: () => undefined }));
+    const dialog = await screen.findByRole('dialog', { name: 'Check out server-1' });
+    expect(within(dialog).getByText('You will get the password at once.')).toBeTruthy();
+    const duration = within(dialog).getByRole('spinbutton', { name: 'Duration' }) as HTMLInputElement;
+    expect(duration.value).toBe('120');
+    expect(duration.min).toBe('10');
+    expect(duration.max).toBe('480');
+    fireEvent.change(duration, { target: { value: '5000' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Check out' }));
+    expect(within(dialog).getByText('Enter a whole number of minutes between 10 and 480.')).toBeTruthy();
+  });
+
+  it('sends the request and goes to My checkouts with the new checkout selected', async () => {
+    const fake = setup();
+    let closed = false;
+    render(createElement(CheckoutDialog, { credential: guarded, onClose: () => (closed = true) }));
+    const dialog = await screen.findByRole('dialog');
+    const picker = await within(dialog).findByRole('combobox', { name: 'Approver' });
+    await waitFor(() => within(picker).getByRole('option', { name: 'Myself (Bob Martin)' }));
+    fireEvent.change(picker, { target: { value: USER_ID } });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: /Reason/ }), {
+      target: { value: ' Because ' },
+    });
+    fireEvent.change(within(dialog).getByRole('spinbutton', { name: 'Duration' }), {
+      target: { value: '60' },
+    });
+    await act(async () => {
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Check out' }));
+      await flush();
+    });
+    expect(fake.callsTo('checkouts:request')).toEqual([
+      { credentialId: guarded.id, reason: 'Because', approverId: USER_ID, duration: 60 },
+    ]);
+    expect(closed).toBe(true);
+    expect(navigation.useNavigationStore.getState()).toMatchObject({
+      route: 'checkouts',
+      selectedId: guid(500),
+    });
+    expect(toasts.useToastsStore.getState().toasts[0]).toMatchObject({ key: 'checkout.grantedToast' });
+  });
+
+  it('shows a refusal from the server inside the dialog', async () => {
+    installFakeCoffre({
+      'checkouts:request': () => {
+        throw new FakeFailure('conflict', 'already_checked_out', 'Checked out by kelly.');
+      },
+    });
+    session.useSessionStore.setState({ session: sessionState() });
+    render(createElement(CheckoutDialog, { credential: credential(1), onClose: () => undefined }));
+    const dialog = await screen.findByRole('dialog');
+    await act(async () => {
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Check out' }));
+      await flush();
+    });
+    expect(within(dialog).getByRole('alert').textContent).toContain('Checked out by kelly.');
+  });
+});
+
+describe('approvals', () => {
+  it('approves the focused request with the A key, sending the typed message', async () => {
+    const request = checkout({
+      id: guid(300),
+      username: 'kelly',
+      credentialName: 'srv-ad',
+      status: 1,
+      reason: 'Because',
+      expiresAt: null,
+      requestDateTime: new Date().toISOString(),
+    });
+    const fake = installFakeCoffre({
+      'approvals:list': () => (fake.callsTo('approvals:approve').length ? [] : [request]),
+      'approvals:approve': ({ id }) => ({ ...request, id, status: 4 }),
+    });
+    render(createElement(Approvals));
+    const row = await screen.findByRole('listitem', { name: 'kelly requests srv-ad' });
+    expect(within(row).getByText('Because')).toBeTruthy();
+    expect(within(row).getByText('just now')).toBeTruthy();
+    fireEvent.change(within(row).getByRole('textbox', { name: 'Message to the requester (optional)' }), {
+      target: { value: 'ok for today' },
+    });
+    // Typing "a" in the message field is text, not the shortcut.
+    fireEvent.keyDown(within(row).getByRole('textbox'), { key: 'a' });
+    expect(fake.callsTo('approvals:approve')).toEqual([]);
+    row.focus();
+    await act(async () => {
+      fireEvent.keyDown(row, { key: 'a' });
+      await flush();
+    });
+    expect(fake.callsTo('approvals:approve')).toEqual([{ id: guid(300), message: 'ok for today' }]);
+    await waitFor(() => expect(screen.getByText('No request is waiting for you.')).toBeTruthy());
+  });
+});
+
+describe('my checkouts', () => {
+  it('copies the password and shows when the clipboard clears; reveals until hidden', async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    installFakeCoffre({
+      'password:copy': () => ({ clearsAt: new Date(Date.now() + 27_000).toISOString() }),
+      'password:reveal': () => ({
+        password: 's3cret-value',
+        hideAt: new Date(Date.now() + 20_000).toISOString(),
+      }),
+      'password:hide': () => undefined,
+    });
+    session.useSessionStore.setState({ session: sessionState() });
+    checkouts.useCheckoutsStore.setState({
+      mine: [checkout({ id: guid(1), credentialID: guid(11), credentialName: 'srv-web', expiresAt })],
+      mineLoaded: true,
+    });
+    render(createElement(MyCheckouts));
+    const card = screen.getByRole('article', { name: 'srv-web' });
+    expect(within(card).getByRole('timer')).toBeTruthy();
+
+    await act(async () => {
+      fireEvent.click(within(card).getByRole('button', { name: 'Copy password' }));
+      await flush();
+    });
+    expect(within(card).getByText(/^Clipboard clears in 2[67] s$/)).toBeTruthy();
+
+    await act(async () => {
+      fireEvent.click(within(card).getByRole('button', { name: 'Reveal' }));
+      await flush();
+    });
+    expect(within(card).getByText('s3cret-value')).toBeTruthy();
+    act(() => secrets.actions.handleEvent({ type: 'password.hidden', credentialId: guid(11) }));
+    expect(within(card).queryByText('s3cret-value')).toBeNull();
+  });
+
+  it('says so when nothing is checked out', () => {
+    installFakeCoffre({});
+    checkouts.useCheckoutsStore.setState({ mine: [], mineLoaded: true });
+    render(createElement(MyCheckouts));
+    expect(screen.getByText('Nothing checked out right now.')).toBeTruthy();
+    expect(screen.getByText('No request waiting.')).toBeTruthy();
+  });
+});
+
+describe('language', () => {
+  it('renders French when the settings say so, and sets <html lang>', async () => {
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => ({ ...DEFAULT_SETTINGS, language: 'fr' }),
+    });
+    render(createElement(App));
+    expect(await screen.findByRole('heading', { name: 'Connexion' })).toBeTruthy();
+    expect(document.documentElement.lang).toBe('fr');
+  });
+});
