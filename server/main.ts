@@ -65,12 +65,12 @@ const program = new Command('coffre-server')
         `Coffre server ready at ${server.url} (demo accounts: ${names}; password: ${DEMO_PASSWORD})`,
       );
     } else {
-      console.log(`Coffre server ready at ${server.url} (data in ${path.resolve(options.data)})`);
-      if (users === 0) {
-        console.log(
-          `No users yet. Create the first administrator with:\n  coffre-server create-admin --data ${path.resolve(options.data)} --username <name> --password-stdin`,
-        );
-      }
+      // One write, so whoever reads the ready line has the hint with it.
+      const hint =
+        users === 0
+          ? `\nNo users yet. Create the first administrator with:\n  coffre-server create-admin --data ${path.resolve(options.data)} --username <name> --password-stdin`
+          : '';
+      console.log(`Coffre server ready at ${server.url} (data in ${path.resolve(options.data)})${hint}`);
     }
     const stop = async () => {
       await server.close();
