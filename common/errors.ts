@@ -25,3 +25,19 @@ export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** What went wrong, as clients classify it (HTTP status, transport failure, answer shape). */
+export type ClientErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'policy'
+  | 'invalid'
+  | 'throttled'
+  | 'network'
+  | 'timeout'
+  | 'tls'
+  | 'server'
+  | 'unsupported'
+  | 'protocol';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from './audit.ts';
 import type { Approver, Checkout, Credential, Vault } from './checkout.ts';
+import type { ClientErrorKind } from './errors.ts';
 import { guidSchema } from './ids.ts';
 import type { User } from './roles.ts';
 
@@ -176,22 +177,8 @@ export const IPC_EVENT_CHANNEL = 'coffre:event';
 
 /** Errors cross IPC as data, never as thrown objects (Electron would flatten them to a string). */
 export interface IpcError {
-  kind:
-    | 'unauthorized'
-    | 'forbidden'
-    | 'not_found'
-    | 'conflict'
-    | 'policy'
-    | 'invalid'
-    | 'throttled'
-    | 'network'
-    | 'timeout'
-    | 'tls'
-    | 'server'
-    | 'unsupported'
-    | 'protocol'
-    | 'locked'
-    | 'internal';
+  /** The client core's kinds, plus the app's own: locked, and internal (a bug). */
+  kind: ClientErrorKind | 'locked' | 'internal';
   code: string;
   message: string;
 }

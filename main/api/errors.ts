@@ -1,19 +1,7 @@
 /** The one error type the client core throws. Messages are for people; they never hold a token or password. */
+import type { ClientErrorKind } from '../../common/errors.ts';
 
-export type PamErrorKind =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'policy'
-  | 'invalid'
-  | 'throttled'
-  | 'network'
-  | 'timeout'
-  | 'tls'
-  | 'server'
-  | 'unsupported'
-  | 'protocol';
+export type PamErrorKind = ClientErrorKind;
 
 export interface PamClientErrorOptions {
   /** The server's code (e.g. 'already_checked_out'), or one of ours for client-side failures. */

@@ -1,13 +1,13 @@
 /**
- * Domain facts the screens need. The common/ modules are imported for their types only: their
- * runtime values pull zod into the bundle, so the few constants are restated here, checked
- * against the originals by the compiler.
+ * Domain facts the screens need. Of common/, only zod-free modules are imported for values (the
+ * schemas would pull zod into the bundle); the rest for types only.
  */
-import type { Checkout, CheckoutStatus as CommonStatus, Credential } from '../../common/checkout.ts';
+import type { Checkout, Credential } from '../../common/checkout.ts';
 import type { Policy } from '../../common/policy.ts';
 
 export type { AuditEntry } from '../../common/audit.ts';
 export type { Approver, Checkout, Credential, Vault } from '../../common/checkout.ts';
+export { CheckoutStatus } from '../../common/checkoutStatus.ts';
 export type {
   AppEvent,
   RequestCheckoutInput,
@@ -19,19 +19,7 @@ export type {
 export type { Policy } from '../../common/policy.ts';
 export type { User } from '../../common/roles.ts';
 
-export const CheckoutStatus = {
-  Invalid: 0,
-  Pending: 1,
-  Granted: 2,
-  Denied: 3,
-  Active: 4,
-  Ended: 5,
-  Expired: 6,
-  Aborted: 7,
-  RequestCanceled: 8,
-  Initial: 9,
-} as const satisfies typeof CommonStatus;
-export type CheckoutStatus = CommonStatus;
+import { CheckoutStatus } from '../../common/checkoutStatus.ts';
 
 export const LANGUAGES = ['system', 'en', 'fr'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;
