@@ -31,6 +31,9 @@ import { SettingsService } from '../services/settingsService.ts';
 import { SyncService } from '../services/syncService.ts';
 import { createHandlers } from './handlers.ts';
 
+/** How often the credential list (and who holds what) is refreshed while signed in. */
+export const PERIODIC_SYNC_MS = 5 * 60_000;
+
 export interface DesktopPorts {
   clipboard: ClipboardPort;
   notifier: NotifierPort;
@@ -170,8 +173,25 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
       }
     },
   });
+  // Who holds which credential changes without events for the other users: refresh it now and then.
+  let syncTimer: unknown = null;
+  const stopPeriodicSync = () => {
+    if (syncTimer !== null) ports.timers.clearTimeout(syncTimer);
+    syncTimer = null;
+  };
+  const schedulePeriodicSync = () => {
+    stopPeriodicSync();
+    syncTimer = ports.timers.setTimeout(() => {
+      void sync
+        .sync()
+        .catch(() => undefined)
+        .finally(schedulePeriodicSync);
+    }, PERIODIC_SYNC_MS);
+  };
+
   session.setHooks({
     onSignedIn: async (backend, user) => {
+      schedulePeriodicSync();
       await approvals.start(backend, user).catch((error) => deps.onInternalError?.('approvals', error));
       // Fill the cache and the expiry scheduler in the background; failures show as offline.
       void sync.sync().catch(() => undefined);
@@ -181,6 +201,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
       await clipboard.clearIfOurs(reason === 'signOut' || reason === 'expired' ? 'signOut' : 'lock');
       passwords.hideAll();
       if (reason === 'signOut' || reason === 'expired') {
+        stopPeriodicSync();
         approvals.stop();
         expiry.track([]);
       }
@@ -208,6 +229,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
       expiry.recheck();
     },
     async quit() {
+      stopPeriodicSync();
       await clipboard.clearIfOurs('quit');
       passwords.hideAll();
       approvals.stop();

@@ -207,3 +207,38 @@ describe('desktop main process under plain Node, against the real server', () =>
     expect(list.offlineSince).not.toBeNull();
   });
 });
+
+describe('periodic sync', () => {
+  it('refreshes the cached list every few minutes while signed in, so others’ checkouts show', async () => {
+    const due: Array<{ at: number; run: () => void; id: number }> = [];
+    let now = 0;
+    let nextId = 0;
+    const timers = {
+      setTimeout: (run: () => void, ms: number) => {
+        const id = ++nextId;
+        due.push({ at: now + ms, run, id });
+        return id;
+      },
+      clearTimeout: (id: unknown) => {
+        const index = due.findIndex((timer) => timer.id === id);
+        if (index >= 0) due.splice(index, 1);
+      },
+    };
+    const kelly = await signedIn('kelly', { timers });
+    const before = await kelly.call('credentials:list', { search: 'web01' });
+    expect(before.data[0]?.checkout).toBeNull();
+    const bob = await server.as('bob');
+    const held = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    // Five minutes later, the periodic sync has run.
+    now += 5 * 60_000;
+    const mark = kelly.events.length;
+    for (const timer of due.filter((t) => t.at <= now)) {
+      due.splice(due.indexOf(timer), 1);
+      timer.run();
+    }
+    await kelly.waitForEvent((e) => e.type === 'sync.progress' && e.done === e.total, mark);
+    const after = await kelly.call('credentials:list', { search: 'web01' });
+    expect(after.data[0]?.checkout).toMatchObject({ userID: bob.userId, status: CheckoutStatus.Active });
+    await bob.request('PUT', `/api/pam/checkouts/${held.body.checkout.id}`, { status: CheckoutStatus.Ended });
+  });
+});
