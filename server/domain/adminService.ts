@@ -80,10 +80,13 @@ export class AdminService {
     };
     if (await this.store.getUser(user.id))
       throw new PamError('conflict', 'A user with this id already exists.');
-    await this.store.insertUser(user, {
-      audit: [this.audit(actor, 'user.created', { details: user.username })],
-      events: [],
-    });
+    await conflictOnDuplicate(
+      this.store.insertUser(user, {
+        audit: [this.audit(actor, 'user.created', { details: user.username })],
+        events: [],
+      }),
+      `A user named ${request.username} or with this id already exists.`,
+    );
     return toApiUser(user);
   }
 
@@ -129,10 +132,13 @@ export class AdminService {
     };
     if (await this.store.getVault(vault.id))
       throw new PamError('conflict', 'A vault with this id already exists.');
-    await this.store.insertVault(vault, {
-      audit: [this.audit(actor, 'vault.created', { details: vault.name })],
-      events: [],
-    });
+    await conflictOnDuplicate(
+      this.store.insertVault(vault, {
+        audit: [this.audit(actor, 'vault.created', { details: vault.name })],
+        events: [],
+      }),
+      'A vault with this id already exists.',
+    );
     return toApiVault(vault);
   }
 
@@ -179,10 +185,13 @@ export class AdminService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.store.insertCredential(credential, {
-      audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
-      events: [],
-    });
+    await conflictOnDuplicate(
+      this.store.insertCredential(credential, {
+        audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
+        events: [],
+      }),
+      'A credential with this id already exists.',
+    );
     return this.checkouts.getCredential(actor ?? systemActor, id);
   }
 
@@ -233,6 +242,23 @@ export class AdminService {
   async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
     this.assertAdmin(actor);
     return (await this.store.listAudit(query)).map(toApiAudit);
+  }
+}
+
+/**
+ * The existence checks above run before the insert, so a concurrent create of the same username or
+ * id (or the id of a deleted credential, which the store keeps) can still hit the unique key: that
+ * is the same conflict, not a server failure.
+ */
+async function conflictOnDuplicate(insert: Promise<unknown>, message: string): Promise<void> {
+  try {
+    await insert;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      throw new PamError('conflict', message);
+    }
+    throw error;
   }
 }
 

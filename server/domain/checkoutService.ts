@@ -134,6 +134,12 @@ export class CheckoutService {
     const start = request.scheduledStart ? Date.parse(request.scheduledStart) : null;
     const scheduledStart = start !== null && start > now ? start : null;
     const approval = await this.decideApproval(actor, policy, request.approverID);
+    // API.md, roles: requesting checkouts is what `user` is for; an approver-only or admin-only
+    // account decides and manages but never holds a credential. (After the policy checks, so that a
+    // request the policy refuses anyway is explained by the policy.)
+    if (!hasRole(actor, 'user')) {
+      throw forbidden('Only users with the user role can check out credentials.');
+    }
     const immediate = approval.approved && scheduledStart === null;
     const begin = scheduledStart ?? now;
     const checkout = {
@@ -237,11 +243,21 @@ export class CheckoutService {
     const current = effectiveCheckout(stored, now);
     const { policy } = await this.credentialWithPolicy(stored.credentialId);
     const decision = await this.decide(actor, current, policy, request, now);
+    const endedActive =
+      current.status === CheckoutStatus.Active &&
+      (decision.status === CheckoutStatus.Ended || decision.status === CheckoutStatus.Aborted);
     const result = await this.store.transitionCheckout(
       id,
       stored.status,
       { ...decision.patch, status: decision.status },
-      { exclusiveNow: decision.status === CheckoutStatus.Active && policy.exclusive ? now : undefined },
+      {
+        exclusiveNow: decision.status === CheckoutStatus.Active && policy.exclusive ? now : undefined,
+        // The rotation commits with the check-in: never one without the other, even after a crash.
+        setPassword:
+          endedActive && policy.rotateOnCheckin
+            ? this.rotator.prepare(stored.credentialId, policy, actor, [stored.userId])
+            : undefined,
+      },
       {
         audit: [
           this.auditOf(actor, decision.action, now, stored.credentialId, request.approverMessage ?? ''),
@@ -250,12 +266,6 @@ export class CheckoutService {
       },
     );
     const checkout = this.settle(result);
-    const endedActive =
-      current.status === CheckoutStatus.Active &&
-      (decision.status === CheckoutStatus.Ended || decision.status === CheckoutStatus.Aborted);
-    if (endedActive && policy.rotateOnCheckin) {
-      await this.rotator.rotate(stored.credentialId, policy, actor, [stored.userId]);
-    }
     return toApiCheckout(checkout, this.clock.now());
   }
 
@@ -392,7 +402,8 @@ export class CheckoutService {
         extendedMinutes: current.extendedMinutes + minutes,
         expiringNotified: false,
       },
-      {},
+      // Computed from what was read: a concurrent extension makes this one stale (409), not lost.
+      { unchanged: { expiresAt: stored.expiresAt, extendedMinutes: stored.extendedMinutes } },
       {
         audit: [this.auditOf(actor, 'checkout.extended', now, stored.credentialId, `+${minutes} min`)],
         events: [this.checkoutEvent('checkout.updated', now, [stored.userId, stored.approverId])],

@@ -2,7 +2,7 @@ import { toIso } from '../../common/ids.ts';
 import type { Policy } from '../../common/policy.ts';
 import { generatePassword } from '../crypto/passwordGenerator.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
-import type { PamStore } from '../store/pamStore.ts';
+import type { PamStore, PasswordChange, SideEffects } from '../store/pamStore.ts';
 import type { Actor } from './actor.ts';
 import type { Clock } from './clock.ts';
 import type { EventHub } from './eventHub.ts';
@@ -23,12 +23,27 @@ export class PasswordRotator {
 
   /** `actor` null means the server did it on its own (expiry). `notify` receives credential.rotated. */
   async rotate(credentialId: string, policy: Policy, actor: Actor | null, notify: string[]): Promise<void> {
+    const change = this.prepare(credentialId, policy, actor, notify);
+    const events = await this.store.setCredentialPassword(
+      credentialId,
+      change.passwordSealed,
+      change.at,
+      change.effects,
+    );
+    for (const event of events) this.hub.publish(event, event.audience ?? []);
+  }
+
+  /**
+   * A new password with its audit row and event, not yet written: for a change that must commit
+   * together with it (the end of a checkout). Whoever writes it publishes the returned events.
+   */
+  prepare(credentialId: string, policy: Policy, actor: Actor | null, notify: string[]): PasswordChange {
     const at = this.clock.now();
-    const sealed = this.secretBox.seal(
+    const passwordSealed = this.secretBox.seal(
       generatePassword(policy.passwordLength, policy.passwordClasses),
       credentialId,
     );
-    const events = await this.store.setCredentialPassword(credentialId, sealed, at, {
+    const effects: SideEffects = {
       audit: [
         {
           at,
@@ -46,7 +61,7 @@ export class PasswordRotator {
           data: { credentialID: credentialId, rotatedAt: toIso(at) },
         },
       ],
-    });
-    for (const event of events) this.hub.publish(event, event.audience ?? []);
+    };
+    return { credentialId, passwordSealed, at, effects };
   }
 }

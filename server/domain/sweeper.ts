@@ -1,5 +1,5 @@
 import { CheckoutStatus } from '../../common/checkout.ts';
-import type { PamStore } from '../store/pamStore.ts';
+import type { PamStore, PasswordChange } from '../store/pamStore.ts';
 import type { CheckoutRecord } from '../store/records.ts';
 import type { CheckoutService } from './checkoutService.ts';
 import type { Clock } from './clock.ts';
@@ -67,20 +67,22 @@ export class Sweeper {
       }
       if (record.status !== CheckoutStatus.Active || record.expiresAt === null) continue;
       if (record.expiresAt <= now) {
+        const { policy } = await this.checkouts
+          .credentialWithPolicy(record.credentialId)
+          .catch(() => ({ policy: null }));
         const expired = await this.apply(
           record,
           { status: CheckoutStatus.Expired, checkinAt: record.expiresAt },
           'checkout.expired',
           'checkout.updated',
           now,
+          // Rotated in the same commit as the expiry: a crash cannot separate them.
+          policy?.rotateOnCheckin
+            ? this.rotator.prepare(record.credentialId, policy, null, [record.userId])
+            : undefined,
         );
         if (!expired) continue;
         changes++;
-        const { policy } = await this.checkouts
-          .credentialWithPolicy(record.credentialId)
-          .catch(() => ({ policy: null }));
-        if (policy?.rotateOnCheckin)
-          await this.rotator.rotate(record.credentialId, policy, null, [record.userId]);
       } else if (!record.expiringNotified && record.expiresAt - EXPIRY_WARNING_MS <= now) {
         if (await this.apply(record, { expiringNotified: true }, null, 'checkout.expiring', now)) changes++;
       }
@@ -94,13 +96,15 @@ export class Sweeper {
     action: 'checkout.activated' | 'checkout.expired' | null,
     event: 'checkout.updated' | 'checkout.expiring',
     now: number,
+    setPassword?: PasswordChange,
   ): Promise<CheckoutRecord | undefined> {
     const audience = [record.userId, ...(record.approverId ? [record.approverId] : [])];
     const result = await this.store.transitionCheckout(
       record.id,
       record.status,
       patch,
-      {},
+      // What was read is what it decides on: an extension since then makes this pass skip it.
+      { unchanged: { expiresAt: record.expiresAt }, setPassword },
       {
         audit: action
           ? [

@@ -36,6 +36,9 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
+    // Malformed URLs (bad %-escapes) and over-long path parameters are refused by the router before
+    // any hook runs; without this they would answer in Fastify's own body shape, not the dialect's.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

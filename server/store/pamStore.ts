@@ -20,6 +20,14 @@ export interface SideEffects {
   events: EventInput[];
 }
 
+/** A credential's new sealed password, with the audit row and event that go with it. */
+export interface PasswordChange {
+  credentialId: string;
+  passwordSealed: string;
+  at: number;
+  effects: SideEffects;
+}
+
 export type InsertCheckoutResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
   | { ok: false; reason: 'already_checked_out' | 'duplicate_request' };
@@ -83,12 +91,22 @@ export interface PamStore {
     options: { exclusive: boolean; now: number },
     effects: SideEffects,
   ): Promise<InsertCheckoutResult>;
-  /** Applies `patch` only if the checkout is still in `expected` status (compare-and-set). */
+  /**
+   * Applies `patch` only if the checkout is still in `expected` status (compare-and-set), and
+   * still has the values of `unchanged` (a patch computed from them, like an extension, must not
+   * overwrite a change made since they were read). `setPassword` commits with the transition (the
+   * rotation at the end of a checkout: a crash cannot leave the checkout ended and the password
+   * its holder saw still valid).
+   */
   transitionCheckout(
     id: string,
     expected: CheckoutStatus,
     patch: CheckoutPatch,
-    options: { exclusiveNow?: number | undefined },
+    options: {
+      exclusiveNow?: number | undefined;
+      unchanged?: CheckoutPatch | undefined;
+      setPassword?: PasswordChange | undefined;
+    },
     effects: SideEffects,
   ): Promise<TransitionResult>;
   getCheckout(id: string): Promise<CheckoutRecord | undefined>;

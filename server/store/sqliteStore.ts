@@ -10,6 +10,7 @@ import type {
   CheckoutPatch,
   InsertCheckoutResult,
   PamStore,
+  PasswordChange,
   SideEffects,
   TransitionResult,
 } from './pamStore.ts';
@@ -357,12 +358,14 @@ export class SqliteStore implements PamStore {
     at: number,
     effects: SideEffects,
   ): Promise<EventRecord[]> {
-    return this.inTransaction(() => {
-      this.stmt(
-        'UPDATE credentials SET password_sealed = ?, password_changed_at = ?, updated_at = ? WHERE id = ?',
-      ).run(passwordSealed, at, at, credentialId);
-      return this.writeEffects(effects);
-    });
+    return this.inTransaction(() => this.writePassword({ credentialId, passwordSealed, at, effects }));
+  }
+
+  private writePassword(change: PasswordChange): EventRecord[] {
+    this.stmt(
+      'UPDATE credentials SET password_sealed = ?, password_changed_at = ?, updated_at = ? WHERE id = ?',
+    ).run(change.passwordSealed, change.at, change.at, change.credentialId);
+    return this.writeEffects(change.effects);
   }
 
   // checkouts
@@ -405,12 +408,18 @@ export class SqliteStore implements PamStore {
     id: string,
     expected: CheckoutStatus,
     patch: CheckoutPatch,
-    options: { exclusiveNow?: number | undefined },
+    options: {
+      exclusiveNow?: number | undefined;
+      unchanged?: CheckoutPatch | undefined;
+      setPassword?: PasswordChange | undefined;
+    },
     effects: SideEffects,
   ): Promise<TransitionResult> {
     return this.inTransaction((): TransitionResult => {
       const current = this.readCheckout(id);
       if (!current || current.status !== expected) return { ok: false, reason: 'stale' };
+      const unchanged = Object.entries(options.unchanged ?? {}) as Array<[keyof CheckoutPatch, unknown]>;
+      if (unchanged.some(([key, value]) => current[key] !== value)) return { ok: false, reason: 'stale' };
       if (
         options.exclusiveNow !== undefined &&
         this.holderOf(current.credentialId, options.exclusiveNow, id)
@@ -436,7 +445,9 @@ export class SqliteStore implements PamStore {
         expiringNotified: next.expiringNotified ? 1 : 0,
         updatedAt,
       });
-      return { ok: true, checkout: next, events: this.writeEffects(withData(effects, next)) };
+      const events = this.writeEffects(withData(effects, next));
+      if (options.setPassword) events.push(...this.writePassword(options.setPassword));
+      return { ok: true, checkout: next, events };
     });
   }
 
