@@ -54,6 +54,7 @@ const outcomes: Outcome[] = [
   check('type-check', 'npm', ['run', '--silent', 'typecheck']),
   check('lint', 'npx', ['biome', 'check', '.']),
   vitest('unit and integration tests', []),
+  vitest('end-to-end tests (Chromium)', ['--config', 'vitest.e2e.config.ts']),
 ];
 
 console.log('\n── summary');

@@ -8,7 +8,7 @@ import type {
   updateVaultRequestSchema,
 } from '../../common/admin.ts';
 import type { AuditEntry } from '../../common/audit.ts';
-import type { Credential, Vault } from '../../common/checkout.ts';
+import { CheckoutStatus, type Credential, FINAL_STATUSES, type Vault } from '../../common/checkout.ts';
 import { resolvePolicy } from '../../common/policy.ts';
 import type { User } from '../../common/roles.ts';
 import { generatePassword } from '../crypto/passwordGenerator.ts';
@@ -20,6 +20,7 @@ import type { AuditInput, AuditQuery } from '../store/records.ts';
 import { type Actor, hasRole } from './actor.ts';
 import type { CheckoutService } from './checkoutService.ts';
 import type { Clock } from './clock.ts';
+import { effectiveCheckout } from './lifecycle.ts';
 import { forbidden, notFound, PamError } from './pamError.ts';
 import { toApiAudit, toApiUser, toApiVault } from './views.ts';
 
@@ -232,6 +233,24 @@ export class AdminService {
 
   async deleteCredential(actor: Actor, id: string): Promise<void> {
     this.assertAdmin(actor);
+    // Deleting under an open checkout would strand it: nobody could check it in, cancel or decide it.
+    const now = this.clock.now();
+    const open = (
+      await this.store.listAllCheckouts([
+        CheckoutStatus.Pending,
+        CheckoutStatus.Granted,
+        CheckoutStatus.Active,
+      ])
+    )
+      .filter((checkout) => checkout.credentialId === id)
+      .map((checkout) => effectiveCheckout(checkout, now))
+      .filter((checkout) => !FINAL_STATUSES.includes(checkout.status));
+    if (open.length > 0) {
+      throw new PamError(
+        'conflict',
+        `The credential has ${open.length} open checkout${open.length === 1 ? '' : 's'} or request${open.length === 1 ? '' : 's'}; end them first (an administrator can abort them).`,
+      );
+    }
     const deleted = await this.store.deleteCredential(id, {
       audit: [this.audit(actor, 'credential.deleted', { credentialId: id })],
       events: [],

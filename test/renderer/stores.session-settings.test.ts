@@ -105,6 +105,11 @@ describe('session store', () => {
 });
 
 describe('settings store', () => {
+  it('selectors give the same value for the same state before settings load (else React loops)', () => {
+    const state = settings.useSettingsStore.getState();
+    expect(settings.selectors.profiles(state)).toBe(settings.selectors.profiles(state));
+  });
+
   it('loads, and resolves the language: system follows the OS', async () => {
     installFakeCoffre({ 'settings:get': () => ({ ...DEFAULT_SETTINGS, theme: 'dark' }) });
     await settings.actions.load();

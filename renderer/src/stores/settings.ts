@@ -1,7 +1,7 @@
 /** The app's settings (main process owned, persisted there); the language and theme derive from them. */
 import { create } from 'zustand';
 import { api } from '../api.ts';
-import type { Settings, SettingsPatch } from '../domain.ts';
+import type { ServerProfile, Settings, SettingsPatch } from '../domain.ts';
 import { type Lang, resolveLanguage } from '../format.ts';
 import { actions as toasts } from './toasts.ts';
 
@@ -58,6 +58,12 @@ export const actions = {
   },
 };
 
+/**
+ * One empty list for "not loaded yet": a selector must return the same value for the same state,
+ * or React re-renders forever (a fresh `[]` each call is a new value).
+ */
+const NO_PROFILES: ServerProfile[] = [];
+
 export const selectors = {
   settings: (state: SettingsStoreState) => state.settings,
   loaded: (state: SettingsStoreState) => state.settings !== null,
@@ -65,7 +71,7 @@ export const selectors = {
   language: (state: SettingsStoreState): Lang => resolveLanguage(state.settings?.language, systemLocale()),
   languageSetting: (state: SettingsStoreState) => state.settings?.language ?? 'system',
   theme: (state: SettingsStoreState) => state.settings?.theme ?? 'system',
-  profiles: (state: SettingsStoreState) => state.settings?.profiles ?? [],
+  profiles: (state: SettingsStoreState) => state.settings?.profiles ?? NO_PROFILES,
   lastProfileId: (state: SettingsStoreState) => state.settings?.lastProfileId ?? null,
   clipboardClearSeconds: (state: SettingsStoreState) => state.settings?.clipboardClearSeconds ?? 30,
   revealSeconds: (state: SettingsStoreState) => state.settings?.revealSeconds ?? 20,

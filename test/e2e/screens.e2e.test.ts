@@ -1,0 +1,244 @@
+/**
+ * Every screen, in English and French, light and dark: axe-core finds no serious or critical
+ * violation on any of them, and each is captured as <screen>-<lang>-<theme>.png.
+ *
+ * The language and theme are the OS's (the settings stay on 'system'): the page's locale and
+ * prefers-color-scheme, and the main process's locale, as on a desktop set up that way.
+ *
+ * Screenshots go to $TMPDIR/coffre-e2e-screenshots, so a test run leaves the work tree alone; with
+ * COFFRE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) they replace docs/screenshots/.
+ * The data is set up through the server's API (other people's requests, a history); what the
+ * tour user sees, it reaches by clicks.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CheckoutStatus } from '../../common/checkoutStatus.ts';
+import { DEMO_IDS } from '../../server/demo.ts';
+import { setupWorld } from './fixtures.ts';
+import { ROOT } from './harness.ts';
+import { goTo, signIn } from './ui.ts';
+
+const ctx = setupWorld();
+
+const UPDATE = process.env.COFFRE_UPDATE_SCREENSHOTS === '1';
+/** Outside an update, one fixed temporary directory (overwritten by each run, easy to look at). */
+const SHOTS_DIR = UPDATE
+  ? path.join(ROOT, 'docs', 'screenshots')
+  : path.join(os.tmpdir(), 'coffre-e2e-screenshots');
+fs.mkdirSync(SHOTS_DIR, { recursive: true });
+
+const SCREENS = [
+  'sign-in',
+  'credentials',
+  'checkout-dialog',
+  'my-checkouts',
+  'approvals',
+  'history',
+  'audit',
+  'settings',
+  'unlock',
+] as const;
+type Screen = (typeof SCREENS)[number];
+
+const VARIANTS = [
+  { lang: 'en', locale: 'en-US', theme: 'light' },
+  { lang: 'en', locale: 'en-US', theme: 'dark' },
+  { lang: 'fr', locale: 'fr-FR', theme: 'light' },
+  { lang: 'fr', locale: 'fr-FR', theme: 'dark' },
+] as const;
+
+const ID = {
+  jumpHost: 'c2000000-0000-4000-8000-000000000003',
+  postgres: 'c2000000-0000-4000-8000-000000000004',
+  oracle: 'c2000000-0000-4000-8000-000000000006',
+  edgeFirewall: 'c2000000-0000-4000-8000-000000000008',
+  wifi: 'c2000000-0000-4000-8000-000000000009',
+  domainAdmin: 'c2000000-0000-4000-8000-000000000001',
+};
+
+interface Finding {
+  screen: Screen;
+  variant: string;
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+beforeAll(async () => {
+  const { server } = ctx.world;
+  const [bob, maurice, kelly, alice, jen] = await Promise.all(
+    ['bob', 'maurice', 'kelly', 'alice', 'PRIV.Jen'].map((name) => server.as(name)),
+  );
+  const ok = async (pending: ReturnType<NonNullable<typeof bob>['request']>, what: string) => {
+    const response = await pending;
+    if (response.status >= 300) throw new Error(`${what}: ${response.status} ${response.text}`);
+    return response.body;
+  };
+  const request = (who: NonNullable<typeof bob>, body: Record<string, unknown>, what: string) =>
+    ok(who.request('POST', '/api/pam/checkouts', body), what);
+  const decide = (
+    who: NonNullable<typeof bob>,
+    id: string,
+    status: number,
+    message: string | undefined,
+    what: string,
+  ) => ok(who.request('PUT', `/api/pam/checkouts/${id}`, { status, approverMessage: message }), what);
+
+  // Someone else holds the jump host: shown as taken.
+  await request(bob!, { credentialID: ID.jumpHost, reason: 'Kernel update' }, 'bob: jump host');
+  // Maurice: one active, one waiting for alice, one checked in, one denied.
+  await request(
+    maurice!,
+    { credentialID: ID.oracle, reason: 'Apply the quarterly patch' },
+    'maurice: oracle',
+  );
+  await request(
+    maurice!,
+    { credentialID: ID.postgres, reason: 'Reindex the orders table', approverID: DEMO_IDS.alice },
+    'maurice: postgres',
+  );
+  const wifi = await request(maurice!, { credentialID: ID.wifi }, 'maurice: wifi');
+  await decide(maurice!, wifi.checkout.id, CheckoutStatus.Ended, undefined, 'maurice: wifi check-in');
+  const edge = await request(
+    maurice!,
+    { credentialID: ID.edgeFirewall, reason: 'Open 443 for the new portal', approverID: DEMO_IDS.alice },
+    'maurice: edge firewall',
+  );
+  await decide(
+    alice!,
+    edge.checkout.id,
+    CheckoutStatus.Denied,
+    'Use the Friday change window.',
+    'alice: deny',
+  );
+  // Two requests waiting for maurice's decision.
+  await request(
+    kelly!,
+    { credentialID: ID.edgeFirewall, reason: 'Allow the backup subnet', approverID: DEMO_IDS.maurice },
+    'kelly: edge firewall',
+  );
+  await request(
+    jen!,
+    { credentialID: ID.domainAdmin, reason: 'Unlock a service account', approverID: DEMO_IDS.maurice },
+    'jen: domain admin',
+  );
+});
+
+async function capture(page: Page, screen: Screen, variant: string, findings: Finding[]): Promise<void> {
+  // Nothing mid-transition: toasts gone, live countdowns are fine (they change text, not layout).
+  await page
+    .getByTestId('toast')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+  const file = path.join(SHOTS_DIR, `${screen}-${variant}.png`);
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  expect(fs.statSync(file).size, file).toBeGreaterThan(10_000);
+
+  const results = await new AxeBuilder({ page }).analyze();
+  // axe really looked at the page (a failed injection would report nothing at all).
+  expect(results.passes.length, `axe passes on ${screen}`).toBeGreaterThan(10);
+  for (const violation of results.violations) {
+    findings.push({
+      screen,
+      variant,
+      id: violation.id,
+      impact: violation.impact ?? 'unknown',
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    });
+  }
+}
+
+describe('every screen: axe-core and screenshots', () => {
+  it('lists every screenshot in docs/screenshots/README.md', () => {
+    const index = fs.readFileSync(path.join(ROOT, 'docs', 'screenshots', 'README.md'), 'utf8');
+    for (const screen of SCREENS) {
+      for (const { lang, theme } of VARIANTS) expect(index).toContain(`${screen}-${lang}-${theme}.png`);
+    }
+  });
+
+  for (const { lang, locale, theme } of VARIANTS) {
+    const variant = `${lang}-${theme}`;
+    it(`${variant}: no serious or critical axe violation on any screen`, async () => {
+      const findings: Finding[] = [];
+      const maurice = await ctx.user({ label: `maurice ${variant}`, locale, colorScheme: theme });
+      const { page } = maurice;
+
+      // Sign in, with the demo server chosen and the username typed.
+      await page.getByTestId('signin-form').waitFor();
+      await page.getByTestId('use-demo-server').click();
+      await page.getByTestId('signin-username').fill('maurice');
+      expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+      await capture(page, 'sign-in', variant, findings);
+      await signIn(page, 'maurice');
+
+      // Credentials, one selected (its details and policy on the right).
+      await page.getByTestId('credential-count').filter({ hasText: '13' }).waitFor();
+      await page.locator(`[data-testid="credential-row"][data-credential-id="${ID.edgeFirewall}"]`).click();
+      await page.getByTestId('credential-details').getByRole('heading', { name: 'Edge firewall' }).waitFor();
+      await page.locator(`[data-credential-id="${ID.jumpHost}"][data-state="taken"]`).waitFor();
+      await capture(page, 'credentials', variant, findings);
+
+      // The checkout dialog of a credential that needs a reason and an approver.
+      await page.locator('[data-testid="credential-row"]').filter({ hasText: 'Enterprise Admin' }).click();
+      await page.getByTestId('credential-details').getByTestId('checkout-open').click();
+      const dialog = page.getByTestId('checkout-dialog');
+      await dialog.waitFor();
+      await dialog.getByTestId('checkout-outcome').filter({ hasText: 'Alice Gagnon' }).waitFor();
+      await dialog.getByTestId('checkout-reason').fill(lang === 'fr' ? 'Audit des comptes' : 'Account audit');
+      await capture(page, 'checkout-dialog', variant, findings);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+
+      await goTo(page, 'checkouts');
+      await page.getByTestId('active-checkout').waitFor();
+      await page.getByTestId('pending-checkout').waitFor();
+      await capture(page, 'my-checkouts', variant, findings);
+
+      await goTo(page, 'approvals');
+      await page.getByTestId('approval-row').nth(1).waitFor();
+      await capture(page, 'approvals', variant, findings);
+
+      await goTo(page, 'history');
+      await page.getByTestId('history-row').nth(1).waitFor();
+      await capture(page, 'history', variant, findings);
+
+      await goTo(page, 'settings');
+      await page.getByTestId('settings-language').waitFor();
+      await capture(page, 'settings', variant, findings);
+
+      await page.getByTestId('lock').click();
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.getByTestId('nav-credentials').waitFor({ state: 'detached' });
+      await capture(page, 'unlock', variant, findings);
+
+      // The audit trail is an administrator's view of History.
+      const admin = await ctx.user({ label: `admin ${variant}`, locale, colorScheme: theme });
+      await signIn(admin.page, 'admin');
+      await goTo(admin.page, 'history');
+      await admin.page.getByTestId('tab-audit').click();
+      await admin.page.getByTestId('audit-row').nth(5).waitFor();
+      await capture(admin.page, 'audit', variant, findings);
+
+      const blocking = findings.filter(
+        (finding) => finding.impact === 'serious' || finding.impact === 'critical',
+      );
+      const others = findings.filter((finding) => !blocking.includes(finding));
+      if (others.length > 0) {
+        console.info(
+          `axe, ${variant}: ${others.length} minor/moderate finding(s):\n` +
+            others
+              .map((f) => `  ${f.screen} ${f.impact} ${f.id}: ${f.help} (${f.targets.join(', ')})`)
+              .join('\n'),
+        );
+      }
+      expect(blocking, JSON.stringify(blocking, null, 2)).toEqual([]);
+    });
+  }
+});
