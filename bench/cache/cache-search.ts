@@ -415,6 +415,36 @@ try {
     `\n[heap] cache after load ${fmt(mb(heapLoaded), 1)} MB (index ${fmt(mb(heapLoaded - heapBeforeOpen), 1)} MB); ` +
       `baseline objects ${fmt(mb(heapBaseline - heapBeforeBaseline), 1)} MB more on top`,
   );
+  console.log(
+    `BENCH_JSON ${JSON.stringify({
+      bench: 'cache',
+      credentials: CREDENTIALS,
+      queriesPerKind: QUERIES,
+      pageSize: PAGE_SIZE,
+      syncMs,
+      resyncMs,
+      fileMb,
+      openMs,
+      openRowsMs,
+      firstQueryMs,
+      heapLoadedMb: mb(heapLoaded),
+      indexMb: mb(heapLoaded - heapBeforeOpen),
+      baselineExtraMb: mb(heapBaseline - heapBeforeBaseline),
+      search: (
+        [
+          ['prefix', cachePrefix, basePrefix],
+          ['substring', cacheSubstring, baseSubstring],
+          ['prefix, no recent-rows cache', coldPrefix, basePrefix],
+          ['substring, no recent-rows cache', coldSubstring, baseSubstring],
+        ] as const
+      ).map(([kind, ours, theirs]) => ({
+        kind,
+        cacheMs: summarize(ours.ms),
+        baselineMs: summarize(theirs.ms),
+      })),
+      goals: { searchP99MaxMs: GOAL_P99_MS, heapMaxMb: GOAL_HEAP_MB },
+    })}`,
+  );
   cold.close();
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

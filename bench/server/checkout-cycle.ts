@@ -153,6 +153,9 @@ async function runMode(dir: string, durability: Durability): Promise<void> {
     console.log(
       `  cycle latency ms:   p50 ${fmt(perCycle.p50)}  p95 ${fmt(perCycle.p95)}  p99 ${fmt(perCycle.p99)}`,
     );
+    console.log(
+      `BENCH_JSON ${JSON.stringify({ bench: 'server', durability, clients: CLIENTS, seconds: elapsed, rawCommitsPerSecond: rawPerSecond, cyclesPerSecond, commitsPerSecond, ratio: commitsPerSecond / rawPerSecond, requestMs: requests, cycleMs: perCycle, goals: { ratioMin: 0.5, requestP99BelowMs: 20 } })}`,
+    );
   } finally {
     await pool.close();
     await server.stop();
