@@ -30,6 +30,7 @@ import pino from 'pino';
 import appIconPath from '../build/icon.png?asset';
 import trayIconPath from '../build/tray/tray.png?asset';
 import trayTemplatePath from '../build/tray/trayTemplate@2x.png?asset';
+import { createLogger } from '../common/logger.ts';
 import { type RunningServer, startServer } from '../server/startServer.ts';
 import { createDesktopApp, type DesktopApp } from './app/desktopApp.ts';
 import { realTimers, systemClock } from './services/ports.ts';
@@ -55,14 +56,26 @@ const outDir = path.resolve(import.meta.dirname, '..');
 const rendererDir = path.join(outDir, 'renderer');
 const preloadPath = path.join(outDir, 'preload', 'index.cjs');
 
-const log = pino(
-  { base: { service: 'coffre-desktop' }, level: production ? 'info' : 'debug' },
-  pino.destination(2),
-);
-
 // Development and the launch tests run with a throw-away profile; a packaged app never moves it.
 const userDataOverride = process.env.COFFRE_USER_DATA_DIR;
 if (!production && userDataOverride) app.setPath('userData', path.resolve(userDataOverride));
+
+// <userData>/logs/coffre.log (standard error too in development); COFFRE_LOG_LEVEL=debug for support.
+const logFile = pino.destination({
+  dest: path.join(app.getPath('userData'), 'logs', 'coffre.log'),
+  mkdir: true,
+});
+const log = createLogger({
+  service: 'coffre-desktop',
+  level: process.env.COFFRE_LOG_LEVEL ?? (production ? 'info' : 'debug'),
+  // Each stream takes every level; the logger's own level decides what is written.
+  destination: production
+    ? logFile
+    : pino.multistream([
+        { level: 'trace', stream: logFile },
+        { level: 'trace', stream: pino.destination(2) },
+      ]),
+});
 
 // Before `ready`: the privileged scheme must exist when the first session is created.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -212,6 +225,7 @@ async function onReady(): Promise<void> {
     locale,
     isTrustedSender,
     onInternalError: (where, error) => log.error({ where, err: errorName(error) }, 'internal error'),
+    log,
   });
   if (desktopApp.warning) log.warn({ warning: desktopApp.warning }, 'cache');
   registerIpcHandlers(ipcMain, desktopApp.router);

@@ -626,6 +626,52 @@ async function main(): Promise<void> {
         `(goal ≤ ${GOAL_BUNDLE_KB} KB gzip: ${mark(kb(bundle.jsGzip) <= GOAL_BUNDLE_KB)}); CSS ${fmt(kb(bundle.cssGzip), 1)} KB gzip`,
     );
 
+    const goal = (name: string, measured: number, target: number, unit: string, baseline?: number) => ({
+      name,
+      measured,
+      op: '<=',
+      target,
+      unit,
+      ...(baseline === undefined ? {} : { baseline, ratio: baseline / measured }),
+      met: measured <= target,
+    });
+    const bundleKb = kb(bundle.jsGzip);
+    console.log(
+      `BENCH_JSON ${JSON.stringify({
+        bench: 'renderer',
+        credentials: CREDENTIALS + 13,
+        syncSeconds: syncMs / 1000,
+        firstPaintMs: { navigation: navS, reload: reloadS, baselinePlainRows: baseS },
+        keystrokeMs: { rows: rowsS, debounce: debounceS, query: queryS, render: renderS, echo: echoS },
+        bridgeMs: {
+          noop: summarize(bridgeMs),
+          page200: summarize(bridgePageMs),
+          mainOnly: summarize(mainMs),
+        },
+        bundleKb: { jsGzip: bundleKb, jsRaw: kb(bundle.jsRaw), cssGzip: kb(bundle.cssGzip) },
+        goals: [
+          goal('first list paint after navigation, p95', navS.p95, GOAL_FIRST_PAINT_MS, 'ms', baseS.p95),
+          goal('first list paint after a reload, p95', reloadS.p95, GOAL_FIRST_PAINT_MS, 'ms', baseS.p95),
+          goal('keydown → updated rows, p95', rowsS.p95, GOAL_KEYSTROKE_P95_MS, 'ms', baseKeyS.p95),
+          goal(
+            'answered → rows painted (render), p95',
+            renderS.p95,
+            GOAL_KEYSTROKE_P95_MS,
+            'ms',
+            baseKeyS.p95,
+          ),
+          goal(
+            'keydown → typed character painted, p95',
+            echoS.p95,
+            GOAL_KEYSTROKE_P95_MS,
+            'ms',
+            baseKeyS.p95,
+          ),
+          goal('JavaScript bundle, gzip', bundleKb, GOAL_BUNDLE_KB, 'KB'),
+        ],
+      })}`,
+    );
+
     if (user.pageErrors.length > 0)
       console.log(`\n  page errors during the run:\n    ${user.pageErrors.join('\n    ')}`);
   } finally {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
+import { isPamClientError } from '../api/errors.ts';
 import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../api/pamBackend.ts';
 import { openCache } from '../cache/credentialCache.ts';
 import { AppError, createIpcRouter, type IpcRouter } from '../ipc/router.ts';
@@ -20,11 +21,13 @@ import type {
   ClipboardPort,
   Clock,
   EventSink,
+  LogPort,
   NotifierPort,
   SecretBoxPort,
   Timers,
   TrayPort,
 } from '../services/ports.ts';
+import { silentLog } from '../services/ports.ts';
 import { createServerCaller } from '../services/serverCalls.ts';
 import { type LockReason, SessionService } from '../services/sessionService.ts';
 import { SettingsService } from '../services/settingsService.ts';
@@ -56,6 +59,8 @@ export interface DesktopAppDeps {
   createBackend?: (options: CreatePamBackendOptions) => PamBackend;
   /** Called for unexpected failures (bugs); never with a secret. */
   onInternalError?: (where: string, error: unknown) => void;
+  /** The main process's structured log (IPC calls, app events, session changes); silent if absent. */
+  log?: LogPort;
 }
 
 export interface DesktopApp {
@@ -73,7 +78,20 @@ export interface DesktopApp {
 }
 
 export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp> {
-  const { ports } = deps;
+  const log = deps.log ?? silentLog;
+  /** For background work whose failure shows elsewhere (offline banner): a warn line, kind only. */
+  const logFailure = (what: string) => (error: unknown) =>
+    log.warn({ what, error: errorKind(error) }, 'background work failed');
+  // Every app event is logged as it leaves: events carry ids, counts and states, never a secret.
+  const ports: DesktopPorts = {
+    ...deps.ports,
+    events: {
+      emit(event) {
+        log.debug({ event }, 'app event');
+        deps.ports.events.emit(event);
+      },
+    },
+  };
   const opened = openCache({
     file: path.join(deps.dataDir, 'cache.db'),
     secretBox: ports.secretBox,
@@ -130,7 +148,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     onExpired: (checkout: Checkout) => {
       void clipboard.clearForCredential(checkout.credentialID, 'expiry');
       passwords.hide(checkout.credentialID);
-      void checkouts.mine().catch(() => undefined);
+      void checkouts.mine().catch(logFailure('checkouts'));
     },
   });
   let pending = 0;
@@ -147,7 +165,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
         ports.events.emit(event);
         // A change to one of the user's own checkouts (approved, aborted by an admin…) refreshes
         // them here too, so the expiry scheduler and the clipboard follow.
-        if (event.type === 'checkouts.changed') void checkouts.mine().catch(() => undefined);
+        if (event.type === 'checkouts.changed') void checkouts.mine().catch(logFailure('checkouts'));
       },
     },
     messages: () => (french() ? APPROVALS_MESSAGES_FR : APPROVALS_MESSAGES_EN),
@@ -182,22 +200,21 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   const schedulePeriodicSync = () => {
     stopPeriodicSync();
     syncTimer = ports.timers.setTimeout(() => {
-      void sync
-        .sync()
-        .catch(() => undefined)
-        .finally(schedulePeriodicSync);
+      void sync.sync().catch(logFailure('periodic sync')).finally(schedulePeriodicSync);
     }, PERIODIC_SYNC_MS);
   };
 
   session.setHooks({
     onSignedIn: async (backend, user) => {
+      log.info({ userId: user.id, dialect: backend.dialect }, 'signed in');
       schedulePeriodicSync();
       await approvals.start(backend, user).catch((error) => deps.onInternalError?.('approvals', error));
       // Fill the cache and the expiry scheduler in the background; failures show as offline.
-      void sync.sync().catch(() => undefined);
-      void checkouts.mine().catch(() => undefined);
+      void sync.sync().catch(logFailure('sync'));
+      void checkouts.mine().catch(logFailure('checkouts'));
     },
     onSignedOut: async (reason) => {
+      log.info({ reason }, 'signed out');
       await clipboard.clearIfOurs(reason === 'signOut' || reason === 'expired' ? 'signOut' : 'lock');
       passwords.hideAll();
       if (reason === 'signOut' || reason === 'expired') {
@@ -213,6 +230,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     {
       isTrustedSender: deps.isTrustedSender ?? (() => false),
       onInternalError: (channel, error) => deps.onInternalError?.(channel, error),
+      log,
     },
   );
 
@@ -222,13 +240,16 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     router,
     warning: opened.warning,
     async lock(reason) {
+      log.info({ reason }, 'lock');
       await session.lock(reason);
     },
     resumed() {
+      log.debug({}, 'resumed: rechecking deadlines');
       void clipboard.recheck();
       expiry.recheck();
     },
     async quit() {
+      log.info({}, 'quit');
       stopPeriodicSync();
       await clipboard.clearIfOurs('quit');
       passwords.hideAll();
@@ -242,6 +263,12 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     pendingCount: () => pending,
     autoLockMinutes: () => settings.get().autoLockMinutes,
   };
+}
+
+/** What failed, without the message (it may quote a server's answer). */
+function errorKind(error: unknown): string {
+  if (error instanceof AppError || isPamClientError(error)) return `${error.kind}/${error.code}`;
+  return error instanceof Error ? error.name : typeof error;
 }
 
 export { AppError };

@@ -12,6 +12,7 @@ import {
   ipcCalls,
 } from '../../common/ipc.ts';
 import { isPamClientError } from '../api/errors.ts';
+import { type LogPort, silentLog } from '../services/ports.ts';
 
 export type IpcHandlers = {
   [C in IpcChannel]: (args: IpcParsedArgs<C>) => Promise<IpcResult<C>> | IpcResult<C>;
@@ -26,6 +27,8 @@ export interface IpcRouterOptions {
   isTrustedSender(url: string | undefined): boolean;
   /** Called for unexpected failures (bugs), with the channel; never with the arguments. */
   onInternalError?(channel: string, error: unknown): void;
+  /** One debug line per call (request id, channel, outcome, duration); refusals at warn. */
+  log?: LogPort;
 }
 
 /** An error a service throws on purpose, with a kind the renderer can act on. */
@@ -51,50 +54,76 @@ export interface IpcRouter {
 }
 
 export function createIpcRouter(handlers: IpcHandlers, options: IpcRouterOptions): IpcRouter {
+  const log = options.log ?? silentLog;
+  let calls = 0;
   return {
     async handle(sender, channel, args) {
-      if (!options.isTrustedSender(sender.url)) {
-        return {
-          ok: false,
-          error: {
-            kind: 'forbidden',
-            code: 'untrusted_sender',
-            message: 'Refused: the request did not come from Coffre.',
-          },
-        };
-      }
-      if (!Object.hasOwn(ipcCalls, channel)) {
-        return {
-          ok: false,
-          error: {
-            kind: 'invalid',
-            code: 'unknown_channel',
-            message: `Unknown call: ${String(channel).slice(0, 64)}`,
-          },
-        };
-      }
-      const call = ipcCalls[channel as IpcChannel];
-      const parsed = call.args.safeParse(args);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-        return {
-          ok: false,
-          error: {
-            kind: 'invalid',
-            code: 'invalid_arguments',
-            message: `Invalid arguments for ${channel}${where}: ${issue?.message ?? 'invalid'}`,
-          },
-        };
-      }
-      try {
-        const handler = handlers[channel as IpcChannel] as (a: unknown) => unknown;
-        return { ok: true, value: await handler(parsed.data) };
-      } catch (error) {
-        const shaped = toIpcError(error);
-        if (shaped.kind === 'internal') options.onInternalError?.(channel, error);
-        return { ok: false, error: shaped };
-      }
+      const reqId = `ipc-${++calls}`;
+      const started = performance.now();
+      const envelope = await route(handlers, options, sender, channel, args);
+      // The channel is only echoed once known: an unknown one is the caller's text.
+      const fields = {
+        reqId,
+        channel: Object.hasOwn(ipcCalls, channel) ? channel : '(unknown)',
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ok: envelope.ok,
+        ...(envelope.ok ? {} : { kind: envelope.error.kind, code: envelope.error.code }),
+      };
+      if (!envelope.ok && ['untrusted_sender', 'unknown_channel'].includes(envelope.error.code))
+        log.warn(fields, 'ipc call refused');
+      else log.debug(fields, 'ipc call');
+      return envelope;
     },
   };
+}
+
+async function route(
+  handlers: IpcHandlers,
+  options: IpcRouterOptions,
+  sender: IpcSender,
+  channel: string,
+  args: unknown,
+): Promise<IpcEnvelope<unknown>> {
+  if (!options.isTrustedSender(sender.url)) {
+    return {
+      ok: false,
+      error: {
+        kind: 'forbidden',
+        code: 'untrusted_sender',
+        message: 'Refused: the request did not come from Coffre.',
+      },
+    };
+  }
+  if (!Object.hasOwn(ipcCalls, channel)) {
+    return {
+      ok: false,
+      error: {
+        kind: 'invalid',
+        code: 'unknown_channel',
+        message: `Unknown call: ${String(channel).slice(0, 64)}`,
+      },
+    };
+  }
+  const call = ipcCalls[channel as IpcChannel];
+  const parsed = call.args.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+    return {
+      ok: false,
+      error: {
+        kind: 'invalid',
+        code: 'invalid_arguments',
+        message: `Invalid arguments for ${channel}${where}: ${issue?.message ?? 'invalid'}`,
+      },
+    };
+  }
+  try {
+    const handler = handlers[channel as IpcChannel] as (a: unknown) => unknown;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    const shaped = toIpcError(error);
+    if (shaped.kind === 'internal') options.onInternalError?.(channel, error);
+    return { ok: false, error: shaped };
+  }
 }

@@ -67,3 +67,17 @@ export const realTimers: Timers = {
 };
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Structured logging (pino's call shape, so a pino logger is one). Fields carry ids, channels,
+ * kinds, counts and states, never an argument or a value that could hold a secret.
+ */
+export interface LogPort {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+const ignore = () => undefined;
+export const silentLog: LogPort = { debug: ignore, info: ignore, warn: ignore, error: ignore };
