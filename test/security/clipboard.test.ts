@@ -56,6 +56,12 @@ afterEach(async () => {
   await server.stop();
 });
 
+interface SetUp {
+  minutes: number;
+  clearSeconds?: number;
+  grantedMinutesAgo?: number;
+}
+
 interface Copied {
   desktop: DesktopHarness;
   time: ManualTime;
@@ -68,11 +74,7 @@ interface Copied {
  * bob checks out the auto-approved credential for `minutes` (granted `grantedMinutesAgo` by the
  * server's clock) and copies its password (cleared after the default 30 s, or `clearSeconds`).
  */
-async function copiedPassword(
-  minutes: number,
-  clearSeconds?: number,
-  grantedMinutesAgo = 0,
-): Promise<Copied> {
+async function copiedPassword({ minutes, clearSeconds, grantedMinutesAgo = 0 }: SetUp): Promise<Copied> {
   const time = new ManualTime();
   const desktop = await startDesktop({ clock: time.clock, timers: time.timers });
   const entry = { desktop, closed: false };
@@ -104,7 +106,7 @@ function released(desktop: DesktopHarness, from: number): Promise<AppEvent> {
 const triggers: Array<{
   name: string;
   /** Checkout minutes and clipboard seconds, when the trigger needs its own. */
-  setUp?: [minutes: number, clearSeconds: number, grantedMinutesAgo: number];
+  setUp?: SetUp;
   fire(copied: Copied): Promise<void>;
 }> = [
   {
@@ -133,7 +135,7 @@ const triggers: Array<{
     name: 'expiry of the checkout',
     // A 10-minute checkout granted 5 minutes ago by the server's clock, a 10-minute clipboard
     // delay: the checkout ends first.
-    setUp: [10, 600, 5],
+    setUp: { minutes: 10, clearSeconds: 600, grantedMinutesAgo: 5 },
     async fire({ desktop, time }) {
       const from = desktop.events.length;
       // Past the checkout's end, well before the clipboard's own deadline; as after a sleep
@@ -158,10 +160,12 @@ const triggers: Array<{
   },
 ];
 
+const DEFAULT_SETUP: SetUp = { minutes: 60 };
+
 describe('Clipboard: a copied password is cleared', () => {
   for (const trigger of triggers) {
     it(`on ${trigger.name}`, async () => {
-      const copied = await copiedPassword(...(trigger.setUp ?? ([60] as const)));
+      const copied = await copiedPassword(trigger.setUp ?? DEFAULT_SETUP);
       await trigger.fire(copied);
       expect(copied.desktop.clipboard.value).toBe('');
       expect(copied.desktop.clipboard.clears).toBe(1);
@@ -172,7 +176,7 @@ describe('Clipboard: a copied password is cleared', () => {
 describe('Clipboard: left alone if the user copied something else meanwhile', () => {
   for (const trigger of triggers) {
     it(`on ${trigger.name}`, async () => {
-      const copied = await copiedPassword(...(trigger.setUp ?? ([60] as const)));
+      const copied = await copiedPassword(trigger.setUp ?? DEFAULT_SETUP);
       copied.desktop.clipboard.value = 'a note the user copied';
       await trigger.fire(copied);
       expect(copied.desktop.clipboard.value).toBe('a note the user copied');
