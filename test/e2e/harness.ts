@@ -26,10 +26,16 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type { AppEvent } from '../../common/ipc.ts';
-import type { CreatePamBackendOptions, PamBackend } from '../../main/api/pamBackend.ts';
+import type { AppEvent, IpcError } from '../../common/ipc.ts';
+import { createLogger as createDesktopLogger } from '../../common/logger.ts';
+import {
+  type CreatePamBackendOptions,
+  createPamBackend,
+  type PamBackend,
+} from '../../main/api/pamBackend.ts';
 import { createDesktopApp, type DesktopApp } from '../../main/app/desktopApp.ts';
 import type {
   ClipboardPort,
@@ -50,6 +56,15 @@ export const RENDERER_DIR = process.env.COFFRE_E2E_RENDERER_DIR ?? path.join(ROO
 export const APP_ORIGIN = 'https://app.coffre.test';
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 export const DEMO_PASSWORD = 'coffre-demo';
+/**
+ * The server and every simulated desktop log at this level into files of their data directories
+ * (debug unless COFFRE_E2E_LOG_LEVEL says otherwise), so the secret-hygiene checks read what a
+ * support bundle would hold.
+ */
+export const E2E_LOG_LEVEL = process.env.COFFRE_E2E_LOG_LEVEL ?? 'debug';
+
+/** A log file written synchronously: a check right after a call reads every line of it. */
+const logFile = (file: string) => pino.destination({ dest: file, mkdir: true, sync: true });
 
 export const CHROMIUM_PATH = process.env.COFFRE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -142,6 +157,10 @@ export interface ApiSession {
 
 export interface E2eServer extends RunningServer {
   dataDir: string;
+  /** The server's log (pino, JSON lines) at E2E_LOG_LEVEL. */
+  logFile: string;
+  /** Every token handed out through `as()`: secrets the hygiene checks look for. */
+  tokens: string[];
   /** Logs in over the HTTP API as a demo user: for test setup and cross-checks, never for the UI. */
   as(username: string): Promise<ApiSession>;
   stop(): Promise<void>;
@@ -149,6 +168,8 @@ export interface E2eServer extends RunningServer {
 
 export async function startE2eServer(clock: SharedClock): Promise<E2eServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-e2e-server-'));
+  const serverLog = path.join(dataDir, 'logs', 'server.log');
+  const tokens: string[] = [];
   const server = await startServer({
     dataDir,
     host: '127.0.0.1',
@@ -157,12 +178,14 @@ export async function startE2eServer(clock: SharedClock): Promise<E2eServer> {
     clock,
     // The tests sweep by hand after moving the clock: no timer races the assertions.
     sweepIntervalMs: 0,
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: E2E_LOG_LEVEL, destination: logFile(serverLog) }),
     masterKeyEnv: undefined,
   });
   return {
     ...server,
     dataDir,
+    logFile: serverLog,
+    tokens,
     async as(username) {
       const login = await apiRequest(server.url, 'POST', '/api/auth/login', {
         username,
@@ -170,6 +193,7 @@ export async function startE2eServer(clock: SharedClock): Promise<E2eServer> {
       });
       if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${login.text}`);
       const token = login.body.tokenId as string;
+      tokens.push(token);
       return {
         token,
         userId: login.body.user.id as string,
@@ -224,6 +248,14 @@ export interface E2eUser {
   pageErrors: string[];
   /** Router calls refused or failed as 'internal' (a bug) in the main process. */
   internalErrors: string[];
+  /** Every error envelope the router returned to the page, as the page received it. */
+  ipcErrors: Array<{ channel: string; error: IpcError }>;
+  /** Every password the main process handed to the page (`password:reveal`). */
+  revealed: string[];
+  /** Every token this user's backends received (sign-in, unlock). */
+  tokens: string[];
+  /** This desktop's log (pino, JSON lines) at E2E_LOG_LEVEL, under `dataDir`. */
+  logFile: string;
   /** Loads the app (index.html) and waits until it has left its "starting" state. */
   open(): Promise<Page>;
   close(): Promise<void>;
@@ -328,6 +360,23 @@ async function openUser(
   const strayRequests: string[] = [];
   const pageErrors: string[] = [];
   const internalErrors: string[] = [];
+  const ipcErrors: E2eUser['ipcErrors'] = [];
+  const revealed: string[] = [];
+  const tokens: string[] = [];
+  const desktopLog = path.join(dataDir, 'logs', 'coffre.log');
+
+  // The real backend, with each token it receives noted for the hygiene checks.
+  const createBackend = (backendOptions: CreatePamBackendOptions): PamBackend => {
+    const backend = (options.createBackend ?? createPamBackend)(backendOptions);
+    const login = backend.login.bind(backend);
+    backend.login = async (username, password) => {
+      const result = await login(username, password);
+      const token = backend.session().token;
+      if (token) tokens.push(token);
+      return result;
+    };
+    return backend;
+  };
 
   const clipboard: ClipboardPort = {
     async writeText(text, { concealed }) {
@@ -391,7 +440,12 @@ async function openUser(
     embeddedServerUrl: options.noDemoServer ? null : server.url,
     locale,
     isTrustedSender: isTrustedE2eSender,
-    ...(options.createBackend ? { createBackend: options.createBackend } : {}),
+    createBackend,
+    log: createDesktopLogger({
+      service: 'coffre-desktop',
+      level: E2E_LOG_LEVEL,
+      destination: logFile(desktopLog),
+    }),
     onInternalError: (where, error) => {
       internalErrors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
     },
@@ -429,8 +483,12 @@ async function openUser(
   // 200 credentials, where Electron's structured clone takes about one; a string is as quick.
   await context.exposeBinding('coffreInvoke', async (source, channel: string, args: unknown) => {
     const envelope = await app.router.handle({ url: source.frame.url() }, channel, args);
+    if (!envelope.ok) ipcErrors.push({ channel, error: envelope.error });
     if (!envelope.ok && envelope.error.kind === 'internal') {
       internalErrors.push(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
+    }
+    if (envelope.ok && channel === 'password:reveal') {
+      revealed.push((envelope.value as { password: string }).password);
     }
     return JSON.stringify(envelope);
   });
@@ -455,6 +513,10 @@ async function openUser(
     strayRequests,
     pageErrors,
     internalErrors,
+    ipcErrors,
+    revealed,
+    tokens,
+    logFile: desktopLog,
     async open() {
       await page.goto(APP_URL);
       try {
