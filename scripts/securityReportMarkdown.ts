@@ -48,7 +48,8 @@ interface Row {
 }
 
 const ICON: Record<string, string> = { passed: '✅ pass', failed: '❌ FAIL', skipped: '⏭ skipped' };
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text: string) =>
+  text.replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function rowsOf(results: VitestJson[], root: string): Row[] {
   return results.flatMap((result) =>

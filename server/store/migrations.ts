@@ -94,4 +94,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_credential ON audit(credential_id, at);
   CREATE INDEX audit_actor ON audit(actor_id, at);
   `,
+  // 2: a user's open checkout of one credential (asked on every request and password read) found
+  // by one index seek, not by walking all of the user's open checkouts.
+  `
+  CREATE INDEX checkouts_user_credential_open ON checkouts(user_id, credential_id, requested_at)
+    WHERE status IN (1, 2, 4);
+  `,
 ];

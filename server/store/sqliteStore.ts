@@ -44,13 +44,17 @@ type Row = Record<string, unknown>;
 const OPEN_STATUSES = `(${CheckoutStatus.Pending}, ${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
 const HOLDING_STATUSES = `(${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
 
+/*
+ * Names come from correlated subqueries, not JOINs: the foreign keys make the rows the same, and
+ * with this SQLite build (STAT4) a prepared JOIN costs 5-8x more per execution than the same
+ * lookups as subqueries (24 µs against 3 µs for one checkout; bench/server spends its time here).
+ */
 const CHECKOUT_SELECT = `
-  SELECT c.*, u.username AS username, cr.name AS credential_name,
-         COALESCE(a.display_name, a.username) AS approver_name
-  FROM checkouts c
-  JOIN users u ON u.id = c.user_id
-  JOIN credentials cr ON cr.id = c.credential_id
-  LEFT JOIN users a ON a.id = c.approver_id`;
+  SELECT c.*,
+         (SELECT username FROM users WHERE id = c.user_id) AS username,
+         (SELECT name FROM credentials WHERE id = c.credential_id) AS credential_name,
+         (SELECT COALESCE(display_name, username) FROM users WHERE id = c.approver_id) AS approver_name
+  FROM checkouts c`;
 
 export class SqliteStore implements PamStore {
   readonly db: Database.Database;
@@ -471,8 +475,8 @@ export class SqliteStore implements PamStore {
   async getActorByToken(tokenHash: string, now: number): Promise<UserRecord | undefined> {
     return mapUser(
       this.stmt(
-        `SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = ? AND t.expires_at > ? AND u.disabled = 0`,
+        `SELECT u.* FROM users u
+         WHERE u.id = (SELECT user_id FROM tokens WHERE token_hash = ? AND expires_at > ?) AND u.disabled = 0`,
       ).get(tokenHash, now) as Row | undefined,
     );
   }
