@@ -31,6 +31,7 @@ import { DEFAULT_POLICY } from '../../common/policy.ts';
 import { type CredentialCache, openCache } from '../../main/cache/credentialCache.ts';
 import { foldForSearch } from '../../main/cache/foldText.ts';
 import type { SecretBoxPort } from '../../main/services/ports.ts';
+import { pick, seededRandom, syntheticGuid } from '../../test/support/seededRandom.ts';
 import { fmt, summarize } from '../support/stats.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -52,19 +53,8 @@ const GOAL_P99_MS = 16;
 const GOAL_HEAP_MB = 150;
 
 // Deterministic data: the same seed gives the same 100 000 credentials for sync, re-sync and baseline.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-const guid = (prefix: number, n: number) =>
-  `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const random = seededRandom;
+const guid = syntheticGuid;
 
 const ENVS = ['prod', 'PROD', 'preprod', 'staging', 'dev', 'qa', 'dr', 'Prod', 'uat'];
 const ROLES = [

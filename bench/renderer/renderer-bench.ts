@@ -49,6 +49,7 @@ import {
   waitUntil,
 } from '../../test/e2e/harness.ts';
 import { goTo, signIn } from '../../test/e2e/ui.ts';
+import { pick, seededRandom, syntheticGuid } from '../../test/support/seededRandom.ts';
 import { fmt, summarize } from '../support/stats.ts';
 
 const CREDENTIALS = Number(process.env.BENCH_CREDENTIALS ?? 100_000);
@@ -74,19 +75,8 @@ const QUERIES = [
 
 // ── Generated credentials ─────────────────────────────────────────────────────────────────────
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-const guid = (prefix: number, n: number) =>
-  `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const random = seededRandom;
+const guid = syntheticGuid;
 
 const ENVS = ['prod', 'preprod', 'staging', 'dev', 'qa', 'dr', 'uat'];
 const ROLES = ['db', 'sql', 'oracle', 'web', 'app', 'api', 'ldap', 'dns', 'mail', 'backup', 'firewall'];

@@ -1,17 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type ApiResponse, apiRequest } from '../support/testServer.ts';
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '../support/seededRandom.ts';
 
 /** The seed of this run: RELIABILITY_SEED when set (to replay a run), otherwise a fresh one. */
 export function runSeed(name: string): number {
