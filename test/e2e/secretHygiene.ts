@@ -28,14 +28,17 @@ export async function worldSecrets(world: E2eWorld, users: E2eUser[] = world.use
     value: ctx.secretBox.open(credential.passwordSealed, credential.id),
   }));
   secrets.push({ label: 'the demo users’ sign-in password', value: DEMO_PASSWORD });
-  world.server.tokens.forEach((value, n) => secrets.push({ label: `API token #${n + 1}`, value }));
+  const numbered = (label: string, values: string[]) =>
+    values.map((value, n) => ({ label: `${label} #${n + 1}`, value }));
+  secrets.push(...numbered('API token', world.server.tokens));
   for (const user of users) {
-    user.tokens.forEach((value, n) => secrets.push({ label: `${user.label}'s token #${n + 1}`, value }));
-    user.clipboard.writes.forEach(({ text }, n) =>
-      secrets.push({ label: `${user.label}'s copied password #${n + 1}`, value: text }),
-    );
-    user.revealed.forEach((value, n) =>
-      secrets.push({ label: `${user.label}'s revealed password #${n + 1}`, value }),
+    secrets.push(
+      ...numbered(`${user.label}'s token`, user.tokens),
+      ...numbered(
+        `${user.label}'s copied password`,
+        user.clipboard.writes.map((write) => write.text),
+      ),
+      ...numbered(`${user.label}'s revealed password`, user.revealed),
     );
   }
   return secrets;
