@@ -40,7 +40,7 @@ export async function search(page: Page, text: string): Promise<Locator> {
   await box.press('ControlOrMeta+a');
   await box.press('Backspace');
   await box.pressSequentially(text);
-  // The list is debounced: wait until nothing is in flight and what it shows answers the search
+  // Keystrokes coalesce while a query runs: wait until nothing is in flight and what it shows answers the search
   // (every row contains the text, or the "no match" note quotes it). Plain-ASCII searches only.
   await page.waitForFunction((typed) => {
     const doc = (globalThis as any).document;

@@ -4,8 +4,9 @@ import * as toasts from '../../renderer/src/stores/toasts.ts';
 import { credential, credentialSource, guid, VAULT_ID } from './support/factories.ts';
 import { FakeFailure, flush, installFakeCoffre, removeFakeCoffre } from './support/fakeCoffre.ts';
 
-const { actions, selectors, useCredentialsStore, PAGE_SIZE, MAX_CACHED_PAGES, SEARCH_DEBOUNCE_MS } =
-  credentials;
+/** One macrotask: the store queries after the frame with the typed character (no rAF here: a task). */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+const { actions, selectors, useCredentialsStore, PAGE_SIZE, MAX_CACHED_PAGES } = credentials;
 const state = () => useCredentialsStore.getState();
 
 beforeEach(() => {
@@ -75,53 +76,102 @@ describe('credentials store: paged, windowed fetching', () => {
     expect(offsets).not.toContain(0);
   });
 
-  it('debounces search: typing updates the box at once, one query runs when typing pauses', async () => {
-    vi.useFakeTimers();
-    const fake = install();
+  it('searches at once, and coalesces the keystrokes typed while a query runs into one query for the latest text', async () => {
+    const source = credentialSource(100_000);
+    const pending: Array<() => void> = [];
+    const fake = installFakeCoffre({
+      'vaults:list': () => [],
+      'credentials:list': (args) =>
+        args.search ? new Promise((resolve) => pending.push(() => resolve(source(args)))) : source(args),
+    });
     await actions.load();
     fake.calls.length = 0;
-    for (const text of ['s', 'se', 'ser', 'server-99999']) {
-      actions.setSearch(text);
-      vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 10);
-    }
-    expect(selectors.searchText(state())).toBe('server-99999');
+    actions.setSearch('s');
+    // The query waits for the typed character to paint (a task later), then runs at once.
     expect(fake.callsTo('credentials:list')).toEqual([]);
-    vi.advanceTimersByTime(20);
+    await nextTask();
+    expect(fake.callsTo('credentials:list')).toEqual([{ search: 's', offset: 0, limit: PAGE_SIZE }]);
+    for (const text of ['se', 'ser', 'server-99999']) actions.setSearch(text);
+    await nextTask();
+    // The box follows each keystroke; no second query while the first runs.
+    expect(selectors.searchText(state())).toBe('server-99999');
+    expect(fake.callsTo('credentials:list')).toHaveLength(1);
+    pending.shift()!();
     await flush();
+    // One more query, for the latest text only.
     expect(fake.callsTo('credentials:list')).toEqual([
+      { search: 's', offset: 0, limit: PAGE_SIZE },
       { search: 'server-99999', offset: 0, limit: PAGE_SIZE },
     ]);
+    pending.shift()!();
+    await flush();
     expect(selectors.total(state())).toBe(1);
     expect(selectors.rowAt(0)(state())?.name).toBe('server-99999');
+    expect(fake.callsTo('credentials:list')).toHaveLength(2);
   });
 
-  it('keeps the previous result on screen until the new query answers, and drops stale answers', async () => {
+  /** `credentials:list` answers a search only when the test releases it (by vault and text). */
+  function heldSearches() {
     const source = credentialSource(1000);
     const releases = new Map<string, () => void>();
     installFakeCoffre({
       'vaults:list': () => [],
       'credentials:list': (args) =>
         args.search
-          ? new Promise((resolve) => releases.set(args.search, () => resolve(source(args))))
+          ? new Promise((resolve) =>
+              releases.set(`${args.vaultId ?? ''}|${args.search}`, () => resolve(source(args))),
+            )
           : source(args),
     });
+    return releases;
+  }
+
+  it('keeps the previous result on screen until the new query answers', async () => {
+    const releases = heldSearches();
     await actions.load();
     actions.setSearch('server-1');
-    const first = actions.flushSearch();
-    actions.setSearch('server-2');
-    const second = actions.flushSearch();
-    await flush();
+    await nextTask();
     expect(selectors.total(state())).toBe(1000); // still the previous result
     expect(selectors.querying(state())).toBe(true);
-    releases.get('server-2')?.();
-    await second;
-    expect(state().applied.search).toBe('server-2');
+    releases.get('|server-1')!();
+    await actions.flushSearch();
+    expect(state().applied.search).toBe('server-1');
+    expect(selectors.total(state())).toBeLessThan(1000);
+    expect(selectors.querying(state())).toBe(false);
+  });
+
+  it('drops a stale answer: a vault chosen during a search wins, whichever answers last', async () => {
+    const releases = heldSearches();
+    await actions.load();
+    actions.setSearch('server-1');
+    const search = actions.flushSearch();
+    await nextTask();
+    const vault = actions.setVault(VAULT_ID);
+    await flush();
+    releases.get(`${VAULT_ID}|server-1`)!();
+    await vault;
+    expect(state().applied).toEqual({ vaultId: VAULT_ID, search: 'server-1' });
     const total = selectors.total(state());
-    releases.get('server-1')?.(); // the older answer lands last…
-    await first;
-    expect(state().applied.search).toBe('server-2'); // …and is ignored
+    releases.get('|server-1')!(); // the older answer lands last…
+    await search;
+    expect(state().applied).toEqual({ vaultId: VAULT_ID, search: 'server-1' }); // …and is ignored
     expect(selectors.total(state())).toBe(total);
     expect(selectors.querying(state())).toBe(false);
+  });
+
+  it('a refresh during a search does not undo the search', async () => {
+    const releases = heldSearches();
+    await actions.load();
+    actions.setSearch('server-1');
+    const refreshed = actions.refresh();
+    await nextTask();
+    releases.get('|server-1')!();
+    await flush();
+    // The search ran again for fresh rows: release that one too.
+    releases.get('|server-1')!();
+    await refreshed;
+    expect(state().applied.search).toBe('server-1');
+    expect(selectors.total(state())).toBeLessThan(1000);
   });
 
   it('filters by vault at once and starts from the top', async () => {
