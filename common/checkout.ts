@@ -82,11 +82,48 @@ export const credentialSchema = z.object({
 });
 export type Credential = z.infer<typeof credentialSchema>;
 
+/** A change sequence number of the server (incremental sync): what to pass as `changedSince` next. */
+export const syncTokenSchema = z.number().int().min(0);
+
+/**
+ * A page of `GET /api/pam/credentials`. `syncToken` is optional here because older servers do not
+ * send it (clients then sync in full every time); the server always does (`credentialListingSchema`).
+ */
 export const credentialPageSchema = z.object({
   data: z.array(credentialSchema),
   total: z.number().int(),
+  syncToken: syncTokenSchema.optional(),
 });
 export type CredentialPage = z.infer<typeof credentialPageSchema>;
+
+/**
+ * A page of changes (`GET /api/pam/credentials?changedSince=`): the credentials changed after
+ * `changedSince`, the ids of those deleted since, in change order; `total` counts every change
+ * left, this page included; `syncToken` is the `changedSince` of the next page (or next sync).
+ */
+export const credentialChangesPageSchema = z.object({
+  data: z.array(credentialSchema),
+  deleted: z.array(guidSchema),
+  total: z.number().int(),
+  syncToken: syncTokenSchema,
+});
+export type CredentialChangesPage = z.infer<typeof credentialChangesPageSchema>;
+
+/**
+ * What the server answers to `GET /api/pam/credentials`: a listing page, with the sync token taken
+ * before it was read; or, with `changedSince`, a changes page (with `deleted`).
+ */
+export const credentialListingSchema = z.object({
+  data: z.array(credentialSchema),
+  total: z.number().int(),
+  syncToken: syncTokenSchema.describe(
+    'Pass as changedSince to get what changed since. For a listing: the last change number before it was read (use the first page’s); for a changes page: the number of its last entry, or the current last number when it is empty.',
+  ),
+  deleted: z
+    .array(guidSchema)
+    .optional()
+    .describe('Only with changedSince: ids of the credentials deleted since (tombstones).'),
+});
 
 export const vaultSchema = z.object({
   id: guidSchema,

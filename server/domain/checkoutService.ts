@@ -59,21 +59,52 @@ export class CheckoutService {
     return { credential, policy: resolvePolicy(vault?.policy, credential.policy) };
   }
 
+  /**
+   * A page of the credential list. `syncToken` is the change number before the page was read: a
+   * change made while a client reads its pages has a higher one, so its next changes request
+   * (from the first page's token) brings it, even if the change moved rows between pages.
+   */
   async listCredentials(
     actor: Actor,
     query: { vaultId?: string | undefined; search?: string | undefined; offset: number; limit: number },
-  ): Promise<{ data: Credential[]; total: number }> {
-    const now = this.clock.now();
+  ): Promise<{ data: Credential[]; total: number; syncToken: number }> {
+    const syncToken = await this.store.currentChangeSeq();
     const page = await this.store.listCredentials(query);
-    const ids = page.data.map((credential) => credential.id);
-    const holders = await this.store.holdersOf(ids, now);
+    return { data: await this.toApiCredentials(actor, page.data), total: page.total, syncToken };
+  }
+
+  /**
+   * What changed in the credential list after change number `since`, in change order: the changed
+   * credentials as the list shows them, and the ids of those deleted (tombstones).
+   */
+  async listCredentialChanges(
+    actor: Actor,
+    since: number,
+    limit: number,
+  ): Promise<{ data: Credential[]; deleted: string[]; total: number; syncToken: number }> {
+    const current = await this.store.currentChangeSeq();
+    const { changes, total } = await this.store.listCredentialChanges(since, limit);
+    const live = changes.flatMap((change) => (change.credential ? [change.credential] : []));
+    const deleted = changes.filter((change) => change.credential === null).map((change) => change.id);
+    // Nothing after `since`: the current number (lower than `since` if this server's store was
+    // reset or restored from a backup, which tells the client its token is void).
+    const syncToken = changes.at(-1)?.seq ?? current;
+    return { data: await this.toApiCredentials(actor, live), deleted, total, syncToken };
+  }
+
+  /** Credentials as the list shows them to `actor`: the checkout holding each, or the actor's own request. */
+  private async toApiCredentials(actor: Actor, records: CredentialRecord[]): Promise<Credential[]> {
+    const now = this.clock.now();
+    const holders = await this.store.holdersOf(
+      records.map((credential) => credential.id),
+      now,
+    );
     const mine = await this.store.listCheckoutsOfUser(actor.id, [CheckoutStatus.Pending]);
     const vaults = new Map((await this.store.listVaults()).map((vault) => [vault.id, vault]));
-    const data = page.data.map((credential) => {
+    return records.map((credential) => {
       const state = holders.get(credential.id) ?? mine.find((c) => c.credentialId === credential.id);
       return toApiCredential(credential, vaults.get(credential.vaultId), state, now);
     });
-    return { data, total: page.total };
   }
 
   async getCredential(actor: Actor, id: string): Promise<Credential> {

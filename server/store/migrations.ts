@@ -100,4 +100,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX checkouts_user_credential_open ON checkouts(user_id, credential_id, requested_at)
     WHERE status IN (1, 2, 4);
   `,
+  // 3: incremental sync. Every change to what the credential list shows of a credential gives it the
+  // next number of one server-wide sequence (change_sequence), so a client can ask for what changed
+  // after the last number it saw. Soft-deleted rows keep theirs: they are the tombstones. Existing
+  // rows are numbered by rowid (unique), so `changedSince=0` lists everything.
+  `
+  ALTER TABLE credentials ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE credentials SET change_seq = rowid;
+  CREATE UNIQUE INDEX credentials_change_seq ON credentials(change_seq);
+  CREATE TABLE change_sequence (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+  );
+  INSERT INTO change_sequence (id, value) SELECT 1, COALESCE(MAX(change_seq), 0) FROM credentials;
+  `,
 ];

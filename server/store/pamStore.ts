@@ -4,6 +4,7 @@ import type {
   AuditQuery,
   AuditRecord,
   CheckoutRecord,
+  CredentialChange,
   CredentialQuery,
   CredentialRecord,
   EventInput,
@@ -79,6 +80,20 @@ export interface PamStore {
   deleteCredential(id: string, effects: SideEffects): Promise<boolean>;
   getCredential(id: string): Promise<CredentialRecord | undefined>;
   listCredentials(query: CredentialQuery): Promise<{ data: CredentialRecord[]; total: number }>;
+  /**
+   * The last number of the credential change sequence. Every change to what the credential list
+   * shows of a credential (its fields, its deletion, its password's date, the checkouts of it)
+   * gives it the next number, in the change's own transaction.
+   */
+  currentChangeSeq(): Promise<number>;
+  /**
+   * Credentials (deleted ones as tombstones) whose number is above `since`, in number order, at
+   * most `limit`; `total` counts all of them, this page included.
+   */
+  listCredentialChanges(
+    since: number,
+    limit: number,
+  ): Promise<{ changes: CredentialChange[]; total: number }>;
 
   // checkouts
   /**

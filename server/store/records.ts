@@ -41,6 +41,15 @@ export interface CredentialRecord {
   updatedAt: number;
 }
 
+/** One entry of the credential change feed (incremental sync), in change sequence order. */
+export interface CredentialChange {
+  /** The credential's change sequence number: the feed's position after this entry. */
+  seq: number;
+  id: string;
+  /** null when the credential was deleted: a tombstone. */
+  credential: CredentialRecord | null;
+}
+
 export interface CheckoutRecord {
   id: string;
   userId: string;

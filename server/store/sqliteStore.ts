@@ -18,6 +18,7 @@ import type {
   AuditQuery,
   AuditRecord,
   CheckoutRecord,
+  CredentialChange,
   CredentialQuery,
   CredentialRecord,
   EventRecord,
@@ -151,6 +152,27 @@ export class SqliteStore implements PamStore {
   }
 
   /**
+   * The next `count` numbers of the change sequence (the first is returned); must run inside the
+   * change's transaction, so a rolled-back change gives its numbers back and a committed one is
+   * visible with its number at once (one connection, synchronous commits: no reader ever sees a
+   * number whose change is not committed yet, so a client never skips one).
+   */
+  private allocateChangeSeq(count = 1): number {
+    const { value } = this.stmt(
+      'UPDATE change_sequence SET value = value + ? WHERE id = 1 RETURNING value',
+    ).get(count) as { value: number };
+    return value - count + 1;
+  }
+
+  /** Marks a credential as changed in what the list shows of it (incremental sync). */
+  private touchCredential(credentialId: string): void {
+    this.stmt('UPDATE credentials SET change_seq = ? WHERE id = ?').run(
+      this.allocateChangeSeq(),
+      credentialId,
+    );
+  }
+
+  /**
    * Group commit: every change asked for during one turn of the event loop runs in one SQLite
    * transaction, each inside its own savepoint (a change that throws is rolled back alone), and
    * all are acknowledged after the single COMMIT. Each change still reads the state its
@@ -275,10 +297,21 @@ export class SqliteStore implements PamStore {
          WHERE id = @id`,
       ).run({ ...vault, policy: JSON.stringify(vault.policy), createdAt: undefined });
       // Credentials inherit the vault's policy: touching them lets clients' incremental sync see it.
-      this.stmt('UPDATE credentials SET updated_at = ? WHERE vault_id = ? AND deleted_at IS NULL').run(
-        vault.updatedAt,
-        vault.id,
-      );
+      // Each gets a number of its own: changes are paged by number, and a page must not split a tie.
+      const count = (
+        this.stmt('SELECT COUNT(*) AS n FROM credentials WHERE vault_id = ? AND deleted_at IS NULL').get(
+          vault.id,
+        ) as { n: number }
+      ).n;
+      if (count > 0) {
+        const first = this.allocateChangeSeq(count);
+        this.stmt(
+          `UPDATE credentials SET updated_at = ?, change_seq = numbered.seq
+           FROM (SELECT id, ? - 1 + ROW_NUMBER() OVER (ORDER BY id) AS seq
+                 FROM credentials WHERE vault_id = ? AND deleted_at IS NULL) AS numbered
+           WHERE credentials.id = numbered.id`,
+        ).run(vault.updatedAt, first, vault.id);
+      }
       this.writeEffects(effects);
     });
   }
@@ -297,10 +330,14 @@ export class SqliteStore implements PamStore {
     return this.inTransaction(() => {
       this.stmt(
         `INSERT INTO credentials (id, vault_id, name, username, host, description, policy, password_sealed,
-           password_changed_at, created_at, updated_at)
+           password_changed_at, created_at, updated_at, change_seq)
          VALUES (@id, @vaultId, @name, @username, @host, @description, @policy, @passwordSealed,
-           @passwordChangedAt, @createdAt, @updatedAt)`,
-      ).run({ ...credential, policy: JSON.stringify(credential.policy) });
+           @passwordChangedAt, @createdAt, @updatedAt, @changeSeq)`,
+      ).run({
+        ...credential,
+        policy: JSON.stringify(credential.policy),
+        changeSeq: this.allocateChangeSeq(),
+      });
       this.writeEffects(effects);
     });
   }
@@ -313,6 +350,7 @@ export class SqliteStore implements PamStore {
            password_changed_at = @passwordChangedAt, updated_at = @updatedAt
          WHERE id = @id AND deleted_at IS NULL`,
       ).run({ ...credential, policy: JSON.stringify(credential.policy), createdAt: undefined });
+      this.touchCredential(credential.id);
       return this.writeEffects(effects);
     });
   }
@@ -323,7 +361,10 @@ export class SqliteStore implements PamStore {
       const changed = this.stmt(
         'UPDATE credentials SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
       ).run(at, at, id).changes;
-      if (changed) this.writeEffects(effects);
+      if (changed) {
+        this.touchCredential(id);
+        this.writeEffects(effects);
+      }
       return changed > 0;
     });
   }
@@ -356,6 +397,29 @@ export class SqliteStore implements PamStore {
     return { data: rows.map((row) => mapCredential(row)!), total };
   }
 
+  async currentChangeSeq(): Promise<number> {
+    return (this.stmt('SELECT value FROM change_sequence WHERE id = 1').get() as { value: number }).value;
+  }
+
+  async listCredentialChanges(
+    since: number,
+    limit: number,
+  ): Promise<{ changes: CredentialChange[]; total: number }> {
+    const total = (
+      this.stmt('SELECT COUNT(*) AS n FROM credentials WHERE change_seq > ?').get(since) as { n: number }
+    ).n;
+    const rows = this.stmt('SELECT * FROM credentials WHERE change_seq > ? ORDER BY change_seq LIMIT ?').all(
+      since,
+      limit,
+    ) as Row[];
+    const changes = rows.map((row) => ({
+      seq: row.change_seq as number,
+      id: row.id as string,
+      credential: row.deleted_at === null ? mapCredential(row)! : null,
+    }));
+    return { changes, total };
+  }
+
   setCredentialPassword(
     credentialId: string,
     passwordSealed: string,
@@ -369,6 +433,8 @@ export class SqliteStore implements PamStore {
     this.stmt(
       'UPDATE credentials SET password_sealed = ?, password_changed_at = ?, updated_at = ? WHERE id = ?',
     ).run(change.passwordSealed, change.at, change.at, change.credentialId);
+    // The list shows updatedAt, which a new password moves.
+    this.touchCredential(change.credentialId);
     return this.writeEffects(change.effects);
   }
 
@@ -403,6 +469,8 @@ export class SqliteStore implements PamStore {
            @extendedMinutes, @requestedAt, @scheduledStart, @checkoutAt, @checkinAt, @expiresAt, @expiringNotified,
            @updatedAt)`,
       ).run({ ...checkout, expiringNotified: checkout.expiringNotified ? 1 : 0 });
+      // The list shows the holder, or the caller's own pending request: both may have changed.
+      this.touchCredential(checkout.credentialId);
       const record = this.readCheckout(checkout.id)!;
       return { ok: true, checkout: record, events: this.writeEffects(withData(effects, record)) };
     });
@@ -449,6 +517,11 @@ export class SqliteStore implements PamStore {
         expiringNotified: next.expiringNotified ? 1 : 0,
         updatedAt,
       });
+      // The list shows the status and end of the checkout holding a credential (or of the caller's
+      // own pending request); the T-5 min warning flag alone changes nothing there.
+      if (next.status !== current.status || next.expiresAt !== current.expiresAt) {
+        this.touchCredential(current.credentialId);
+      }
       const events = this.writeEffects(withData(effects, next));
       if (options.setPassword) events.push(...this.writePassword(options.setPassword));
       return { ok: true, checkout: next, events };

@@ -8,7 +8,7 @@ import {
   checkoutSchema,
   createCheckoutRequestSchema,
   createCheckoutResponseSchema,
-  credentialPageSchema,
+  credentialListingSchema,
   credentialSchema,
   extendCheckoutRequestSchema,
   passwordResponseSchema,
@@ -17,6 +17,7 @@ import {
 } from '../../../common/checkout.ts';
 import { guidSchema } from '../../../common/ids.ts';
 import type { ServerContext } from '../../context.ts';
+import { PamError } from '../../domain/pamError.ts';
 import { toApiVault } from '../../domain/views.ts';
 import { actorOf } from '../authentication.ts';
 
@@ -44,17 +45,39 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
           search: z.string().max(200).optional(),
           offset: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(5000).default(100),
+          changedSince: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(Number.MAX_SAFE_INTEGER)
+            .optional()
+            .describe(
+              'A syncToken from an earlier answer: list only what changed since, in change order (page on with the syncToken of each answer; not with vaultID, search or offset).',
+            ),
         }),
-        response: { 200: credentialPageSchema },
+        response: { 200: credentialListingSchema },
       },
     },
-    async (request) =>
-      ctx.checkouts.listCredentials(actorOf(request), {
-        vaultId: request.query.vaultID,
-        search: request.query.search?.trim() || undefined,
-        offset: request.query.offset,
-        limit: request.query.limit,
-      }),
+    async (request) => {
+      const { changedSince, vaultID, search, offset, limit } = request.query;
+      if (changedSince === undefined) {
+        return ctx.checkouts.listCredentials(actorOf(request), {
+          vaultId: vaultID,
+          search: search?.trim() || undefined,
+          offset,
+          limit,
+        });
+      }
+      // A filter would hide a credential that changed out of it (moved to another vault,
+      // renamed); changes page by syncToken, not by offset.
+      if (vaultID !== undefined || search !== undefined || offset !== 0) {
+        throw new PamError(
+          'invalid_request',
+          'changedSince cannot be combined with vaultID, search or offset; page on with the syncToken.',
+        );
+      }
+      return ctx.checkouts.listCredentialChanges(actorOf(request), changedSince, limit);
+    },
   );
 
   typed.get(
