@@ -6,6 +6,7 @@ import {
   CheckoutStatus,
   checkoutSchema,
   createCheckoutResponseSchema,
+  credentialChangesPageSchema,
   credentialPageSchema,
   credentialSchema,
   passwordResponseSchema,
@@ -16,19 +17,26 @@ import { createSessionCore } from './authSession.ts';
 import { subscribeEvents } from './eventStream.ts';
 import type { CreatePamBackendOptions, PamBackend, PamCapabilities } from './pamBackend.ts';
 
+/** What every checkout-dialect server can do; `credentialChanges` is learned per server (see below). */
 export const CHECKOUT_CAPABILITIES: PamCapabilities = Object.freeze({
   passwordRead: true,
   serverEvents: true,
   selfApproval: true,
   extend: true,
   scheduledStart: true,
+  credentialChanges: false,
 });
+
+/** Changes asked per page when the caller names no limit (the server allows up to 5000). */
+const DEFAULT_CHANGES_PAGE = 1000;
 
 const id = (value: string) => encodeURIComponent(value);
 
 export function createCheckoutBackend(options: CreatePamBackendOptions): PamBackend {
   const core = createSessionCore(options, 'checkout');
   const { http } = core;
+  // Servers before the change sequence answer listings without a syncToken: no changes feed there.
+  let serverKeepsChanges = false;
 
   const changeStatus = (checkoutId: string, status: CheckoutStatus, approverMessage?: string) => {
     core.requireToken();
@@ -42,7 +50,9 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
 
   const backend: PamBackend = {
     dialect: 'checkout',
-    capabilities: CHECKOUT_CAPABILITIES,
+    get capabilities(): PamCapabilities {
+      return { ...CHECKOUT_CAPABILITIES, credentialChanges: serverKeepsChanges };
+    },
     session: core.snapshot,
     login: core.login,
     logout: core.logout,
@@ -61,11 +71,23 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
 
     async listCredentials(query = {}) {
       core.requireToken();
-      return http.request({
+      const page = await http.request({
         method: 'GET',
         path: '/api/pam/credentials',
         query: { vaultID: query.vaultId, search: query.search, offset: query.offset, limit: query.limit },
         schema: credentialPageSchema,
+      });
+      serverKeepsChanges = page.syncToken !== undefined;
+      return page.syncToken === undefined ? { data: page.data, total: page.total } : page;
+    },
+
+    async listCredentialChanges(since, limit = DEFAULT_CHANGES_PAGE) {
+      core.requireToken();
+      return http.request({
+        method: 'GET',
+        path: '/api/pam/credentials',
+        query: { changedSince: since, limit },
+        schema: credentialChangesPageSchema,
       });
     },
 

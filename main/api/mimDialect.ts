@@ -22,6 +22,7 @@ export const MIM_CAPABILITIES: PamCapabilities = Object.freeze({
   selfApproval: false,
   extend: false,
   scheduledStart: true,
+  credentialChanges: false,
 });
 
 const PREFIX = '/api/pamresources';
@@ -481,6 +482,10 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
 
     async readPassword() {
       throw unsupported('Reading a password');
+    },
+
+    async listCredentialChanges() {
+      throw unsupported('Listing what changed since the last sync');
     },
 
     subscribe(listener, subscribeOptions = {}) {

@@ -28,6 +28,12 @@ export interface PamCapabilities {
   extend: boolean;
   /** `requestCheckout` accepts `scheduledStart`. */
   scheduledStart: boolean;
+  /**
+   * `listCredentialChanges` works: the server keeps a change sequence (its credential listings
+   * carry a `syncToken`). Learned from the server's answers: false until a credential listing
+   * carried one, false again after one that did not (an older server, the MIM dialect).
+   */
+  credentialChanges: boolean;
 }
 
 /** The state a backend carries; persist it (the CLI does) and pass it back to `createPamBackend`. */
@@ -57,6 +63,27 @@ export interface ListCredentialsOptions {
 export interface CredentialList {
   data: Credential[];
   total: number;
+  /**
+   * Where the changes after this listing start (pass to `listCredentialChanges`); taken by the
+   * server before it read the page, so keep the first page's. Absent when the server keeps no
+   * change sequence.
+   */
+  syncToken?: number;
+}
+
+/** What changed after a sync token, in the server's change order. */
+export interface CredentialChanges {
+  /** Credentials added or changed (as the list shows them now). */
+  data: Credential[];
+  /** Ids of credentials deleted since. */
+  deleted: string[];
+  /** Changes left, this page included. */
+  total: number;
+  /**
+   * The token for the next page (or the next sync). Lower than the one asked with means the
+   * server's change sequence went back (store reset or restored): list in full again.
+   */
+  syncToken: number;
 }
 
 export interface RequestCheckoutOptions {
@@ -141,6 +168,11 @@ export interface PamBackend {
 
   listVaults(): Promise<Vault[]>;
   listCredentials(options?: ListCredentialsOptions): Promise<CredentialList>;
+  /**
+   * Credentials changed or deleted after `since` (a `syncToken`), at most `limit` (default 1000)
+   * entries of both kinds together. Only when `capabilities.credentialChanges`.
+   */
+  listCredentialChanges(since: number, limit?: number): Promise<CredentialChanges>;
   getCredential(id: string): Promise<Credential>;
   listApprovers(credentialId: string): Promise<Approver[]>;
 

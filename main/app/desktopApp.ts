@@ -209,8 +209,9 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
       log.info({ userId: user.id, dialect: backend.dialect }, 'signed in');
       schedulePeriodicSync();
       await approvals.start(backend, user).catch((error) => deps.onInternalError?.('approvals', error));
-      // Fill the cache and the expiry scheduler in the background; failures show as offline.
-      void sync.sync().catch(logFailure('sync'));
+      // Fill the cache and the expiry scheduler in the background; failures show as offline. In
+      // full: whoever signed in last, the cache holds what this user sees of this server now.
+      void sync.sync({ full: true }).catch(logFailure('sync'));
       void checkouts.mine().catch(logFailure('checkouts'));
     },
     onSignedOut: async (reason) => {

@@ -1,6 +1,7 @@
 import type { Credential, Vault } from '../../common/checkout.ts';
 import type { CredentialListResult, CredentialQuery } from '../../common/ipc.ts';
 import { credentialQuerySchema } from '../../common/ipc.ts';
+import type { PamBackend } from '../api/pamBackend.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import type { Clock, EventSink } from './ports.ts';
 import type { ServerCaller } from './serverCalls.ts';
@@ -9,8 +10,45 @@ import type { SessionService } from './sessionService.ts';
 export const SYNC_PAGE_SIZE = 1000;
 
 /**
+ * Even where the server lists changes, a full listing at least this often: it also corrects what
+ * the changes cannot say (a checkout past its end that the server's sweeper has not written down
+ * yet shows as held until then) and anything a missed change left behind.
+ */
+export const FULL_SYNC_INTERVAL_MS = 60 * 60_000;
+
+/** Cache meta key of the incremental sync's position (SyncPosition). */
+export const SYNC_POSITION_KEY = 'credentialSync';
+
+/**
+ * Where the cached credential list stands in a server's change sequence. The cache holds one list
+ * (the last signed-in user's), so one position, valid only for the server and user it was taken
+ * with: any other sign-in lists in full and replaces it.
+ */
+export interface SyncPosition {
+  serverUrl: string;
+  userId: string;
+  /** The server's syncToken: changes after it are not in the cache yet. */
+  syncToken: number;
+  /** Epoch ms of the last full listing. */
+  fullSyncAt: number;
+}
+
+interface SyncScope {
+  serverUrl: string;
+  userId: string | null;
+  /** The backend can list changes (its server keeps a change sequence). */
+  changes: boolean;
+}
+
+export interface SyncOptions {
+  /** List every credential even if the changes since the last sync would do (sign-in). */
+  full?: boolean;
+}
+
+/**
  * Vaults and credentials into the cache, page by page with progress events; the credential list
- * is always answered from the cache, so it works offline.
+ * is always answered from the cache, so it works offline. Where the server keeps a change
+ * sequence, a sync after the first reads only what changed (and what was deleted) since.
  */
 export class SyncService {
   private readonly cache: CredentialCache;
@@ -18,7 +56,7 @@ export class SyncService {
   private readonly clock: Clock;
   private readonly session: SessionService;
   private readonly callServer: ServerCaller;
-  private running: Promise<{ count: number }> | null = null;
+  private running: { full: boolean; done: Promise<{ count: number }> } | null = null;
 
   constructor(deps: {
     cache: CredentialCache;
@@ -34,16 +72,30 @@ export class SyncService {
     this.callServer = deps.callServer;
   }
 
-  /** One sync at a time; a second caller waits for the running one. */
-  sync(): Promise<{ count: number }> {
-    this.running ??= this.syncOnce().finally(() => {
+  /**
+   * One sync at a time; a second caller waits for the running one. A full sync asked for while
+   * an incremental one runs (a sign-in during a periodic sync) runs after it.
+   */
+  sync(options: SyncOptions = {}): Promise<{ count: number }> {
+    const full = options.full ?? false;
+    if (this.running) {
+      if (full && !this.running.full) {
+        return this.running.done.catch(() => undefined).then(() => this.sync(options));
+      }
+      return this.running.done;
+    }
+    const done = this.syncOnce(full).finally(() => {
       this.running = null;
     });
-    return this.running;
+    this.running = { full, done };
+    return done;
   }
 
-  private async syncOnce(): Promise<{ count: number }> {
-    const vaults = await this.callServer((backend) => backend.listVaults());
+  private async syncOnce(full: boolean): Promise<{ count: number }> {
+    const { vaults, scope } = await this.callServer(async (backend) => ({
+      vaults: await backend.listVaults(),
+      scope: this.scopeOf(backend),
+    }));
     const vaultIds = new Set(vaults.map((vault) => vault.id));
     this.cache.removeVaults(
       this.cache
@@ -52,12 +104,47 @@ export class SyncService {
         .map((v) => v.id),
     );
     this.cache.upsertVaults(vaults);
+    const position = full ? undefined : this.positionFor(scope);
+    const changed = position ? await this.applyChanges(position) : null;
+    const count = changed ?? (await this.listInFull(scope));
+    this.cache.setMeta('lastSyncAt', new Date(this.clock.now()).toISOString());
+    this.session.setOnline(true);
+    return { count };
+  }
+
+  private scopeOf(backend: PamBackend): SyncScope {
+    const session = backend.session();
+    return {
+      serverUrl: session.baseUrl,
+      userId: session.user?.id ?? this.session.currentUser()?.id ?? null,
+      changes: backend.capabilities.credentialChanges,
+    };
+  }
+
+  /** The saved position, when the changes since it may be read instead of everything. */
+  private positionFor(scope: SyncScope): SyncPosition | undefined {
+    const saved = this.cache.getMeta<SyncPosition>(SYNC_POSITION_KEY);
+    if (!scope.changes || !isSyncPosition(saved)) return undefined;
+    if (saved.serverUrl !== scope.serverUrl || saved.userId !== scope.userId) return undefined;
+    const age = this.clock.now() - saved.fullSyncAt;
+    // A negative age is a clock that jumped back: the hour cannot be trusted either.
+    if (age < 0 || age >= FULL_SYNC_INTERVAL_MS) return undefined;
+    return saved;
+  }
+
+  /** Every credential, as before change sequences; saves the position to continue from, if any. */
+  private async listInFull(scope: SyncScope): Promise<number> {
+    const startedAt = this.clock.now();
     const seen = new Set<string>();
     let total = 0;
+    let syncToken: number | undefined;
     for (let offset = 0; ; offset += SYNC_PAGE_SIZE) {
       const page = await this.callServer((backend) =>
         backend.listCredentials({ offset, limit: SYNC_PAGE_SIZE }),
       );
+      // The first page's token: a change made while the later pages were read (even one that
+      // moved a row to a page already read) comes with the next changes.
+      if (offset === 0) syncToken = page.syncToken;
       total = page.total;
       this.cache.upsertCredentials(page.data);
       for (const credential of page.data) seen.add(credential.id);
@@ -66,9 +153,43 @@ export class SyncService {
     }
     // What the server no longer lists (deleted, or moved out of reach) leaves the cache too.
     this.cache.removeCredentials(this.cache.credentialIds().filter((id) => !seen.has(id)));
-    this.cache.setMeta('lastSyncAt', new Date(this.clock.now()).toISOString());
-    this.session.setOnline(true);
-    return { count: seen.size };
+    const position =
+      syncToken !== undefined && scope.userId !== null
+        ? { serverUrl: scope.serverUrl, userId: scope.userId, syncToken, fullSyncAt: startedAt }
+        : undefined;
+    this.cache.setMeta(SYNC_POSITION_KEY, position);
+    return seen.size;
+  }
+
+  /**
+   * The changes since `position`, page by page until a short one; the position moves on with each
+   * page applied, so an interrupted sync resumes where it stopped. Returns how many credentials
+   * the cache holds, or null when the server's sequence went back (its store was reset or
+   * restored): then only a full listing is right.
+   */
+  private async applyChanges(position: SyncPosition): Promise<number | null> {
+    let syncToken = position.syncToken;
+    let done = 0;
+    let total: number | null = null;
+    for (;;) {
+      const since = syncToken;
+      const page = await this.callServer((backend) => backend.listCredentialChanges(since, SYNC_PAGE_SIZE));
+      if (page.syncToken < since) return null;
+      total ??= page.total;
+      this.cache.upsertCredentials(page.data);
+      this.cache.removeCredentials(page.deleted);
+      const entries = page.data.length + page.deleted.length;
+      done += entries;
+      syncToken = page.syncToken;
+      this.cache.setMeta(SYNC_POSITION_KEY, { ...position, syncToken });
+      // Changes made meanwhile can make more pages than the first page announced.
+      total = Math.max(total, done);
+      if (entries < SYNC_PAGE_SIZE) break;
+      this.events.emit({ type: 'sync.progress', done, total });
+    }
+    // The last event says "finished" (done = total), even when nothing changed.
+    this.events.emit({ type: 'sync.progress', done: total, total });
+    return this.cache.credentialIds().length;
   }
 
   /** Keeps one credential read outside a sync (its live checkout state) in the cache. */
@@ -91,4 +212,15 @@ export class SyncService {
     });
     return { ...page, offlineSince: this.session.state().offlineSince };
   }
+}
+
+function isSyncPosition(value: unknown): value is SyncPosition {
+  if (typeof value !== 'object' || value === null) return false;
+  const position = value as Record<string, unknown>;
+  return (
+    typeof position.serverUrl === 'string' &&
+    typeof position.userId === 'string' &&
+    Number.isSafeInteger(position.syncToken) &&
+    Number.isFinite(position.fullSyncAt)
+  );
 }

@@ -22,6 +22,8 @@ describe('checkout dialect: the seeds’ three scenarios', () => {
       selfApproval: true,
       extend: true,
       scheduledStart: true,
+      // Learned from the first credential listing (see 'incremental sync' below).
+      credentialChanges: false,
     });
     const credential = await bob.getCredential(DEMO_IDS.autoCredential);
     expect(credential.policy.approvalMode).toBe('none');
@@ -327,5 +329,54 @@ describe('checkout dialect: token expiry', () => {
     } finally {
       await own.stop();
     }
+  });
+});
+
+describe('checkout dialect: incremental sync', () => {
+  const SERVERS_VAULT = 'a1000000-0000-4000-8000-000000000001';
+
+  it('learns the capability from a listing’s syncToken, then lists changes and deletions after it', async () => {
+    const bob = await loggedIn(server, 'bob');
+    const admin = await server.as('admin');
+    expect(bob.capabilities.credentialChanges).toBe(false);
+    const listing = await bob.listCredentials({ limit: 5 });
+    expect(listing.syncToken).toEqual(expect.any(Number));
+    expect(bob.capabilities.credentialChanges).toBe(true);
+
+    const created = await admin.request('POST', '/api/admin/credentials', {
+      vaultID: SERVERS_VAULT,
+      name: 'Adapter change',
+    });
+    const changes = await bob.listCredentialChanges(listing.syncToken!, 10);
+    expect(changes.data.map((c) => c.id)).toEqual([created.body.id]);
+    expect(changes.deleted).toEqual([]);
+    expect(changes.total).toBe(1);
+    expect(changes.syncToken).toBeGreaterThan(listing.syncToken!);
+
+    await admin.request('DELETE', `/api/admin/credentials/${created.body.id}`);
+    const next = await bob.listCredentialChanges(changes.syncToken);
+    expect(next).toMatchObject({ data: [], deleted: [created.body.id], total: 1 });
+  });
+
+  it('a server that answers without a syncToken (older) has no changes capability', async () => {
+    let olderServer = false;
+    // The real server, its listings stripped of the token when `olderServer` is set.
+    const transport = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+      const response = await fetch(input, init);
+      if (!olderServer || !String(input).includes('/api/pam/credentials')) return response;
+      const { syncToken: _dropped, ...body } = (await response.json()) as Record<string, unknown>;
+      return new Response(JSON.stringify(body), {
+        status: response.status,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const bob = createPamBackend({ baseUrl: server.url, dialect: 'checkout', fetch: transport });
+    await bob.login('bob', DEMO_PASSWORD);
+    await bob.listCredentials({ limit: 1 });
+    expect(bob.capabilities.credentialChanges).toBe(true);
+    olderServer = true;
+    const listing = await bob.listCredentials({ limit: 1 });
+    expect(listing).not.toHaveProperty('syncToken');
+    expect(bob.capabilities.credentialChanges).toBe(false);
   });
 });

@@ -29,7 +29,11 @@ describe('MIM dialect against the reference server', () => {
       selfApproval: false,
       extend: false,
       scheduledStart: true,
+      credentialChanges: false,
     });
+    const changes = await caught(() => jen.listCredentialChanges(0));
+    expect(changes).toBeInstanceOf(PamClientError);
+    expect(changes.kind).toBe('unsupported');
     expect((await jen.whoami()).username).toBe('PRIV.Jen');
 
     const roles = await jen.listCredentials();

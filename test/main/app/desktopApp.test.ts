@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CheckoutStatus } from '../../../common/checkout.ts';
-import type { ServerProfile } from '../../../common/ipc.ts';
+import type { AppEvent, ServerProfile } from '../../../common/ipc.ts';
+import {
+  type CreatePamBackendOptions,
+  createPamBackend,
+  type PamBackend,
+} from '../../../main/api/pamBackend.ts';
 import { DEMO_IDS } from '../../../server/demo.ts';
 import { startTestServer, type TestServer } from '../../support/testServer.ts';
 import { type DesktopHarness, startDesktop } from './desktopHarness.ts';
@@ -240,5 +245,206 @@ describe('periodic sync', () => {
     const after = await kelly.call('credentials:list', { search: 'web01' });
     expect(after.data[0]?.checkout).toMatchObject({ userID: bob.userId, status: CheckoutStatus.Active });
     await bob.request('PUT', `/api/pam/checkouts/${held.body.checkout.id}`, { status: CheckoutStatus.Ended });
+  });
+});
+
+describe('incremental sync', () => {
+  const SERVERS_VAULT = 'a1000000-0000-4000-8000-000000000001';
+
+  interface CredentialReads {
+    /** Pages of the full listing. */
+    listings: number;
+    /** Pages of changes. */
+    changes: number;
+  }
+
+  /**
+   * The real backend with its credential reads counted; `olderServer`: as a server without a
+   * change sequence answers (no syncToken, no capability); `changesKnown`: the capability claimed
+   * from the start (a real backend learns it from its first listing), so that only the sync's own
+   * rules keep a new sign-in from continuing where the previous user's sync stopped.
+   */
+  function countingBackend(reads: CredentialReads, { olderServer = false, changesKnown = false } = {}) {
+    return (options: CreatePamBackendOptions): PamBackend => {
+      const real = createPamBackend(options);
+      return new Proxy(real, {
+        get(target, property) {
+          if (property === 'capabilities' && (olderServer || changesKnown)) {
+            return { ...target.capabilities, credentialChanges: !olderServer };
+          }
+          if (property === 'listCredentials') {
+            return async (query: Parameters<PamBackend['listCredentials']>[0]) => {
+              reads.listings++;
+              const page = await target.listCredentials(query);
+              return olderServer ? { data: page.data, total: page.total } : page;
+            };
+          }
+          if (property === 'listCredentialChanges') {
+            return (since: number, limit?: number) => {
+              reads.changes++;
+              return target.listCredentialChanges(since, limit);
+            };
+          }
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    };
+  }
+
+  /** A server of its own (these tests add and delete credentials) with three to change. */
+  async function serverWithCredentials() {
+    const local = await startTestServer();
+    const admin = await local.as('admin');
+    const create = async (name: string) =>
+      (await admin.request('POST', '/api/admin/credentials', { vaultID: SERVERS_VAULT, name })).body
+        .id as string;
+    const ids = {
+      edited: await create('Sync edited'),
+      held: await create('Sync held'),
+      deleted: await create('Sync deleted'),
+    };
+    /** Renames one, kelly checks out another, the admin deletes the third. */
+    const change = async () => {
+      await admin.request('PATCH', `/api/admin/credentials/${ids.edited}`, { name: 'Sync renamed' });
+      const kelly = await local.as('kelly');
+      const held = await kelly.request('POST', '/api/pam/checkouts', { credentialID: ids.held });
+      expect(held.status).toBe(201);
+      expect((await admin.request('DELETE', `/api/admin/credentials/${ids.deleted}`)).status).toBe(204);
+    };
+    return { local, ids, change };
+  }
+
+  async function signedInTo(
+    local: TestServer,
+    options: Parameters<typeof startDesktop>[0],
+  ): Promise<DesktopHarness> {
+    const desktop = await startDesktop(options);
+    open.push(desktop);
+    await desktop.call('session:signIn', {
+      profile: { id: 'local', name: 'Local', url: local.url, dialect: 'checkout' },
+      username: 'bob',
+      password: 'coffre-demo',
+    });
+    await desktop.call('sync:now');
+    return desktop;
+  }
+
+  const progressSince = (desktop: DesktopHarness, mark: number) =>
+    desktop.events
+      .slice(mark)
+      .filter((e): e is Extract<AppEvent, { type: 'sync.progress' }> => e.type === 'sync.progress');
+
+  it('after the first sync, reads only what changed: the edit, the checkout and the deletion', async () => {
+    const { local, ids, change } = await serverWithCredentials();
+    try {
+      const reads = { listings: 0, changes: 0 };
+      const bob = await signedInTo(local, { createBackend: countingBackend(reads) });
+      expect(reads).toEqual({ listings: 1, changes: 0 });
+      expect((await bob.call('credentials:list', {})).total).toBe(16);
+
+      await change();
+      reads.listings = 0;
+      const mark = bob.events.length;
+      const { count } = await bob.call('sync:now');
+      expect(reads).toEqual({ listings: 0, changes: 1 });
+      expect(count).toBe(15);
+      expect(progressSince(bob, mark).at(-1)).toEqual({ type: 'sync.progress', done: 3, total: 3 });
+
+      const list = await bob.call('credentials:list', { search: 'sync' });
+      expect(list.total).toBe(2);
+      expect(list.data.find((c) => c.id === ids.edited)?.name).toBe('Sync renamed');
+      expect(list.data.find((c) => c.id === ids.held)?.checkout).toMatchObject({
+        userID: DEMO_IDS.kelly,
+        status: CheckoutStatus.Active,
+      });
+      expect(list.data.map((c) => c.id)).not.toContain(ids.deleted);
+
+      // Nothing changed since: one empty page, and the renderer is still told the sync finished.
+      const quiet = bob.events.length;
+      expect(await bob.call('sync:now')).toEqual({ count: 15 });
+      expect(reads).toEqual({ listings: 0, changes: 2 });
+      expect(progressSince(bob, quiet)).toEqual([{ type: 'sync.progress', done: 0, total: 0 }]);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('lists in full again once the last full listing is an hour old', async () => {
+    const { local, ids, change } = await serverWithCredentials();
+    try {
+      let skew = 0;
+      const reads = { listings: 0, changes: 0 };
+      const bob = await signedInTo(local, {
+        createBackend: countingBackend(reads),
+        clock: { now: () => Date.now() + skew },
+      });
+      await bob.call('sync:now');
+      expect(reads).toEqual({ listings: 1, changes: 1 });
+      await change();
+      skew = 61 * 60_000;
+      await bob.call('sync:now');
+      expect(reads).toEqual({ listings: 2, changes: 1 });
+      const list = await bob.call('credentials:list', { search: 'sync' });
+      expect(list.data.map((c) => c.id).sort()).toEqual([ids.edited, ids.held].sort());
+      // The full listing saved a new position: changes again from there.
+      await bob.call('sync:now');
+      expect(reads).toEqual({ listings: 2, changes: 2 });
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('falls back to the full listing with a server that keeps no change sequence', async () => {
+    const { local, ids, change } = await serverWithCredentials();
+    try {
+      const reads = { listings: 0, changes: 0 };
+      const bob = await signedInTo(local, { createBackend: countingBackend(reads, { olderServer: true }) });
+      expect(reads).toEqual({ listings: 1, changes: 0 });
+      await change();
+      const mark = bob.events.length;
+      expect(await bob.call('sync:now')).toEqual({ count: 15 });
+      expect(reads).toEqual({ listings: 2, changes: 0 });
+      expect(progressSince(bob, mark).at(-1)).toEqual({ type: 'sync.progress', done: 15, total: 15 });
+      const list = await bob.call('credentials:list', { search: 'sync' });
+      expect(list.data.find((c) => c.id === ids.edited)?.name).toBe('Sync renamed');
+      expect(list.data.map((c) => c.id)).not.toContain(ids.deleted);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('lists in full at every sign-in, and never continues from another user’s position', async () => {
+    const local = await startTestServer();
+    try {
+      // A pending request shows only to its requester: bob's list and kelly's differ on it.
+      const kellyApi = await local.as('kelly');
+      const requested = await kellyApi.request('POST', '/api/pam/checkouts', {
+        credentialID: DEMO_IDS.approvedCredential,
+        approverID: DEMO_IDS.alice,
+        reason: 'Because',
+      });
+      expect(requested.body.checkout.status).toBe(CheckoutStatus.Pending);
+      const reads = { listings: 0, changes: 0 };
+      const desktop = await signedInTo(local, {
+        createBackend: countingBackend(reads, { changesKnown: true }),
+      });
+      const asBob = await desktop.call('credentials:list', { search: 'file server' });
+      expect(asBob.data.find((c) => c.id === DEMO_IDS.approvedCredential)?.checkout).toBeNull();
+      await desktop.call('session:signIn', {
+        profile: { id: 'local', name: 'Local', url: local.url, dialect: 'checkout' },
+        username: 'kelly',
+        password: 'coffre-demo',
+      });
+      await desktop.call('sync:now');
+      expect(reads.listings).toBe(2);
+      const list = await desktop.call('credentials:list', { search: 'file server' });
+      expect(list.data.find((c) => c.id === DEMO_IDS.approvedCredential)?.checkout).toMatchObject({
+        userID: DEMO_IDS.kelly,
+        status: CheckoutStatus.Pending,
+      });
+    } finally {
+      await local.stop();
+    }
   });
 });

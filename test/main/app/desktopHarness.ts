@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppEvent, IpcArgs, IpcChannel, IpcEnvelope, IpcResult } from '../../../common/ipc.ts';
-import { createDesktopApp, type DesktopApp } from '../../../main/app/desktopApp.ts';
+import { createDesktopApp, type DesktopApp, type DesktopAppDeps } from '../../../main/app/desktopApp.ts';
 import type {
   ClipboardPort,
   NotificationRequest,
@@ -36,6 +36,8 @@ export async function startDesktop(
     secretState?: 'os' | 'basic_text' | 'unavailable';
     timers?: Timers;
     clock?: { now(): number };
+    /** Wraps or replaces the real HTTP backend (to count or alter the calls). */
+    createBackend?: DesktopAppDeps['createBackend'];
   } = {},
 ): Promise<DesktopHarness> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-desktop-'));
@@ -73,6 +75,7 @@ export async function startDesktop(
     embeddedServerUrl: null,
     locale: 'en-US',
     isTrustedSender: (url) => url === APP_URL,
+    ...(options.createBackend ? { createBackend: options.createBackend } : {}),
     // An internal error is a bug: make it loud in the test output.
     onInternalError: (where, error) => console.error(`internal error in ${where}:`, error),
     ports: {
