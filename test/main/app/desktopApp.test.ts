@@ -37,6 +37,22 @@ async function signedIn(username: string, options: Parameters<typeof startDeskto
   return desktop;
 }
 
+/** bob, signed in to `local` (a server of the test's own) and synced once. */
+async function signedInTo(
+  local: TestServer,
+  options: Parameters<typeof startDesktop>[0],
+): Promise<DesktopHarness> {
+  const desktop = await startDesktop(options);
+  open.push(desktop);
+  await desktop.call('session:signIn', {
+    profile: { id: 'local', name: 'Local', url: local.url, dialect: 'checkout' },
+    username: 'bob',
+    password: 'coffre-demo',
+  });
+  await desktop.call('sync:now');
+  return desktop;
+}
+
 describe('desktop main process under plain Node, against the real server', () => {
   it('signs in, syncs the credentials into the cache and searches them', async () => {
     const bob = await signedIn('bob');
@@ -196,14 +212,7 @@ describe('desktop main process under plain Node, against the real server', () =>
 
   it('works offline from the cache when the server is unreachable', async () => {
     const local = await startTestServer();
-    const desktop = await startDesktop();
-    open.push(desktop);
-    await desktop.call('session:signIn', {
-      profile: { id: 'local', name: 'Local', url: local.url, dialect: 'checkout' },
-      username: 'bob',
-      password: 'coffre-demo',
-    });
-    await desktop.call('sync:now');
+    const desktop = await signedInTo(local, {});
     await local.stop();
     const failed = await desktop.raw('sync:now', undefined);
     expect(failed).toMatchObject({ ok: false, error: { kind: 'network' } });
@@ -313,21 +322,6 @@ describe('incremental sync', () => {
       expect((await admin.request('DELETE', `/api/admin/credentials/${ids.deleted}`)).status).toBe(204);
     };
     return { local, ids, change };
-  }
-
-  async function signedInTo(
-    local: TestServer,
-    options: Parameters<typeof startDesktop>[0],
-  ): Promise<DesktopHarness> {
-    const desktop = await startDesktop(options);
-    open.push(desktop);
-    await desktop.call('session:signIn', {
-      profile: { id: 'local', name: 'Local', url: local.url, dialect: 'checkout' },
-      username: 'bob',
-      password: 'coffre-demo',
-    });
-    await desktop.call('sync:now');
-    return desktop;
   }
 
   const progressSince = (desktop: DesktopHarness, mark: number) =>
