@@ -25,39 +25,7 @@ import {
 import { DEMO_IDS, DEMO_USERS } from '../../server/demo.ts';
 import { APP_URL, type DesktopHarness, startDesktop } from '../main/app/desktopHarness.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-
-const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-
-async function runProperty<T>(
-  name: string,
-  seed: number,
-  numRuns: number,
-  property: fc.IAsyncPropertyWithHooks<[T]>,
-): Promise<void> {
-  const used = FUZZ_SEED ?? seed;
-  const started = performance.now();
-  try {
-    await fc.assert(property, {
-      seed: used,
-      numRuns,
-      endOnFailure: true,
-      asyncReporter: async (details) => {
-        if (!details.failed) return;
-        const cause =
-          details.errorInstance instanceof Error
-            ? details.errorInstance.message
-            : String(details.errorInstance);
-        throw new Error(
-          `property "${name}" failed after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}):\n${cause.slice(0, 3_000)}`,
-        );
-      },
-    });
-  } finally {
-    console.info(
-      `[fuzz] ${name}: seed=${used} numRuns=${numRuns} ${Math.round(performance.now() - started)} ms`,
-    );
-  }
-}
+import { runProperty } from './runProperty.ts';
 
 const DEMO_PASSWORD = 'coffre-demo';
 const CREDENTIAL_IDS = [
@@ -453,6 +421,7 @@ describe('IPC fuzzing: every channel through the real router', () => {
         .beforeEach(async (previous) => {
           await previous();
         }),
+      3_000,
     );
     expect(JSON.stringify((await bob.raw('session:getState', undefined)) as unknown)).toBe(bobBefore);
     expect(await serverState()).toBe(checkoutsBefore);
@@ -497,6 +466,7 @@ describe('IPC fuzzing: every channel through the real router', () => {
           await ensureSignedIn(jen, 'PRIV.Jen', 'mim');
           await signedOut.raw('session:signOut', undefined);
         }),
+      3_000,
     );
     console.info(
       `[fuzz] ipc-any-args outcomes: ${[...byKind.entries()].map(([k, n]) => `${k}×${n}`).join(', ')}`,
@@ -552,6 +522,7 @@ describe('IPC fuzzing: every channel through the real router', () => {
           await ensureSignedIn(jen, 'PRIV.Jen', 'mim');
           await refreshCheckoutIds();
         }),
+      3_000,
     );
     console.info(
       `[fuzz] ipc-near-valid outcomes per channel:\n${[...byChannel.entries()]
