@@ -1,7 +1,7 @@
 /** What every command gets: output, messages, the session, a backend, and Ctrl-C handling. */
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import type { CreatePamBackendOptions, PamBackend, PamDialect } from '../main/api/pamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend, PamDialect } from '../client/pamBackend.ts';
 import type { ClipboardPort } from './clipboard.ts';
 import { CliError } from './errors.ts';
 import { ExitCode } from './exitCodes.ts';

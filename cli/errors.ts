@@ -1,7 +1,7 @@
 /** How a failure becomes one line on stderr and an exit code. */
 import { CommanderError } from 'commander';
+import { isPamClientError } from '../client/errors.ts';
 import { localizeServerError } from '../common/serverErrorText.ts';
-import { isPamClientError } from '../main/api/errors.ts';
 import { ClipboardError } from './clipboard.ts';
 import { ExitCode, exitCodeForKind } from './exitCodes.ts';
 import type { Messages } from './messages.ts';

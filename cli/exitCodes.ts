@@ -1,4 +1,4 @@
-import type { PamErrorKind } from '../main/api/errors.ts';
+import type { PamErrorKind } from '../client/errors.ts';
 
 /** The exit codes of `coffre`, documented in `coffre --help`. Scripts may rely on them. */
 export const ExitCode = {

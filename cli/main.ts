@@ -1,6 +1,6 @@
 /**
  * The `coffre` CLI: wiring. Commands live in cli/commands/, one file per group; they talk to the
- * server only through the client core's PamBackend (main/api/pamBackend.ts).
+ * server only through the client core's PamBackend (client/pamBackend.ts).
  */
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
@@ -115,7 +115,7 @@ export async function run(cli: Cli, argv: readonly string[]): Promise<number> {
 export function systemDeps(): CliDeps {
   return {
     io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
-    createBackend: async (options) => (await import('../main/api/pamBackend.ts')).createPamBackend(options),
+    createBackend: async (options) => (await import('../client/pamBackend.ts')).createPamBackend(options),
     keychain: systemKeychain,
     clipboard: (env) => systemClipboard(env),
   };

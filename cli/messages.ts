@@ -3,7 +3,7 @@
  * on either side fails the type-check; test/cli/messages.test.ts checks it at run time too.
  * What the server says (its error messages, names) is passed through untranslated.
  */
-import type { PamErrorKind } from '../main/api/errors.ts';
+import type { PamErrorKind } from '../client/errors.ts';
 
 export type Lang = 'en' | 'fr';
 export const LANGS: readonly Lang[] = ['en', 'fr'];

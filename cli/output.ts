@@ -1,5 +1,5 @@
 /** Human output: aligned tables, key/value blocks, status names and local times. */
-import type { Checkout, Credential } from '../main/api/pamBackend.ts';
+import type { Checkout, Credential } from '../client/pamBackend.ts';
 import { type Lang, localeOf, type Messages } from './messages.ts';
 
 /**

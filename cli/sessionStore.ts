@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PamDialect, User } from '../main/api/pamBackend.ts';
+import type { PamDialect, User } from '../client/pamBackend.ts';
 
 export const KEYCHAIN_SERVICE = 'coffre';
 const CONFIG_FILE = 'config.json';

@@ -3,8 +3,8 @@
  * of the checkout whenever the stream is not open (no SSE, or reconnecting), and one read of the
  * checkout each time the stream opens so that nothing decided before it opened is missed.
  */
-import { isPamClientError } from '../main/api/errors.ts';
-import type { Checkout, PamBackend, SubscriptionStatus } from '../main/api/pamBackend.ts';
+import { isPamClientError } from '../client/errors.ts';
+import type { Checkout, PamBackend, SubscriptionStatus } from '../client/pamBackend.ts';
 import { Status } from './status.ts';
 
 export const DEFAULT_WAIT_POLL_MS = 5_000;

@@ -18,9 +18,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createPamBackend, type PamBackend, type SubscribeOptions } from '../../client/pamBackend.ts';
 import { CheckoutStatus } from '../../common/checkoutStatus.ts';
 import type { PamEvent } from '../../common/events.ts';
-import { createPamBackend, type PamBackend, type SubscribeOptions } from '../../main/api/pamBackend.ts';
 import { startChildServer } from '../support/childServer.ts';
 import { fmt, summarize } from '../support/stats.ts';
 

@@ -33,13 +33,9 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
+import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../../client/pamBackend.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
 import { DEFAULT_POLICY } from '../../common/policy.ts';
-import {
-  type CreatePamBackendOptions,
-  createPamBackend,
-  type PamBackend,
-} from '../../main/api/pamBackend.ts';
 import {
   APP_URL,
   buildRenderer,

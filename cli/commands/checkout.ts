@@ -3,8 +3,8 @@
  * (Get-DSPamPassword), checkin (Invoke-DSPamCheckin), extend, cancel.
  */
 import type { Command } from 'commander';
-import { isPamClientError } from '../../main/api/errors.ts';
-import type { Checkout, PamBackend } from '../../main/api/pamBackend.ts';
+import { isPamClientError } from '../../client/errors.ts';
+import type { Checkout, PamBackend } from '../../client/pamBackend.ts';
 import type { ClipboardPort } from '../clipboard.ts';
 import { type Cli, isGuid } from '../context.ts';
 import { copyPassword, DEFAULT_CLEAR_AFTER_S, requireClipboard } from '../deliver.ts';

@@ -1,7 +1,7 @@
 /** login, logout, whoami. */
 import type { Command } from 'commander';
-import { isPamClientError } from '../../main/api/errors.ts';
-import type { PamDialect } from '../../main/api/pamBackend.ts';
+import { isPamClientError } from '../../client/errors.ts';
+import type { PamDialect } from '../../client/pamBackend.ts';
 import type { Cli } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';

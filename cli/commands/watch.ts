@@ -1,6 +1,6 @@
 /** watch: live events until Ctrl-C (SSE, or polling where the server has none). */
 import type { Command } from 'commander';
-import type { PamEvent, SubscriptionStatus } from '../../main/api/pamBackend.ts';
+import type { PamEvent, SubscriptionStatus } from '../../client/pamBackend.ts';
 import type { Cli } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';

@@ -3,6 +3,8 @@
  * frame, validates the argument against the contract's schema, calls the handler and returns an
  * envelope. Errors travel as data ({kind, code, message}); nothing else of an exception leaves.
  */
+
+import { isPamClientError } from '../../client/errors.ts';
 import {
   type IpcChannel,
   type IpcEnvelope,
@@ -11,7 +13,6 @@ import {
   type IpcResult,
   ipcCalls,
 } from '../../common/ipc.ts';
-import { isPamClientError } from '../api/errors.ts';
 import { type LogPort, silentLog } from '../services/ports.ts';
 
 export type IpcHandlers = {

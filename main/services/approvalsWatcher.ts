@@ -1,6 +1,6 @@
+import type { PamBackend, SubscribeOptions } from '../../client/pamBackend.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import type { PamEvent } from '../../common/events.ts';
-import type { PamBackend, SubscribeOptions } from '../api/pamBackend.ts';
 import type { EventSink, NotifierPort, TrayPort } from './ports.ts';
 
 /** Notification texts, so the app can pass them in the user's language. */

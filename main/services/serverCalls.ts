@@ -1,5 +1,5 @@
-import { isPamClientError } from '../api/errors.ts';
-import type { PamBackend } from '../api/pamBackend.ts';
+import { isPamClientError } from '../../client/errors.ts';
+import type { PamBackend } from '../../client/pamBackend.ts';
 import type { SessionService } from './sessionService.ts';
 
 /**

@@ -1,7 +1,7 @@
+import { isPamClientError } from '../../client/errors.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
 import type { ServerProfile, SessionState } from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
-import { isPamClientError } from '../api/errors.ts';
-import type { CreatePamBackendOptions, PamBackend } from '../api/pamBackend.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import { AppError } from '../ipc/router.ts';
 import type { Clock, EventSink, SecretBoxPort } from './ports.ts';

@@ -1,7 +1,7 @@
+import type { PamBackend } from '../../client/pamBackend.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
 import type { CredentialListResult, CredentialQuery } from '../../common/ipc.ts';
 import { credentialQuerySchema } from '../../common/ipc.ts';
-import type { PamBackend } from '../api/pamBackend.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import type { Clock, EventSink } from './ports.ts';
 import type { ServerCaller } from './serverCalls.ts';

@@ -29,13 +29,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../../client/pamBackend.ts';
 import type { AppEvent, IpcError } from '../../common/ipc.ts';
 import { createLogger as createDesktopLogger } from '../../common/logger.ts';
-import {
-  type CreatePamBackendOptions,
-  createPamBackend,
-  type PamBackend,
-} from '../../main/api/pamBackend.ts';
 import { createDesktopApp, type DesktopApp } from '../../main/app/desktopApp.ts';
 import type {
   ClipboardPort,

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CheckoutStatus } from '../../../common/checkout.ts';
-import type { AppEvent, ServerProfile } from '../../../common/ipc.ts';
 import {
   type CreatePamBackendOptions,
   createPamBackend,
   type PamBackend,
-} from '../../../main/api/pamBackend.ts';
+} from '../../../client/pamBackend.ts';
+import { CheckoutStatus } from '../../../common/checkout.ts';
+import type { AppEvent, ServerProfile } from '../../../common/ipc.ts';
 import { DEMO_IDS } from '../../../server/demo.ts';
 import { startTestServer, type TestServer } from '../../support/testServer.ts';
 import { type DesktopHarness, startDesktop } from './desktopHarness.ts';

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ListMyCheckoutsOptions, PamBackend, SubscribeOptions } from '../../../client/pamBackend.ts';
 import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
 import type { PamEvent } from '../../../common/events.ts';
-import type { ListMyCheckoutsOptions, PamBackend, SubscribeOptions } from '../../../main/api/pamBackend.ts';
 import {
   APPROVALS_MESSAGES_EN,
   APPROVALS_MESSAGES_FR,

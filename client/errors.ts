@@ -1,5 +1,5 @@
 /** The one error type the client core throws. Messages are for people; they never hold a token or password. */
-import type { ClientErrorKind } from '../../common/errors.ts';
+import type { ClientErrorKind } from '../common/errors.ts';
 
 export type PamErrorKind = ClientErrorKind;
 

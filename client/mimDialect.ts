@@ -8,9 +8,9 @@
  * secret: kind 'unsupported'), server events (`subscribe` polls).
  */
 import { z } from 'zod';
-import { type Checkout, CheckoutStatus, type Credential, type Vault } from '../../common/checkout.ts';
-import { DEFAULT_POLICY, type Policy } from '../../common/policy.ts';
-import type { User } from '../../common/roles.ts';
+import { type Checkout, CheckoutStatus, type Credential, type Vault } from '../common/checkout.ts';
+import { DEFAULT_POLICY, type Policy } from '../common/policy.ts';
+import type { User } from '../common/roles.ts';
 import { createSessionCore } from './authSession.ts';
 import { PamClientError } from './errors.ts';
 import { subscribeEvents } from './eventStream.ts';

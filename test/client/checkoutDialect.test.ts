@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckoutStatus } from '../../../common/checkout.ts';
-import { PamClientError } from '../../../main/api/errors.ts';
-import { createPamBackend } from '../../../main/api/pamBackend.ts';
-import { DEMO_IDS } from '../../../server/demo.ts';
-import { startTestServer, type TestServer } from '../../support/testServer.ts';
+import { PamClientError } from '../../client/errors.ts';
+import { createPamBackend } from '../../client/pamBackend.ts';
+import { CheckoutStatus } from '../../common/checkout.ts';
+import { DEMO_IDS } from '../../server/demo.ts';
+import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { caught, DEMO_PASSWORD, loggedIn } from './support.ts';
 
 let server: TestServer;

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import type { PamEvent } from '../../../common/events.ts';
-import { createPamBackend, type PamBackend, type PamDialect } from '../../../main/api/pamBackend.ts';
-import type { TestServer } from '../../support/testServer.ts';
+import { createPamBackend, type PamBackend, type PamDialect } from '../../client/pamBackend.ts';
+import type { PamEvent } from '../../common/events.ts';
+import type { TestServer } from '../support/testServer.ts';
 
 export const DEMO_PASSWORD = 'coffre-demo';
 

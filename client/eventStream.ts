@@ -4,8 +4,8 @@
  * polling fallback that diffs the caller's checkouts into synthetic events for servers without SSE.
  */
 import { createParser } from 'eventsource-parser';
-import type { Checkout } from '../../common/checkout.ts';
-import { type PamEvent, pamEventSchema } from '../../common/events.ts';
+import type { Checkout } from '../common/checkout.ts';
+import { type PamEvent, pamEventSchema } from '../common/events.ts';
 import { PamClientError, transportError } from './errors.ts';
 import type { HttpClient } from './httpClient.ts';
 import type {

@@ -1,6 +1,6 @@
 /** The checkout dialect adapter: `/api/pam/...`, `/api/auth/...`, `/api/events` (API.md). */
 import { z } from 'zod';
-import { auditEntrySchema } from '../../common/audit.ts';
+import { auditEntrySchema } from '../common/audit.ts';
 import {
   approverSchema,
   CheckoutStatus,
@@ -11,8 +11,8 @@ import {
   credentialSchema,
   passwordResponseSchema,
   vaultSchema,
-} from '../../common/checkout.ts';
-import { userSchema } from '../../common/roles.ts';
+} from '../common/checkout.ts';
+import { userSchema } from '../common/roles.ts';
 import { createSessionCore } from './authSession.ts';
 import { subscribeEvents } from './eventStream.ts';
 import type { CreatePamBackendOptions, PamBackend, PamCapabilities } from './pamBackend.ts';

@@ -1,17 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
-import type { PamEvent } from '../../../common/events.ts';
-import { PamClientError } from '../../../main/api/errors.ts';
-import {
-  backoffDelay,
-  type PollSource,
-  subscribePolling,
-  subscribeSse,
-} from '../../../main/api/eventStream.ts';
-import { createHttpClient } from '../../../main/api/httpClient.ts';
-import { createPamBackend, type FetchLike, type SubscriptionStatus } from '../../../main/api/pamBackend.ts';
-import { DEMO_IDS } from '../../../server/demo.ts';
-import { startTestServer, type TestServer } from '../../support/testServer.ts';
+import { PamClientError } from '../../client/errors.ts';
+import { backoffDelay, type PollSource, subscribePolling, subscribeSse } from '../../client/eventStream.ts';
+import { createHttpClient } from '../../client/httpClient.ts';
+import { createPamBackend, type FetchLike, type SubscriptionStatus } from '../../client/pamBackend.ts';
+import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
+import type { PamEvent } from '../../common/events.ts';
+import { DEMO_IDS } from '../../server/demo.ts';
+import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { EventCollector, localServer, loggedIn, ManualTimers, signal, tcpProxy } from './support.ts';
 
 let server: TestServer;

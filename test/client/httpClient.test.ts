@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { vaultSchema } from '../../../common/checkout.ts';
-import { kindForStatus, PamClientError } from '../../../main/api/errors.ts';
-import { createHttpClient } from '../../../main/api/httpClient.ts';
-import { createPamBackend } from '../../../main/api/pamBackend.ts';
-import { startTestServer } from '../../support/testServer.ts';
+import { kindForStatus, PamClientError } from '../../client/errors.ts';
+import { createHttpClient } from '../../client/httpClient.ts';
+import { createPamBackend } from '../../client/pamBackend.ts';
+import { vaultSchema } from '../../common/checkout.ts';
+import { startTestServer } from '../support/testServer.ts';
 import { caught, type LocalServer, localServer } from './support.ts';
 
 const VAULT = { id: 'a1000000-0000-4000-8000-000000000001', name: 'Servers', description: '' };

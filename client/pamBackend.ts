@@ -5,10 +5,10 @@
  *
  * Every method rejects with a `PamClientError` (see errors.ts), never with anything else.
  */
-import type { AuditEntry } from '../../common/audit.ts';
-import type { Approver, Checkout, Credential, Vault } from '../../common/checkout.ts';
-import type { PamEvent } from '../../common/events.ts';
-import type { User } from '../../common/roles.ts';
+import type { AuditEntry } from '../common/audit.ts';
+import type { Approver, Checkout, Credential, Vault } from '../common/checkout.ts';
+import type { PamEvent } from '../common/events.ts';
+import type { User } from '../common/roles.ts';
 import { createCheckoutBackend } from './checkoutDialect.ts';
 import { createMimBackend } from './mimDialect.ts';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
-import { PamClientError } from '../../../main/api/errors.ts';
-import { checkoutStatusFromMim, fromMimDate, MIM_VAULT_ID } from '../../../main/api/mimDialect.ts';
-import { createPamBackend } from '../../../main/api/pamBackend.ts';
-import { DEMO_IDS } from '../../../server/demo.ts';
-import { startTestServer, type TestServer } from '../../support/testServer.ts';
+import { PamClientError } from '../../client/errors.ts';
+import { checkoutStatusFromMim, fromMimDate, MIM_VAULT_ID } from '../../client/mimDialect.ts';
+import { createPamBackend } from '../../client/pamBackend.ts';
+import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
+import { DEMO_IDS } from '../../server/demo.ts';
+import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { caught, EventCollector, localServer, loggedIn, ManualTimers } from './support.ts';
 
 let server: TestServer;

@@ -1,5 +1,5 @@
 /** The session both dialects share: `/api/auth/login`, `/api/auth/logout`, and the token they hold. */
-import { loginResponseSchema } from '../../common/roles.ts';
+import { loginResponseSchema } from '../common/roles.ts';
 import { PamClientError } from './errors.ts';
 import { createHttpClient, type HttpClient } from './httpClient.ts';
 import type { CreatePamBackendOptions, LoginResult, PamDialect, PamSession } from './pamBackend.ts';
