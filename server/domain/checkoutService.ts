@@ -164,6 +164,7 @@ export class CheckoutService {
     }
     const start = request.scheduledStart ? Date.parse(request.scheduledStart) : null;
     const scheduledStart = start !== null && start > now ? start : null;
+    assertScheduleWithinPolicy(scheduledStart, now, policy);
     const approval = await this.decideApproval(actor, policy, request.approverID);
     // API.md, roles: requesting checkouts is what `user` is for; an approver-only or admin-only
     // account decides and manages but never holds a credential. (After the policy checks, so that a
@@ -282,7 +283,13 @@ export class CheckoutService {
       stored.status,
       { ...decision.patch, status: decision.status },
       {
-        exclusiveNow: decision.status === CheckoutStatus.Active && policy.exclusive ? now : undefined,
+        // Approving for now or for a later window: refused if another approved checkout holds the
+        // credential at some moment of this one's window (test/security/scheduledExclusivity.test.ts).
+        exclusiveNow:
+          (decision.status === CheckoutStatus.Active || decision.status === CheckoutStatus.Granted) &&
+          policy.exclusive
+            ? now
+            : undefined,
         // The rotation commits with the check-in: never one without the other, even after a crash.
         setPassword:
           endedActive && policy.rotateOnCheckin
@@ -433,8 +440,12 @@ export class CheckoutService {
         extendedMinutes: current.extendedMinutes + minutes,
         expiringNotified: false,
       },
-      // Computed from what was read: a concurrent extension makes this one stale (409), not lost.
-      { unchanged: { expiresAt: stored.expiresAt, extendedMinutes: stored.extendedMinutes } },
+      {
+        // Computed from what was read: a concurrent extension makes this one stale (409), not lost.
+        unchanged: { expiresAt: stored.expiresAt, extendedMinutes: stored.extendedMinutes },
+        // Nor may it run into the window of someone's approved scheduled checkout.
+        exclusiveNow: policy.exclusive ? now : undefined,
+      },
       {
         audit: [this.auditOf(actor, 'checkout.extended', now, stored.credentialId, `+${minutes} min`)],
         events: [this.checkoutEvent('checkout.updated', now, [stored.userId, stored.approverId])],
@@ -448,13 +459,63 @@ export class CheckoutService {
     const credential = await this.store.getCredential(credentialId);
     if (!credential) throw notFound('The credential');
     const open = await this.store.findOpenCheckout(actor.id, credentialId);
-    const holding = open && effectiveCheckout(open, now).status === CheckoutStatus.Active ? open : undefined;
+    let holding = open && effectiveCheckout(open, now).status === CheckoutStatus.Active ? open : undefined;
+    // A scheduled checkout whose start has come but that the sweeper has not started yet: start it
+    // here, with the exclusivity check, before any password leaves.
+    if (holding?.status === CheckoutStatus.Granted) holding = await this.activateScheduled(holding, now);
     if (!holding) throw forbidden('You do not hold an active checkout of this credential.');
     await this.store.appendAudit({
       audit: [{ ...this.auditOf(actor, 'password.read', now, credentialId), checkoutId: holding.id }],
       events: [],
     });
     return this.secretBox.open(credential.passwordSealed, credential.id);
+  }
+
+  /**
+   * Starts a scheduled (Granted) checkout whose start has come, checking again that no one else
+   * holds an exclusive credential (a window approved before the rule existed, or restored data).
+   * If someone does, the scheduled checkout is aborted rather than made a second holder. Returns
+   * the started checkout, or undefined if it did not start.
+   */
+  async activateScheduled(record: CheckoutRecord, now: number): Promise<CheckoutRecord | undefined> {
+    const { policy } = await this.credentialWithPolicy(record.credentialId);
+    const audience = [record.userId, record.approverId];
+    const system = { at: now, actorId: null, actorName: 'system', credentialId: record.credentialId };
+    const result = await this.store.transitionCheckout(
+      record.id,
+      CheckoutStatus.Granted,
+      { status: CheckoutStatus.Active, checkoutAt: record.scheduledStart },
+      { unchanged: { expiresAt: record.expiresAt }, exclusiveNow: policy.exclusive ? now : undefined },
+      {
+        audit: [{ ...system, action: 'checkout.activated', checkoutId: record.id }],
+        events: [this.checkoutEvent('checkout.updated', now, audience)],
+      },
+    );
+    if (result.ok) {
+      this.publish(result.events);
+      return result.checkout;
+    }
+    if (result.reason === 'stale') {
+      // Started (or ended) by someone else meanwhile: what it is now decides.
+      const fresh = await this.store.getCheckout(record.id);
+      return fresh?.status === CheckoutStatus.Active ? fresh : undefined;
+    }
+    const aborted = await this.store.transitionCheckout(
+      record.id,
+      CheckoutStatus.Granted,
+      {
+        status: CheckoutStatus.Aborted,
+        checkinAt: now,
+        approverMessage: 'Another checkout holds the credential during this window.',
+      },
+      {},
+      {
+        audit: [{ ...system, action: 'checkout.aborted', checkoutId: record.id, details: 'conflict' }],
+        events: [this.checkoutEvent('checkout.updated', now, audience)],
+      },
+    );
+    if (aborted.ok) this.publish(aborted.events);
+    return undefined;
   }
 
   private auditOf(actor: Actor, action: AuditAction, at: number, credentialId: string, details = '') {
@@ -468,6 +529,20 @@ export class CheckoutService {
   publish(events: EventRecord[]): void {
     for (const event of events) this.hub.publish(event, event.audience ?? []);
   }
+}
+
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** A start further ahead than the policy allows would let anyone reserve a credential for years. */
+function assertScheduleWithinPolicy(scheduledStart: number | null, now: number, policy: Policy): void {
+  if (scheduledStart === null || scheduledStart - now <= policy.maxScheduleAheadDays * DAY_MS) return;
+  const days = policy.maxScheduleAheadDays;
+  throw new PamError(
+    'schedule_out_of_bounds',
+    days === 0
+      ? 'This credential cannot be checked out for a later start.'
+      : `A checkout of this credential can start at most ${days} day${days === 1 ? '' : 's'} ahead.`,
+  );
 }
 
 export function isEligibleApprover(user: UserRecord, policy: Policy): boolean {
