@@ -243,6 +243,13 @@ export class CheckoutService {
 
   async getCheckout(actor: Actor, id: string): Promise<Checkout> {
     const record = await this.visibleCheckout(actor, id);
+    // A request still waiting (and its reason) is shown to its approver only while they may decide
+    // it; trying to decide it still answers 403 "no longer an approver" (assertMayDecide).
+    if (record.status === CheckoutStatus.Pending && record.userId !== actor.id && !hasRole(actor, 'admin')) {
+      const user = await this.store.getUser(actor.id);
+      const { policy } = await this.credentialWithPolicy(record.credentialId);
+      if (!user || !isEligibleApprover(user, policy)) throw notFound('The checkout');
+    }
     return toApiCheckout(record, this.clock.now());
   }
 
@@ -264,9 +271,21 @@ export class CheckoutService {
       .filter((checkout) => !activeAndPending || (open as number[]).includes(checkout.status));
   }
 
+  /**
+   * The pending requests the actor may decide NOW: named as their approver, and still an eligible
+   * approver of the credential (enabled, approver role, in its policy). A former approver sees
+   * nothing, not even the reasons of requests still naming them.
+   */
   async listToApprove(actor: Actor): Promise<Checkout[]> {
     const now = this.clock.now();
-    return (await this.store.listCheckoutsToApprove(actor.id)).map((record) => toApiCheckout(record, now));
+    const user = await this.store.getUser(actor.id);
+    if (!user) return [];
+    const decidable: Checkout[] = [];
+    for (const record of await this.store.listCheckoutsToApprove(actor.id)) {
+      const { policy } = await this.credentialWithPolicy(record.credentialId);
+      if (isEligibleApprover(user, policy)) decidable.push(toApiCheckout(record, now));
+    }
+    return decidable;
   }
 
   async changeStatus(actor: Actor, id: string, request: UpdateCheckoutRequest): Promise<Checkout> {

@@ -58,7 +58,11 @@ export interface PamStore {
 
   // users and tokens
   insertUser(user: UserRecord, effects: SideEffects): Promise<void>;
-  updateUser(user: UserRecord, effects: SideEffects): Promise<void>;
+  /**
+   * Writes the user. Deletes every token of the user in the same transaction when the user is
+   * disabled or `options.revokeTokens` is set (password changed, a role removed).
+   */
+  updateUser(user: UserRecord, effects: SideEffects, options?: { revokeTokens?: boolean }): Promise<void>;
   getUser(id: string): Promise<UserRecord | undefined>;
   getUserByName(username: string): Promise<UserRecord | undefined>;
   listUsers(): Promise<UserRecord[]>;

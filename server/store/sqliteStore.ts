@@ -224,13 +224,18 @@ export class SqliteStore implements PamStore {
     });
   }
 
-  updateUser(user: UserRecord, effects: SideEffects): Promise<void> {
+  updateUser(
+    user: UserRecord,
+    effects: SideEffects,
+    options: { revokeTokens?: boolean } = {},
+  ): Promise<void> {
     return this.inTransaction(() => {
       this.stmt(
         `UPDATE users SET username = @username, display_name = @displayName, password_hash = @passwordHash,
            roles = @roles, disabled = @disabled, updated_at = @updatedAt WHERE id = @id`,
       ).run(userParams(user));
-      if (user.disabled) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(user.id);
+      if (user.disabled || options.revokeTokens)
+        this.stmt('DELETE FROM tokens WHERE user_id = ?').run(user.id);
       this.writeEffects(effects);
     });
   }
