@@ -9,6 +9,7 @@ import {
 } from '../../common/checkout.ts';
 import type { PamEventType } from '../../common/events.ts';
 import { type Policy, resolvePolicy } from '../../common/policy.ts';
+import { visibleTextOrEmpty } from '../../common/visibleText.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import type { PamStore, SideEffects, TransitionResult } from '../store/pamStore.ts';
@@ -158,7 +159,8 @@ export class CheckoutService {
         `The duration must be between ${policy.minDuration} and ${policy.maxDuration} minutes.`,
       );
     }
-    const reason = (request.reason ?? '').trim();
+    // A mandatory reason must be readable: "\u200b" is no reason (common/visibleText.ts).
+    const reason = visibleTextOrEmpty(request.reason ?? '');
     if (policy.reasonMode === 'mandatory' && reason === '') {
       throw new PamError('reason_required', 'A reason is required to check out this credential.');
     }
@@ -343,7 +345,7 @@ export class CheckoutService {
     now: number,
   ): Promise<Decision> {
     const isRequester = current.userId === actor.id;
-    const message = request.approverMessage?.trim() ?? '';
+    const message = visibleTextOrEmpty(request.approverMessage ?? '');
     const refuse = (what: string) =>
       new PamError('invalid_transition', `${what} (the checkout is ${statusLabel(current.status)}).`);
     switch (request.status) {

@@ -7,6 +7,7 @@ import { hashToken } from '../../crypto/tokens.ts';
 import { toApiCheckout } from '../../domain/views.ts';
 import type { CheckoutRecord, EventRecord } from '../../store/records.ts';
 import { actorOf, tokenOf } from '../authentication.ts';
+import { SECURITY_HEADERS } from '../securityHeaders.ts';
 
 const HEARTBEAT_MS = 15_000;
 const REPLAY_LIMIT = 10_000;
@@ -53,6 +54,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
+        ...SECURITY_HEADERS,
       });
       response.write('retry: 2000\n\n');
 
