@@ -3,8 +3,9 @@
  * shell provides, and exposes the IPC router. Plain Node: the tests run it without Electron.
  */
 import path from 'node:path';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { isPamClientError } from '../../client/errors.ts';
-import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../../client/pamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import { openCache } from '../cache/credentialCache.ts';
 import { AppError, createIpcRouter, type IpcRouter } from '../ipc/router.ts';
