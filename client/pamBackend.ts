@@ -10,6 +10,7 @@ import type { AuditEntry } from '../common/audit.ts';
 import type { Approver, Checkout, Credential, Vault } from '../common/checkout.ts';
 import type { PamEvent } from '../common/events.ts';
 import type { User } from '../common/roles.ts';
+import type { Timers } from './ports.ts';
 
 export type { Approver, AuditEntry, Checkout, Credential, PamEvent, User, Vault };
 
@@ -145,12 +146,6 @@ export interface SubscribeOptions {
   onError?: (error: Error) => void;
   /** Timers for reconnects and polls (tests inject hand-driven ones); real, unref'd timers by default. */
   timers?: Timers;
-}
-
-export type TimerHandle = unknown;
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
 }
 
 export interface PamBackend {
