@@ -14,7 +14,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { ServerContext } from '../context.ts';
-import { PamError } from '../domain/pamError.ts';
 import { tokenOf } from './authentication.ts';
 import { errorBody, sendError } from './dialectErrors.ts';
 import { registerAdminRoutes } from './routes/adminRoutes.ts';
@@ -125,5 +124,3 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
 
   return app;
 }
-
-export { PamError };
