@@ -97,6 +97,7 @@ const SECTIONS: ReportSection[] = [
       'test/reliability/crashRecovery.test.ts',
       'test/reliability/expiryAcrossRestart.test.ts',
       'test/reliability/auditTamper.test.ts',
+      'test/reliability/deleteUnderCheckout.test.ts',
     ],
     rowPerTest: false,
   },

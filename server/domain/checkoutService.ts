@@ -211,6 +211,7 @@ export class CheckoutService {
       },
     );
     if (!result.ok) {
+      if (result.reason === 'credential_deleted') throw notFound('The credential');
       if (result.reason === 'duplicate_request') {
         throw new PamError('conflict', 'You already have an open checkout or request for this credential.');
       }
