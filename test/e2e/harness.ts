@@ -474,7 +474,7 @@ async function openUser(
     serviceWorkers: 'block',
     reducedMotion: 'reduce',
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(20_000);
   await context.route('**/*', (route) => serveRenderer(route, strayRequests));
   // The answer crosses as JSON text: Playwright's own value serializer takes ~50 ms for a page of
   // 200 credentials, where Electron's structured clone takes about one; a string is as quick.
@@ -547,7 +547,7 @@ async function openUser(
 export async function waitUntil<T>(
   probe: () => T | Promise<T>,
   what: string,
-  { timeoutMs = 10_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = 20_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -24,7 +24,8 @@ export interface DesktopHarness {
   raw(channel: string, args: unknown, url?: string | null): Promise<IpcEnvelope<unknown>>;
   /** Resolves with the first event at index ≥ `from` matching `predicate`. */
   waitForEvent(predicate: (event: AppEvent) => boolean, from?: number): Promise<AppEvent>;
-  close(): Promise<void>;
+  /** Quits the app and removes its data directory, unless it is kept for a restart on it. */
+  close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
 export const APP_URL = 'app://coffre/index.html';
@@ -116,8 +117,9 @@ export async function startDesktop(
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => waiters.push({ predicate, resolve }));
     },
-    async close() {
+    async close({ keepDataDir = false } = {}) {
       await app.quit();
+      if (!keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
