@@ -168,6 +168,43 @@ export const ipcCalls = {
 } as const;
 
 export type IpcChannel = keyof typeof ipcCalls;
+
+/**
+ * The least session state a call needs, checked by the router before the handler runs:
+ * `signedOut` — any state (sign-in, settings, the session's own state); `signedIn` — a session,
+ * locked or not; `unlocked` — signed in and unlocked (everything that shows or changes the vault).
+ */
+export type SessionRequirement = 'signedOut' | 'signedIn' | 'unlocked';
+
+export const ipcSessionRequirements: Readonly<Record<IpcChannel, SessionRequirement>> = {
+  'session:getState': 'signedOut',
+  // Signing in again (another account, from the lock screen) signs the current session out first.
+  'session:signIn': 'signedOut',
+  'session:signOut': 'signedOut',
+  'session:lock': 'signedOut',
+  'session:unlock': 'signedIn',
+  'settings:get': 'signedOut',
+  'settings:update': 'signedOut',
+  'vaults:list': 'unlocked',
+  'credentials:list': 'unlocked',
+  'credentials:get': 'unlocked',
+  'credentials:approvers': 'unlocked',
+  'sync:now': 'unlocked',
+  'checkouts:request': 'unlocked',
+  'checkouts:mine': 'unlocked',
+  'checkouts:history': 'unlocked',
+  'checkouts:extend': 'unlocked',
+  'checkouts:checkIn': 'unlocked',
+  'checkouts:cancel': 'unlocked',
+  'approvals:list': 'unlocked',
+  'approvals:approve': 'unlocked',
+  'approvals:deny': 'unlocked',
+  'password:copy': 'unlocked',
+  'password:reveal': 'unlocked',
+  // Hiding a revealed password is always allowed: it only ever takes something out of sight.
+  'password:hide': 'signedOut',
+  'audit:list': 'unlocked',
+};
 export type IpcArgs<C extends IpcChannel> = z.input<(typeof ipcCalls)[C]['args']>;
 export type IpcParsedArgs<C extends IpcChannel> = z.output<(typeof ipcCalls)[C]['args']>;
 export type IpcResult<C extends IpcChannel> = (typeof ipcCalls)[C]['result'];

@@ -16,6 +16,7 @@ import {
   APPROVALS_MESSAGES_FR,
   ApprovalsWatcher,
 } from '../services/approvalsWatcher.ts';
+import { AuditTrail } from '../services/auditTrail.ts';
 import { CheckoutActions } from '../services/checkoutActions.ts';
 import { ClipboardGuard } from '../services/clipboardGuard.ts';
 import { EXPIRY_MESSAGES_EN, EXPIRY_MESSAGES_FR, ExpiryScheduler } from '../services/expiryScheduler.ts';
@@ -202,9 +203,10 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   ];
 
   const router = createIpcRouter(
-    createHandlers({ session, settings, sync, checkouts, passwords, callServer }),
+    createHandlers({ session, settings, sync, checkouts, passwords, audit: new AuditTrail({ callServer }) }),
     {
       isTrustedSender: deps.isTrustedSender ?? (() => false),
+      requireSession: (requirement) => session.require(requirement),
       onInternalError: (channel, error) => deps.onInternalError?.(channel, error),
       log,
     },

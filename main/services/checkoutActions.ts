@@ -1,4 +1,4 @@
-import { type Checkout, CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
+import { type Approver, type Checkout, CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
 import type { RequestCheckoutInput, RequestCheckoutResult } from '../../common/ipc.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import type { EventSink } from './ports.ts';
@@ -102,6 +102,11 @@ export class CheckoutActions {
     await this.released.notify(checkout);
     await this.refresh();
     return checkout;
+  }
+
+  /** Who may approve a checkout of this credential. */
+  async approvers(credentialId: string): Promise<Approver[]> {
+    return this.callServer((backend) => backend.listApprovers(credentialId));
   }
 
   async toApprove(): Promise<Checkout[]> {

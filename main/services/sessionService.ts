@@ -1,7 +1,7 @@
 import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, SecretBoxPort } from '../../client/ports.ts';
-import type { ServerProfile, SessionState } from '../../common/ipc.ts';
+import type { ServerProfile, SessionRequirement, SessionState } from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import { AppError } from './appError.ts';
@@ -91,14 +91,21 @@ export class SessionService {
     return state;
   }
 
-  /** The backend of a signed-in, unlocked session; anything else is refused. */
-  requireBackend(): PamBackend {
-    if (this.status === 'locked')
+  /** Refuses (throws) unless the session is at least in the state a call needs. */
+  require(requirement: SessionRequirement): void {
+    if (requirement === 'signedOut') return;
+    if (this.status === 'locked' && requirement === 'unlocked')
       throw new AppError('locked', 'locked', 'Coffre is locked. Unlock it to continue.');
-    if (!this.backend || this.status !== 'signedIn') {
+    if (!this.backend || this.status === 'signedOut') {
       throw new AppError('unauthorized', 'signed_out', 'Sign in to continue.');
     }
-    return this.backend;
+  }
+
+  /** The backend of a signed-in, unlocked session; anything else is refused. */
+  requireBackend(): PamBackend {
+    this.require('unlocked');
+    // require('unlocked') passed: there is a backend.
+    return this.backend as PamBackend;
   }
 
   currentUser(): User | null {

@@ -232,9 +232,14 @@ export class SyncService {
     return this.cache.credentialIds().length;
   }
 
-  /** Keeps one credential read outside a sync (its live checkout state) in the cache. */
-  remember(credential: Credential): void {
+  /**
+   * One credential as the server has it now (who holds it); the fresh row replaces the cached one,
+   * so the list shows it too.
+   */
+  async fetchCredential(id: string): Promise<Credential> {
+    const credential = await this.callServer((backend) => backend.getCredential(id));
     this.cache.upsertCredentials([credential]);
+    return credential;
   }
 
   listVaults(): Vault[] {
