@@ -11,16 +11,13 @@ import type { Checkout } from '../../common/checkout.ts';
 import { openCache } from '../cache/credentialCache.ts';
 import { createIpcRouter, type IpcRouter } from '../ipc/router.ts';
 import { AppError } from '../services/appError.ts';
-import {
-  APPROVALS_MESSAGES_EN,
-  APPROVALS_MESSAGES_FR,
-  ApprovalsWatcher,
-} from '../services/approvalsWatcher.ts';
+import { ApprovalsWatcher } from '../services/approvalsWatcher.ts';
 import { AuditTrail } from '../services/auditTrail.ts';
 import { CheckoutActions } from '../services/checkoutActions.ts';
 import { ClipboardGuard } from '../services/clipboardGuard.ts';
-import { EXPIRY_MESSAGES_EN, EXPIRY_MESSAGES_FR, ExpiryScheduler } from '../services/expiryScheduler.ts';
+import { ExpiryScheduler } from '../services/expiryScheduler.ts';
 import { ExposedSecrets } from '../services/exposedSecrets.ts';
+import { MainI18n } from '../services/i18n/mainI18n.ts';
 import { PasswordAccess } from '../services/passwordAccess.ts';
 import type { ClipboardPort, EventSink, NotifierPort, TrayPort } from '../services/ports.ts';
 import { createServerCaller } from '../services/serverCalls.ts';
@@ -67,6 +64,8 @@ export interface DesktopApp {
   /** Minutes of inactivity before the shell locks the app; 0 = never. */
   autoLockMinutes(): number;
   warning: string | null;
+  /** The main process's texts in the language setting's language (the tray follows it). */
+  i18n: MainI18n;
 }
 
 export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp> {
@@ -91,15 +90,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   });
   const cache = opened.cache;
   const settings = new SettingsService({ cache });
-  const french = () => {
-    const language = settings.get().language;
-    return language === 'fr' || (language === 'system' && deps.locale.toLowerCase().startsWith('fr'));
-  };
-  const formatTime = (epochMs: number) =>
-    new Date(epochMs).toLocaleTimeString(french() ? 'fr-CA' : 'en-US', {
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+  const i18n = new MainI18n({ settings, systemLocale: deps.locale });
 
   const session = new SessionService({
     cache,
@@ -141,8 +132,8 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     clock: ports.clock,
     timers: ports.timers,
     events: ports.events,
-    messages: () => (french() ? EXPIRY_MESSAGES_FR : EXPIRY_MESSAGES_EN),
-    formatTime,
+    messages: () => i18n.catalogue().expiry,
+    formatTime: (epochMs) => i18n.formatTime(epochMs),
     onExtendRequested: (checkoutId: string) =>
       ports.events.emit({ type: 'navigate', route: 'checkouts', id: checkoutId }),
     onExpired: (checkout: Checkout) => {
@@ -167,7 +158,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
         if (event.type === 'checkouts.changed') void checkouts.mine().catch(logFailure('checkouts'));
       },
     },
-    messages: () => (french() ? APPROVALS_MESSAGES_FR : APPROVALS_MESSAGES_EN),
+    messages: () => i18n.catalogue().approvals,
     onOpenCheckout: (checkoutId: string) =>
       ports.events.emit({ type: 'navigate', route: 'checkouts', id: checkoutId }),
     onOpen: (checkoutId: string) =>
@@ -217,6 +208,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   return {
     router,
     warning: opened.warning,
+    i18n,
     async lock(reason) {
       log.info({ reason }, 'lock');
       await session.lock(reason);
