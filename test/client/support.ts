@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { createPamBackend, type PamBackend, type PamDialect } from '../../client/pamBackend.ts';
+import { createPamBackend } from '../../client/createPamBackend.ts';
+import type { PamBackend, PamDialect } from '../../client/pamBackend.ts';
 import type { PamEvent } from '../../common/events.ts';
 import type { TestServer } from '../support/testServer.ts';
 

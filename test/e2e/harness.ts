@@ -29,7 +29,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../../client/pamBackend.ts';
+import { createPamBackend } from '../../client/createPamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
+import type { SecretBoxPort } from '../../client/ports.ts';
 import type { AppEvent, IpcError } from '../../common/ipc.ts';
 import { createLogger as createDesktopLogger } from '../../common/logger.ts';
 import { createDesktopApp, type DesktopApp } from '../../main/app/desktopApp.ts';
@@ -37,7 +39,6 @@ import type {
   ClipboardPort,
   NotificationRequest,
   NotifierPort,
-  SecretBoxPort,
   TrayPort,
 } from '../../main/services/ports.ts';
 import { appResponseHeaders, resolveAppRequest } from '../../main/shell/appProtocol.ts';

@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CreatePamBackendOptions,
-  createPamBackend,
-  type PamBackend,
-} from '../../../client/pamBackend.ts';
+import { createPamBackend } from '../../../client/createPamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../../../client/pamBackend.ts';
 import { CheckoutStatus } from '../../../common/checkout.ts';
 import type { AppEvent, ServerProfile } from '../../../common/ipc.ts';
 import { DEMO_IDS } from '../../../server/demo.ts';

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SecretBoxPort, Timers } from '../../../client/ports.ts';
 import type { AppEvent, IpcArgs, IpcChannel, IpcEnvelope, IpcResult } from '../../../common/ipc.ts';
 import { createDesktopApp, type DesktopApp, type DesktopAppDeps } from '../../../main/app/desktopApp.ts';
 import type {
   ClipboardPort,
   NotificationRequest,
   NotifierPort,
-  SecretBoxPort,
-  Timers,
   TrayPort,
 } from '../../../main/services/ports.ts';
 
