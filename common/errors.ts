@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   approver_required: 422,
   approver_not_eligible: 422,
   duration_out_of_bounds: 422,
+  schedule_out_of_bounds: 422,
   extension_out_of_bounds: 422,
   self_approval_not_allowed: 422,
   throttled: 429,

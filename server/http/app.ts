@@ -21,6 +21,7 @@ import { registerAuthRoutes } from './routes/authRoutes.ts';
 import { registerEventRoutes } from './routes/eventRoutes.ts';
 import { registerMimRoutes } from './routes/mimRoutes.ts';
 import { registerPamRoutes } from './routes/pamRoutes.ts';
+import { SECURITY_HEADERS } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
 
@@ -35,6 +36,16 @@ export interface AppOptions {
    * pick the address the sign-in throttle counts against.
    */
   trustProxy?: boolean | string | undefined;
+  /** `--public-url`: the base of the absolute links the server writes (MIM); unset: relative links
+   * (startServer then sets the address it listens on). */
+  publicUrl?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configured public base URL without a trailing slash, or '' (links stay relative). */
+    publicUrl: string;
+  }
 }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
@@ -55,6 +66,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
+  app.decorate('publicUrl', (options.publicUrl ?? '').replace(/\/+$/, ''));
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -78,6 +90,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
+    reply.headers(SECURITY_HEADERS);
     if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return;
     request.actor = await ctx.auth.authenticate(tokenOf(request));
   });

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, ErrorDetails } from '../../common/errors.ts';
 import { PamError } from '../domain/pamError.ts';
+import { SECURITY_HEADERS } from './securityHeaders.ts';
 
 export const MIM_PREFIX = '/api/pamresources';
 
@@ -72,5 +73,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   if (shape.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   if (error instanceof PamError && error.retryAfterSeconds)
     reply.header('retry-after', error.retryAfterSeconds);
+  // Router refusals (malformed URLs) come here before any hook has set them.
+  reply.headers(SECURITY_HEADERS);
   return reply.code(shape.statusCode).send(errorBody(request.url, shape));
 }
