@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export const errorBodySchema = z.object({
+  /** DVLS's own error field (the Devolutions.Server module reads it); Coffre's servers send both. */
+  message: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
