@@ -30,6 +30,8 @@ export const errorDetailsSchema = z.object({ checkoutId: z.string().optional() }
 export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
 
 export const errorBodySchema = z.object({
+  /** DVLS's own error field (the Devolutions.Server module reads it); Coffre's servers send both. */
+  message: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string(), details: errorDetailsSchema.optional() }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -18,7 +18,10 @@ export function errorBody(url: string, error: ErrorShape): unknown {
   if (url.startsWith(MIM_PREFIX)) {
     return { 'odata.error': { code: error.code, message: { lang: 'en-US', value: error.message } } };
   }
+  // The top-level `message` is where the Devolutions.Server module reads errors (Invoke-DS:
+  // `($_.ErrorDetails.Message | ConvertFrom-Json).message`); `error.code` is Coffre's, for its clients.
   return {
+    message: error.message,
     error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
   };
 }

@@ -80,7 +80,7 @@ describe('exclusive checkout is atomic', () => {
     expect(requests.map((r) => r.status)).toEqual([201, 201]);
     const decisions = await Promise.all(
       requests.map((r) =>
-        alice.request('PUT', `/api/pam/checkouts/${r.body.checkout.id}`, { status: CheckoutStatus.Active }),
+        alice.request('PUT', `/api/pam/checkouts/${r.body.id}`, { status: CheckoutStatus.Active }),
       ),
     );
     expect(decisions.map((d) => d.status).sort()).toEqual([200, 409]);
