@@ -31,7 +31,28 @@ const TEXT: Record<ClientLanguage, Record<string, string>> = {
 /** Codes whose server message carries figures the translation must not lose. */
 const WITH_DETAIL = new Set(['duration_out_of_bounds', 'schedule_out_of_bounds', 'extension_out_of_bounds']);
 
-export function localizeServerError(code: string, serverMessage: string, language: ClientLanguage): string {
+/** 409s that name the checkout holding the credential (the server's `error.details.checkoutId`). */
+const NAMING_THE_CHECKOUT: Record<ClientLanguage, Record<string, (id: string) => string>> = {
+  en: {
+    conflict: (id) => `You already have an open checkout or request (id ${id}) on this credential.`,
+    already_checked_out: (id) => `The credential is already checked out (checkout ${id}).`,
+  },
+  fr: {
+    conflict: (id) => `Vous avez déjà une extraction ou une demande en cours (id ${id}) sur cet identifiant.`,
+    already_checked_out: (id) => `Cet identifiant est déjà extrait (extraction ${id}).`,
+  },
+};
+
+export function localizeServerError(
+  code: string,
+  serverMessage: string,
+  language: ClientLanguage,
+  details?: { checkoutId?: string | undefined },
+): string {
+  const naming = Object.hasOwn(NAMING_THE_CHECKOUT[language], code)
+    ? NAMING_THE_CHECKOUT[language][code]
+    : undefined;
+  if (naming && details?.checkoutId) return naming(details.checkoutId);
   const text = Object.hasOwn(TEXT[language], code) ? TEXT[language][code] : undefined;
   if (!text) return serverMessage;
   return WITH_DETAIL.has(code) ? `${text} (${serverMessage})` : text;

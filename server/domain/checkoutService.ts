@@ -18,7 +18,7 @@ import { type Actor, hasRole } from './actor.ts';
 import type { Clock } from './clock.ts';
 import type { EventHub } from './eventHub.ts';
 import { effectiveCheckout, MINUTE_MS } from './lifecycle.ts';
-import { alreadyCheckedOut, forbidden, notFound, PamError } from './pamError.ts';
+import { alreadyCheckedOut, forbidden, notFound, openCheckoutExists, PamError } from './pamError.ts';
 import type { PasswordRotator } from './passwordRotator.ts';
 import { toApiCheckout, toApiCredential } from './views.ts';
 
@@ -213,9 +213,9 @@ export class CheckoutService {
     if (!result.ok) {
       if (result.reason === 'credential_deleted') throw notFound('The credential');
       if (result.reason === 'duplicate_request') {
-        throw new PamError('conflict', 'You already have an open checkout or request for this credential.');
+        throw openCheckoutExists((await this.store.findOpenCheckout(actor.id, credential.id))?.id);
       }
-      throw alreadyCheckedOut();
+      throw await this.heldBy(actor, credential.id, now);
     }
     this.publish(result.events);
     const response: CreateCheckoutResponse = { checkout: toApiCheckout(result.checkout, now) };
@@ -259,10 +259,17 @@ export class CheckoutService {
   /** A checkout the actor may see (requester, its approver, admins); others get not found, not a hint. */
   private async visibleCheckout(actor: Actor, id: string): Promise<CheckoutRecord> {
     const record = await this.store.getCheckout(id);
-    if (!record) throw notFound('The checkout');
-    if (record.userId === actor.id || record.approverId === actor.id || hasRole(actor, 'admin'))
-      return record;
+    if (record && maySee(actor, record)) return record;
     throw notFound('The checkout');
+  }
+
+  /**
+   * The 409 for a credential someone holds, naming the holding checkout when the actor may see it.
+   * Read after the refusal, for the message only: the refusal itself was decided atomically.
+   */
+  private async heldBy(actor: Actor, credentialId: string, now: number): Promise<PamError> {
+    const holder = (await this.store.holdersOf([credentialId], now)).get(credentialId);
+    return alreadyCheckedOut(holder && maySee(actor, holder) ? holder.id : undefined);
   }
 
   async listMine(actor: Actor, activeAndPending: boolean): Promise<Checkout[]> {
@@ -325,13 +332,18 @@ export class CheckoutService {
         events: [this.checkoutEvent(decision.event, now, [stored.userId, stored.approverId])],
       },
     );
-    const checkout = this.settle(result);
+    const checkout = await this.settle(actor, stored.credentialId, now, result);
     return toApiCheckout(checkout, this.clock.now());
   }
 
-  private settle(result: TransitionResult): CheckoutRecord {
+  private async settle(
+    actor: Actor,
+    credentialId: string,
+    now: number,
+    result: TransitionResult,
+  ): Promise<CheckoutRecord> {
     if (!result.ok) {
-      if (result.reason === 'already_checked_out') throw alreadyCheckedOut();
+      if (result.reason === 'already_checked_out') throw await this.heldBy(actor, credentialId, now);
       throw new PamError('invalid_transition', 'The checkout changed meanwhile; reload it and try again.');
     }
     this.publish(result.events);
@@ -473,7 +485,7 @@ export class CheckoutService {
         events: [this.checkoutEvent('checkout.updated', now, [stored.userId, stored.approverId])],
       },
     );
-    return toApiCheckout(this.settle(result), now);
+    return toApiCheckout(await this.settle(actor, stored.credentialId, now, result), now);
   }
 
   async readPassword(actor: Actor, credentialId: string): Promise<string> {
@@ -589,3 +601,7 @@ function statusLabel(status: CheckoutStatus): string {
 }
 
 export type { SideEffects };
+
+function maySee(actor: Actor, checkout: CheckoutRecord): boolean {
+  return checkout.userId === actor.id || checkout.approverId === actor.id || hasRole(actor, 'admin');
+}

@@ -14,10 +14,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { ServerContext } from '../context.ts';
+import { DvlsSessions } from '../dvls/dvlsSessions.ts';
 import { tokenOf } from './authentication.ts';
 import { errorBody, sendError } from './dialectErrors.ts';
 import { registerAdminRoutes } from './routes/adminRoutes.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
+import { registerDvlsPamRoutes } from './routes/dvlsPamRoutes.ts';
+import { registerDvlsSessionRoutes } from './routes/dvlsSessionRoutes.ts';
 import { registerEventRoutes } from './routes/eventRoutes.ts';
 import { registerMimRoutes } from './routes/mimRoutes.ts';
 import { registerPamRoutes } from './routes/pamRoutes.ts';
@@ -73,7 +76,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
       info: {
         title: 'Coffre reference PAM server',
         description:
-          'Checkout dialect (/api/pam, modelled on Devolutions Server PAM) and MIM dialect (/api/pamresources, modelled on the Microsoft Identity Manager PAM REST API).',
+          'Checkout dialect (/api/pam and the /api sign-in of Devolutions Server, as its PowerShell module and go-dvls send them; docs/wire/dvls.md) and MIM dialect (/api/pamresources, modelled on the Microsoft Identity Manager PAM REST API).',
         version: options.version ?? '0.1.0',
       },
       components: {
@@ -106,8 +109,11 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     ),
   );
 
+  const dvls = new DvlsSessions();
   registerAuthRoutes(app, ctx);
-  registerPamRoutes(app, ctx);
+  registerDvlsSessionRoutes(app, ctx, dvls);
+  registerPamRoutes(app, ctx, dvls);
+  registerDvlsPamRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerMimRoutes(app, ctx);

@@ -51,7 +51,7 @@ describe('access rules with an example each', () => {
   it('an administrator aborts only open checkouts: an ended or denied one answers 409', async () => {
     const active = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
     expect(active.status).toBe(201);
-    const id = active.body.checkout.id;
+    const id = active.body.id;
     expect(
       (await bob.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Ended })).status,
     ).toBe(200);
@@ -66,7 +66,7 @@ describe('access rules with an example each', () => {
       approverID: DEMO_IDS.alice,
       reason: 'to be denied',
     });
-    const pendingId = pending.body.checkout.id;
+    const pendingId = pending.body.id;
     expect(
       (await alice.request('PUT', `/api/pam/checkouts/${pendingId}`, { status: CheckoutStatus.Denied }))
         .status,
@@ -83,7 +83,7 @@ describe('access rules with an example each', () => {
       approverID: DEMO_IDS.alice,
       reason: 'extension check',
     });
-    const id = pending.body.checkout.id;
+    const id = pending.body.id;
     expect((await alice.request('POST', `/api/pam/checkouts/${id}/extend`, { minutes: 10 })).status).toBe(
       403,
     );

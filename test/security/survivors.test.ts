@@ -29,8 +29,8 @@ describe('duration bounds are inclusive', () => {
     });
     expect(response.status).toBe(status);
     if (status === 201) {
-      expect(response.body.checkout.duration).toBe(duration);
-      await bob.request('PUT', `/api/pam/checkouts/${response.body.checkout.id}`, { status: 5 });
+      expect(response.body.duration).toBe(duration);
+      await bob.request('PUT', `/api/pam/checkouts/${response.body.id}`, { status: 5 });
     } else {
       expect(response.body.error.code).toBe('duration_out_of_bounds');
     }

@@ -67,12 +67,9 @@ describe('CheckoutActions releases what a checkout held as soon as it ends', () 
       const cache = { putCheckouts: () => undefined } as unknown as CredentialCache;
       const actions = new CheckoutActions({ callServer, cache, events: new RecordingSink() });
       const released: Checkout[] = [];
-      actions.setSideEffects({
-        released: (which) => {
-          order.push('released');
-          released.push(which);
-        },
-        changed: () => undefined,
+      actions.onReleased((which) => {
+        order.push('released');
+        released.push(which);
       });
       await actions[action](ended.id);
       expect(released).toEqual([ended]);
