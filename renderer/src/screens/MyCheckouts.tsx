@@ -1,9 +1,10 @@
 import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
+import { CheckoutCard, MetaSeparator, RequestedAge } from '../components/CheckoutCard.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { type Checkout, CheckoutStatus, EXTEND_BOUNDS } from '../domain.ts';
-import { formatAge, formatClock, formatDuration, formatSeconds, secondsLeft } from '../format.ts';
+import { formatClock, formatDuration, formatSeconds, secondsLeft } from '../format.ts';
 import { useLang } from '../hooks.ts';
 import { actions as checkouts, selectors, useCheckoutsStore } from '../stores/checkouts.ts';
 import { useNow } from '../stores/clock.ts';
@@ -90,7 +91,6 @@ function ActiveCheckout({
   focusKey: number;
 }) {
   const { t } = useTranslation();
-  const titleId = useId();
   const busy = useCheckoutsStore(selectors.busy(checkout.id));
   const canExtend = useSessionStore(sessionSelectors.canExtend);
   const canRead = useSessionStore(sessionSelectors.canReadPassword);
@@ -116,31 +116,24 @@ function ActiveCheckout({
   };
 
   return (
-    <article
-      className={`card checkout-card${selected ? ' is-selected' : ''}`}
-      aria-labelledby={titleId}
+    <CheckoutCard
+      className={`checkout-card${selected ? ' is-selected' : ''}`}
       data-testid="active-checkout"
       data-checkout-id={checkout.id}
       data-credential-id={checkout.credentialID}
+      title={checkout.credentialName}
+      meta={
+        scheduled && checkout.scheduledStart ? (
+          t('checkouts.startsAt', { time: formatClock(checkout.scheduledStart) })
+        ) : checkout.expiresAt ? (
+          <>
+            <span>{t('checkouts.until', { time: formatClock(checkout.expiresAt) })}</span>
+            <MetaSeparator />
+            <ExpiryCountdown expiresAt={checkout.expiresAt} />
+          </>
+        ) : null
+      }
     >
-      <header className="card-header">
-        <h3 id={titleId} className="card-title">
-          {checkout.credentialName}
-        </h3>
-        <p className="card-meta">
-          {scheduled && checkout.scheduledStart ? (
-            t('checkouts.startsAt', { time: formatClock(checkout.scheduledStart) })
-          ) : checkout.expiresAt ? (
-            <>
-              <span>{t('checkouts.until', { time: formatClock(checkout.expiresAt) })}</span>
-              <span className="separator" aria-hidden="true">
-                ·
-              </span>
-              <ExpiryCountdown expiresAt={checkout.expiresAt} />
-            </>
-          ) : null}
-        </p>
-      </header>
       {checkout.approverName && checkout.approverID !== checkout.userID ? (
         <p className="card-line">
           {t('checkouts.approvedBy', { name: checkout.approverName })}
@@ -210,7 +203,7 @@ function ActiveCheckout({
           {busy === 'checkIn' ? t('checkouts.checkingIn') : t('checkouts.checkIn')}
         </button>
       </div>
-    </article>
+    </CheckoutCard>
   );
 }
 
@@ -337,31 +330,22 @@ function PendingCheckout({
 }) {
   const { t } = useTranslation();
   const lang = useLang();
-  const now = useNow();
-  const titleId = useId();
   const busy = useCheckoutsStore(selectors.busy(checkout.id));
   const cancelRef = useSelectedFocus(selected, focusKey);
-  const age = formatAge(checkout.requestDateTime, now, lang);
   return (
-    <article
-      className={`card checkout-card${selected ? ' is-selected' : ''}`}
-      aria-labelledby={titleId}
+    <CheckoutCard
+      className={`checkout-card${selected ? ' is-selected' : ''}`}
       data-testid="pending-checkout"
       data-checkout-id={checkout.id}
       data-credential-id={checkout.credentialID}
+      title={checkout.credentialName}
+      meta={
+        <RequestedAge
+          requestedAt={t('checkouts.requestedAt', { time: formatClock(checkout.requestDateTime) })}
+          since={checkout.requestDateTime}
+        />
+      }
     >
-      <header className="card-header">
-        <h3 id={titleId} className="card-title">
-          {checkout.credentialName}
-        </h3>
-        <p className="card-meta">
-          {t('checkouts.requestedAt', { time: formatClock(checkout.requestDateTime) })}
-          <span className="separator" aria-hidden="true">
-            ·
-          </span>
-          <span className="age">{age ? t('time.ago', { duration: age }) : t('time.justNow')}</span>
-        </p>
-      </header>
       <p className="card-line">
         {checkout.approverName
           ? t('checkouts.waitingFor', { name: checkout.approverName })
@@ -383,6 +367,6 @@ function PendingCheckout({
           {busy === 'cancel' ? t('checkouts.canceling') : t('checkouts.cancelRequest')}
         </button>
       </div>
-    </article>
+    </CheckoutCard>
   );
 }
