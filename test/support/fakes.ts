@@ -1,20 +1,30 @@
 /**
- * Hand-driven fakes of the service ports. Time only moves when a test says so:
+ * The one set of fakes of the host ports, for the service tests, the client core tests, the desktop
+ * harness and the e2e harness: clipboard, notifier, OS keychain, tray, event sink, and two kinds of
+ * timers.
+ *
+ * `FakeClock`/`FakeTimers`: time only moves when a test says so.
  * - `clock.advance(ms)`: time passes normally; the wall clock and the timers move together and
  *   every timer that falls due fires, in order, with the clock set to its due time.
  * - `clock.jump(ms)`: only the wall clock moves (sleep, NTP, the user changing the time); timers
  *   do not notice, as Node's monotonic timers do not during a suspend.
+ * `ManualTimers`: real time passes, and the test fires chosen timers (reconnects, polls) by hand.
  */
 
-import type { Clock, TimerHandle, Timers } from '../../../client/ports.ts';
-import type { AppEvent } from '../../../common/ipc.ts';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Clock, SecretBoxPort, TimerHandle, Timers } from '../../client/ports.ts';
+import type { AppEvent } from '../../common/ipc.ts';
 import type {
   ClipboardPort,
   EventSink,
   NotificationRequest,
   NotifierPort,
   TrayPort,
-} from '../../../main/services/ports.ts';
+} from '../../main/services/ports.ts';
+
+/** Wall-clock milliseconds for the records' `at` (a FakeClock's `now`, or the real clock). */
+type Now = () => number;
+const realNow: Now = () => Date.now();
 
 interface ScheduledTimer {
   id: number;
@@ -121,15 +131,21 @@ export function fakeTime(start?: number | string): { clock: FakeClock; timers: F
   return { clock, timers: clock.timers };
 }
 
+/** A recording clipboard: what was written (and when), each clear (and when), how often it was read. */
 export class FakeClipboard implements ClipboardPort {
   value = '';
-  readonly writes: Array<{ text: string; concealed: boolean }> = [];
-  clears = 0;
+  readonly writes: Array<{ text: string; concealed: boolean; at: number }> = [];
+  readonly clears: Array<{ at: number }> = [];
   reads = 0;
+  private readonly now: Now;
+
+  constructor(now: Now = realNow) {
+    this.now = now;
+  }
 
   async writeText(text: string, options: { concealed: boolean }): Promise<void> {
     this.value = text;
-    this.writes.push({ text, concealed: options.concealed });
+    this.writes.push({ text, concealed: options.concealed, at: this.now() });
   }
 
   async readText(): Promise<string> {
@@ -139,7 +155,7 @@ export class FakeClipboard implements ClipboardPort {
 
   async clear(): Promise<void> {
     this.value = '';
-    this.clears++;
+    this.clears.push({ at: this.now() });
   }
 
   /** Another application (or the user) puts something on the clipboard. */
@@ -149,15 +165,22 @@ export class FakeClipboard implements ClipboardPort {
 }
 
 export interface ShownNotification extends NotificationRequest {
+  /** When it was shown (wall-clock ms). */
+  at: number;
   onAction: (action: string) => void;
 }
 
 export class FakeNotifier implements NotifierPort {
   readonly shown: ShownNotification[] = [];
   readonly closed: string[] = [];
+  private readonly now: Now;
+
+  constructor(now: Now = realNow) {
+    this.now = now;
+  }
 
   show(request: NotificationRequest, onAction: (action: string) => void): void {
-    this.shown.push({ ...request, onAction });
+    this.shown.push({ ...request, at: this.now(), onAction });
   }
 
   close(id: string): void {
@@ -212,4 +235,110 @@ export class RecordingSink implements EventSink {
 /** Lets pending promise chains (the async clipboard port) run to completion. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+export interface FakeKeyring extends SecretBoxPort {
+  /** Every plaintext handed to encrypt (the data keys it wrapped). */
+  wrapped: Buffer[];
+  setState(state: 'os' | 'basic_text' | 'unavailable'): void;
+}
+
+/**
+ * The key of "this machine's" keychain: desktops started on the same data directory (a restart)
+ * open each other's values, as on one machine.
+ */
+export const MACHINE_KEYCHAIN_KEY = Buffer.alloc(32, 0x5a);
+
+/**
+ * The OS keychain as a real AES-256-GCM key held in memory: two keyrings with different keys (the
+ * default: a random one) do not open each other's values (decrypt throws), as when the user's
+ * keychain is reset or the profile moves machines.
+ */
+export function fakeKeyring(
+  options: { state?: 'os' | 'basic_text' | 'unavailable'; key?: Buffer; refuseEncrypt?: boolean } = {},
+): FakeKeyring {
+  const key = options.key ?? randomBytes(32);
+  let state = options.state ?? 'os';
+  const wrapped: Buffer[] = [];
+  return {
+    wrapped,
+    setState(next) {
+      state = next;
+    },
+    state: () => state,
+    encrypt(plain) {
+      if (options.refuseEncrypt) throw new Error('keychain locked');
+      wrapped.push(Buffer.from(plain));
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+      return Buffer.concat([iv, body, cipher.getAuthTag()]);
+    },
+    decrypt(sealed) {
+      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+      return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
+    },
+  };
+}
+
+/** Timers a test fires by hand, while real time passes; `waitPending()` resolves when one is set. */
+export class ManualTimers {
+  private pending: Array<{ id: number; callback: () => void; ms: number }> = [];
+  private nextId = 1;
+  private waiters: Array<(timer: { id: number; ms: number }) => void> = [];
+
+  readonly timers = {
+    setTimeout: (callback: () => void, ms: number): unknown => {
+      const timer = { id: this.nextId++, callback, ms };
+      this.pending.push(timer);
+      for (const waiter of this.waiters.splice(0)) waiter(timer);
+      return timer.id;
+    },
+    clearTimeout: (handle: unknown): void => {
+      this.pending = this.pending.filter((timer) => timer.id !== handle);
+    },
+  };
+
+  /** Delays of the timers still pending. */
+  get delays(): number[] {
+    return this.pending.map((timer) => timer.ms);
+  }
+
+  /** Waits until some timer is pending (e.g. the next poll is scheduled, so the current one is over). */
+  async waitPending(timeoutMs = 20_000): Promise<void> {
+    if (this.pending.length > 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const guard = setTimeout(() => reject(new Error('no timer was set')), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(guard);
+        resolve();
+      });
+    });
+  }
+
+  /** Waits until a pending timer matches, then fires it (and only it). */
+  async fire(test: (ms: number) => boolean = () => true, timeoutMs = 20_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const timer = this.pending.find((candidate) => test(candidate.ms));
+      if (timer) {
+        this.pending = this.pending.filter((candidate) => candidate !== timer);
+        timer.callback();
+        return timer.ms;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no timer matched; pending: ${JSON.stringify(this.delays)}`);
+      await new Promise<void>((resolve, reject) => {
+        const guard = setTimeout(
+          () => reject(new Error(`no timer matched; pending: ${JSON.stringify(this.delays)}`)),
+          remaining,
+        );
+        this.waiters.push(() => {
+          clearTimeout(guard);
+          resolve();
+        });
+      });
+    }
+  }
 }
