@@ -31,21 +31,13 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { createPamBackend } from '../../client/createPamBackend.ts';
 import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
-import { realTimers } from '../../client/ports.ts';
 import type { AppEvent, IpcError } from '../../common/ipc.ts';
 import { createLogger as createDesktopLogger } from '../../common/logger.ts';
 import { createDesktopApp, type DesktopApp } from '../../main/app/desktopApp.ts';
 import { appResponseHeaders, resolveAppRequest } from '../../main/shell/appProtocol.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, startServer } from '../../server/startServer.ts';
-import {
-  FakeClipboard,
-  FakeNotifier,
-  FakeTray,
-  fakeKeyring,
-  MACHINE_KEYCHAIN_KEY,
-  type ShownNotification,
-} from '../support/fakes.ts';
+import { type FakeClipboard, fakeDesktopPorts, type ShownNotification } from '../support/fakes.ts';
 import { type ApiResponse, apiRequest } from '../support/testServer.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -366,12 +358,6 @@ async function openUser(
     return backend;
   };
 
-  const clipboard = new FakeClipboard();
-  const notifier = new FakeNotifier();
-  // The OS keychain ('os': the token is kept, as on a desktop).
-  const secretBox = fakeKeyring({ key: MACHINE_KEYCHAIN_KEY });
-  const tray = new FakeTray();
-
   // webContents.send: queued per page and delivered in order, one evaluate per batch.
   let context: BrowserContext | null = null;
   const outbox = new Map<Page, { queue: AppEvent[]; flushing: boolean }>();
@@ -404,6 +390,13 @@ async function openUser(
     }
   };
 
+  const { clipboard, notifier, tray, ports } = fakeDesktopPorts({
+    clock,
+    emit(event) {
+      events.push(event);
+      deliver(event);
+    },
+  });
   const app = await createDesktopApp({
     dataDir,
     embeddedServerUrl: options.noDemoServer ? null : server.url,
@@ -418,20 +411,7 @@ async function openUser(
     onInternalError: (where, error) => {
       internalErrors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
     },
-    ports: {
-      clipboard,
-      notifier,
-      secretBox,
-      tray,
-      events: {
-        emit(event) {
-          events.push(event);
-          deliver(event);
-        },
-      },
-      clock,
-      timers: realTimers,
-    },
+    ports,
   });
 
   context = await browser.newContext({

@@ -12,8 +12,16 @@
  */
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Clock, SecretBoxPort, TimerHandle, Timers } from '../../client/ports.ts';
+import {
+  type Clock,
+  realTimers,
+  type SecretBoxPort,
+  systemClock,
+  type TimerHandle,
+  type Timers,
+} from '../../client/ports.ts';
 import type { AppEvent } from '../../common/ipc.ts';
+import type { DesktopPorts } from '../../main/app/desktopApp.ts';
 import type {
   ClipboardPort,
   EventSink,
@@ -341,4 +349,31 @@ export class ManualTimers {
       });
     }
   }
+}
+
+/**
+ * A desktop's OS ports, as the desktop and e2e harnesses hand them to createDesktopApp: the fakes
+ * (to look at afterwards) and the ports object. Real time unless a clock and timers are given; the
+ * keychain is "this machine's", so a restart on the same data directory opens its cache.
+ */
+export function fakeDesktopPorts(options: {
+  emit(event: AppEvent): void;
+  clock?: Clock;
+  timers?: Timers;
+  secretState?: 'os' | 'basic_text' | 'unavailable';
+}) {
+  const clipboard = new FakeClipboard();
+  const notifier = new FakeNotifier();
+  const secretBox = fakeKeyring({ state: options.secretState ?? 'os', key: MACHINE_KEYCHAIN_KEY });
+  const tray = new FakeTray();
+  const ports: DesktopPorts = {
+    clipboard,
+    notifier,
+    secretBox,
+    tray,
+    events: { emit: options.emit },
+    clock: options.clock ?? systemClock,
+    timers: options.timers ?? realTimers,
+  };
+  return { clipboard, notifier, tray, ports };
 }

@@ -1,17 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { realTimers, systemClock, type Timers } from '../../../client/ports.ts';
+import type { Timers } from '../../../client/ports.ts';
 import type { AppEvent, IpcArgs, IpcChannel, IpcEnvelope, IpcResult } from '../../../common/ipc.ts';
 import { createDesktopApp, type DesktopApp, type DesktopAppDeps } from '../../../main/app/desktopApp.ts';
-import {
-  FakeClipboard,
-  FakeNotifier,
-  FakeTray,
-  fakeKeyring,
-  MACHINE_KEYCHAIN_KEY,
-  type ShownNotification,
-} from '../../support/fakes.ts';
+import { type FakeClipboard, fakeDesktopPorts, type ShownNotification } from '../../support/fakes.ts';
 
 /** The desktop main process under plain Node: real services, real cache, real HTTP; fake OS ports. */
 export interface DesktopHarness {
@@ -45,11 +38,18 @@ export async function startDesktop(
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-desktop-'));
   const events: AppEvent[] = [];
   const waiters: Array<{ predicate: (event: AppEvent) => boolean; resolve: (event: AppEvent) => void }> = [];
-  const clipboard = new FakeClipboard();
-  const notifier = new FakeNotifier();
-  // The same machine's keychain each start: a restart on the same data directory opens its cache.
-  const secretBox = fakeKeyring({ state: options.secretState ?? 'os', key: MACHINE_KEYCHAIN_KEY });
-  const tray = new FakeTray();
+  const { clipboard, notifier, tray, ports } = fakeDesktopPorts({
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.secretState ? { secretState: options.secretState } : {}),
+    emit(event) {
+      events.push(event);
+      for (const waiter of waiters.splice(0)) {
+        if (waiter.predicate(event)) waiter.resolve(event);
+        else waiters.push(waiter);
+      }
+    },
+  });
   const app = await createDesktopApp({
     dataDir,
     embeddedServerUrl: null,
@@ -58,23 +58,7 @@ export async function startDesktop(
     ...(options.createBackend ? { createBackend: options.createBackend } : {}),
     // An internal error is a bug: make it loud in the test output.
     onInternalError: (where, error) => console.error(`internal error in ${where}:`, error),
-    ports: {
-      clipboard,
-      notifier,
-      secretBox,
-      tray,
-      events: {
-        emit(event) {
-          events.push(event);
-          for (const waiter of waiters.splice(0)) {
-            if (waiter.predicate(event)) waiter.resolve(event);
-            else waiters.push(waiter);
-          }
-        },
-      },
-      clock: options.clock ?? systemClock,
-      timers: options.timers ?? realTimers,
-    },
+    ports,
   });
   return {
     app,
