@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { CheckoutCard, MetaSeparator, RequestedAge } from '../components/CheckoutCard.tsx';
@@ -27,42 +27,71 @@ export function MyCheckouts() {
   return (
     <div className="page">
       <h1 tabIndex={-1}>{t('checkouts.title')}</h1>
-      <section className="section" aria-labelledby="active-title">
-        <h2 id="active-title">{t('checkouts.active')}</h2>
-        {loaded && active.length === 0 ? (
-          <div className="empty-state" data-testid="no-active-checkouts">
-            <p className="muted">{t('checkouts.noneActive')}</p>
-            <button type="button" className="button" onClick={() => navigation.navigate('credentials')}>
-              {t('checkouts.findCredential')}
-            </button>
-          </div>
-        ) : (
-          <ul className="card-list" aria-labelledby="active-title">
-            {active.map((checkout) => (
-              <li key={checkout.id}>
-                <ActiveCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
-              </li>
-            ))}
-          </ul>
+      <CheckoutSection
+        titleId="active-title"
+        title={t('checkouts.active')}
+        checkouts={active}
+        empty={
+          loaded ? (
+            <div className="empty-state" data-testid="no-active-checkouts">
+              <p className="muted">{t('checkouts.noneActive')}</p>
+              <button type="button" className="button" onClick={() => navigation.navigate('credentials')}>
+                {t('checkouts.findCredential')}
+              </button>
+            </div>
+          ) : null
+        }
+        card={(checkout) => (
+          <ActiveCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
         )}
-      </section>
-      <section className="section" aria-labelledby="pending-title">
-        <h2 id="pending-title">{t('checkouts.pending')}</h2>
-        {loaded && pending.length === 0 ? (
-          <p className="muted empty-state" data-testid="no-pending-checkouts">
-            {t('checkouts.nonePending')}
-          </p>
-        ) : (
-          <ul className="card-list" aria-labelledby="pending-title">
-            {pending.map((checkout) => (
-              <li key={checkout.id}>
-                <PendingCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
-              </li>
-            ))}
-          </ul>
+      />
+      <CheckoutSection
+        titleId="pending-title"
+        title={t('checkouts.pending')}
+        checkouts={pending}
+        empty={
+          loaded ? (
+            <p className="muted empty-state" data-testid="no-pending-checkouts">
+              {t('checkouts.nonePending')}
+            </p>
+          ) : null
+        }
+        card={(checkout) => (
+          <PendingCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
         )}
-      </section>
+      />
     </div>
+  );
+}
+
+/** A titled list of cards; `empty` stands in for the list when there is none (once loaded). */
+function CheckoutSection({
+  titleId,
+  title,
+  checkouts,
+  empty,
+  card,
+}: {
+  titleId: string;
+  title: string;
+  checkouts: Checkout[];
+  /** Null until the checkouts are loaded: an empty list is shown meanwhile. */
+  empty: ReactNode;
+  card: (checkout: Checkout) => ReactNode;
+}) {
+  return (
+    <section className="section" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      {empty !== null && checkouts.length === 0 ? (
+        empty
+      ) : (
+        <ul className="card-list" aria-labelledby={titleId}>
+          {checkouts.map((checkout) => (
+            <li key={checkout.id}>{card(checkout)}</li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
