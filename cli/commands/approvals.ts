@@ -1,34 +1,8 @@
 /** pending, approve, deny (Invoke-DSPamCheckoutPending and the approver's side). */
 import type { Command } from 'commander';
-import type { PamBackend } from '../../client/pamBackend.ts';
-import { type Cli, isGuid } from '../context.ts';
-import { CliError } from '../errors.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { checkoutIdFor } from '../checkoutRef.ts';
+import type { Cli } from '../context.ts';
 import { checkoutTable } from '../output.ts';
-
-/**
- * The checkout ID a decision is about: given as such, or found among the requests waiting for
- * this approver by its credential's ID or name (when exactly one matches).
- */
-async function pendingRequestId(cli: Cli, backend: PamBackend, what: string): Promise<string> {
-  const wanted = what.trim().toLowerCase();
-  const pending = await backend.listToApprove();
-  if (pending.some((checkout) => checkout.id.toLowerCase() === wanted)) return wanted;
-  const matches = pending.filter(
-    (checkout) =>
-      checkout.credentialID.toLowerCase() === wanted || checkout.credentialName.toLowerCase() === wanted,
-  );
-  if (matches.length === 1) return matches[0]!.id;
-  if (matches.length > 1) {
-    throw new CliError(
-      cli.t.errors.severalPendingRequests(what, matches.map((checkout) => checkout.id).join(', ')),
-      ExitCode.usage,
-    );
-  }
-  // A checkout ID not (or no longer) waiting: the server says what became of it.
-  if (isGuid(wanted)) return wanted;
-  throw new CliError(cli.t.errors.noPendingRequest(what), ExitCode.notFound);
-}
 
 export function registerApprovalCommands(program: Command, cli: Cli): void {
   const { t } = cli;
@@ -52,7 +26,10 @@ export function registerApprovalCommands(program: Command, cli: Cli): void {
       .option('--message <text>', t.help.opts.message)
       .action(async (request: string, options: { message?: string }) => {
         const { backend } = await cli.session();
-        const checkoutId = await pendingRequestId(cli, backend, request);
+        const checkoutId = checkoutIdFor(request, await backend.listToApprove(), {
+          none: t.errors.noPendingRequest,
+          several: t.errors.severalPendingRequests,
+        });
         const decided =
           decision === 'approve'
             ? await backend.approve(checkoutId, options.message)

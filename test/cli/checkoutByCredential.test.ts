@@ -1,6 +1,7 @@
 /**
  * `coffre approve` / `deny` take the pending request's checkout ID, or its credential's ID or name
- * when exactly one request waiting for this approver is on that credential (README: "as alice").
+ * when exactly one request waiting for this approver is on that credential (README: "as alice");
+ * `checkin` / `extend` / `cancel` the same among the caller's own open checkouts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../server/demo.ts';
@@ -71,5 +72,29 @@ describe('approve by credential', () => {
     expect(none.stderr).toBe(
       'coffre : aucune demande en attente de votre décision ne correspond à no such credential (voir coffre pending)\n',
     );
+  });
+});
+
+describe('check in by credential', () => {
+  it('checkin, extend and cancel take the credential ID or name of your one open checkout', async () => {
+    const taken = await bob.json(['checkout', DEMO_IDS.autoCredential]);
+    const id = taken.checkout.id as string;
+    const extended = await bob.json(['extend', DEMO_IDS.autoCredential, '--minutes', '5']);
+    expect(extended).toMatchObject({ id, status: 4 });
+    const ended = await bob.json(['checkin', (taken.checkout.credentialName as string).toLowerCase()]);
+    expect(ended).toMatchObject({ id, status: 5 });
+
+    const pending = await request(kelly);
+    expect((await kelly.json(['cancel', DEMO_IDS.approvedCredential])).id).toBe(pending);
+
+    const none = await bob.run(['checkin', 'web01']);
+    expect(none.code).toBe(5);
+    expect(none.stderr).toBe(
+      'coffre: none of your open checkouts matches web01 (see coffre checkouts --active-and-pending)\n',
+    );
+    // A GUID that is none of them goes to the server as a checkout ID, which says what it knows.
+    const unknown = await bob.run(['checkin', DEMO_IDS.autoCredential]);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stderr).toMatch(/^coffre: not found: /);
   });
 });
