@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, ErrorDetails } from '../../common/errors.ts';
 import { PamError } from '../domain/pamError.ts';
+import { SECURITY_HEADERS } from './securityHeaders.ts';
 
 export const MIM_PREFIX = '/api/pamresources';
 
@@ -17,7 +18,10 @@ export function errorBody(url: string, error: ErrorShape): unknown {
   if (url.startsWith(MIM_PREFIX)) {
     return { 'odata.error': { code: error.code, message: { lang: 'en-US', value: error.message } } };
   }
+  // The top-level `message` is where the Devolutions.Server module reads errors (Invoke-DS:
+  // `($_.ErrorDetails.Message | ConvertFrom-Json).message`); `error.code` is Coffre's, for its clients.
   return {
+    message: error.message,
     error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
   };
 }
@@ -72,5 +76,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   if (shape.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   if (error instanceof PamError && error.retryAfterSeconds)
     reply.header('retry-after', error.retryAfterSeconds);
+  // Router refusals (malformed URLs) come here before any hook has set them.
+  reply.headers(SECURITY_HEADERS);
   return reply.code(shape.statusCode).send(errorBody(request.url, shape));
 }

@@ -121,7 +121,9 @@ export function errorShapeProblem(path: string, json: unknown): string | null {
       return 'message.lang/value';
     return null;
   }
-  if (!isObject(json) || !sameKeys(json, ['error'])) return 'not {error: …}';
+  // The checkout dialect: DVLS's top-level message beside Coffre's {code, message}.
+  if (!isObject(json) || !sameKeys(json, ['message', 'error'])) return 'not {message, error: …}';
+  if (typeof json.message !== 'string' || json.message === '') return 'message is not a string';
   const inner = json.error;
   if (
     !isObject(inner) ||

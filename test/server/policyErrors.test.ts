@@ -69,10 +69,10 @@ describe('policy violations answer 422 with a code', () => {
     const created = await bob.request('POST', '/api/pam/checkouts', {
       credentialID: DEMO_IDS.autoCredential,
     });
-    const id = created.body.checkout.id;
+    const id = created.body.id;
     const ok = await bob.request('POST', `/api/pam/checkouts/${id}/extend`, { minutes: 200 });
     expect(ok.status).toBe(200);
-    expect(Date.parse(ok.body.expiresAt) - Date.parse(created.body.checkout.expiresAt)).toBe(200 * 60_000);
+    expect(Date.parse(ok.body.expiresAt) - Date.parse(created.body.expiresAt)).toBe(200 * 60_000);
     const tooMuch = await bob.request('POST', `/api/pam/checkouts/${id}/extend`, { minutes: 41 });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.error.code).toBe('extension_out_of_bounds');
@@ -96,7 +96,7 @@ describe('state conflicts answer 409', () => {
     });
     const listed = await kelly.request('GET', `/api/pam/credentials/${DEMO_IDS.autoCredential}`);
     expect(listed.body.checkout).toMatchObject({ userID: bob.userId, status: CheckoutStatus.Active });
-    await bob.request('PUT', `/api/pam/checkouts/${held.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${held.body.id}`, { status: CheckoutStatus.Ended });
   });
 
   it('a 409 names the checkout that holds the credential to whoever may see it, and to no one else', async () => {
@@ -163,8 +163,8 @@ describe('state conflicts answer 409', () => {
     const a = await bob.request('POST', '/api/pam/checkouts', { credentialID: oracle });
     const b = await kelly.request('POST', '/api/pam/checkouts', { credentialID: oracle });
     expect([a.status, b.status]).toEqual([201, 201]);
-    await bob.request('PUT', `/api/pam/checkouts/${a.body.checkout.id}`, { status: CheckoutStatus.Ended });
-    await kelly.request('PUT', `/api/pam/checkouts/${b.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${a.body.id}`, { status: CheckoutStatus.Ended });
+    await kelly.request('PUT', `/api/pam/checkouts/${b.body.id}`, { status: CheckoutStatus.Ended });
   });
 
   it('transitions outside the table: checking in twice, approving an ended checkout, status 9', async () => {
@@ -172,7 +172,7 @@ describe('state conflicts answer 409', () => {
     const created = await bob.request('POST', '/api/pam/checkouts', {
       credentialID: DEMO_IDS.autoCredential,
     });
-    const url = `/api/pam/checkouts/${created.body.checkout.id}`;
+    const url = `/api/pam/checkouts/${created.body.id}`;
     expect((await bob.request('PUT', url, { status: CheckoutStatus.Initial })).status).toBe(409);
     expect((await bob.request('PUT', url, { status: CheckoutStatus.RequestCanceled })).status).toBe(409);
     expect((await bob.request('PUT', url, { status: CheckoutStatus.Ended })).status).toBe(200);
@@ -189,7 +189,7 @@ describe('state conflicts answer 409', () => {
       approverID: DEMO_IDS.alice,
       reason: 'r',
     });
-    const url = `/api/pam/checkouts/${created.body.checkout.id}`;
+    const url = `/api/pam/checkouts/${created.body.id}`;
     const canceled = await kelly.request('PUT', url, { status: CheckoutStatus.RequestCanceled });
     expect(canceled.body.status).toBe(CheckoutStatus.RequestCanceled);
     expect((await alice.request('PUT', url, { status: CheckoutStatus.Active })).status).toBe(409);
