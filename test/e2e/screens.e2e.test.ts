@@ -109,13 +109,7 @@ beforeAll(async () => {
     { credentialID: ID.edgeFirewall, reason: 'Open 443 for the new portal', approverID: DEMO_IDS.alice },
     'maurice: edge firewall',
   );
-  await decide(
-    alice!,
-    edge.id,
-    CheckoutStatus.Denied,
-    'Use the Friday change window.',
-    'alice: deny',
-  );
+  await decide(alice!, edge.id, CheckoutStatus.Denied, 'Use the Friday change window.', 'alice: deny');
   // Two requests waiting for maurice's decision.
   await request(
     kelly!,
