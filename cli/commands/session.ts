@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { isPamClientError } from '../../client/errors.ts';
 import type { PamDialect } from '../../client/pamBackend.ts';
+import { packSessionSecret } from '../../client/sessionSecret.ts';
 import type { Cli } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -69,12 +70,19 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
       try {
         result = await backend.login(options.username, password);
       } catch (error) {
+        if (isPamClientError(error) && Object.hasOwn(t.errors.dvlsSignIn, error.code)) {
+          // DVLS's refusal in the user's language, the server's own words after it (they may say
+          // how long a lock lasts), except for a wrong password, where they add nothing.
+          const local = t.errors.dvlsSignIn[error.code] ?? error.message;
+          const reason = error.code === 'dvls_wrong_password' ? local : `${local} (${error.message})`;
+          throw new CliError(t.errors.loginFailed(reason), ExitCode.auth, { cause: error });
+        }
         if (isPamClientError(error) && (error.kind === 'unauthorized' || error.kind === 'throttled')) {
           throw new CliError(t.errors.loginFailed(error.message), ExitCode.auth, { cause: error });
         }
         throw error;
       }
-      const token = backend.session().token;
+      const token = packSessionSecret(backend.session());
       if (!token) throw new CliError(t.errors.loginFailed('no token'), ExitCode.server);
       const previous = await store.load().catch(() => null);
       const saved = await store.save(

@@ -12,8 +12,20 @@ const NEW_PROFILE = '';
 /** The demo server's accounts share one password (server/demo.ts); shown only when the app runs it. */
 const DEMO_PASSWORD = 'coffre-demo';
 
+const DVLS_SIGN_IN_KEYS: Partial<Record<string, TranslationKey>> = {
+  dvls_wrong_password: 'signIn.errorCredentials',
+  dvls_locked: 'signIn.errorLocked',
+  dvls_disabled: 'signIn.errorDisabled',
+  dvls_license: 'signIn.errorLicense',
+  dvls_two_factor: 'signIn.errorTwoFactor',
+  session_key_lost: 'signIn.errorSessionKeyLost',
+};
+
 /** Sign-in failures in words a person can act on; the server's own message follows as detail. */
 export function signInErrorKey(error: CoffreError): TranslationKey {
+  // Devolutions Server's refusals (client/dvlsSignIn.ts), each with what to do about it.
+  const dvls = DVLS_SIGN_IN_KEYS[error.code];
+  if (dvls) return dvls;
   switch (error.kind) {
     case 'unauthorized':
       return 'signIn.errorCredentials';
