@@ -66,7 +66,7 @@ export function describeError(error: unknown, t: Messages, commandPath = 'coffre
   if (isPamClientError(error)) {
     const detail = Object.hasOwn(t.errors.dvlsSignIn, error.code)
       ? `${t.errors.dvlsSignIn[error.code]} (${error.message})`
-      : localizeServerError(error.code, error.message, t.lang);
+      : localizeServerError(error.code, error.message, t.lang, error.details);
     return { message: t.errors.kind[error.kind](detail), exitCode: exitCodeForKind(error.kind) };
   }
   if (error instanceof CommanderError) {

@@ -24,6 +24,7 @@ import { registerDvlsSessionRoutes } from './routes/dvlsSessionRoutes.ts';
 import { registerEventRoutes } from './routes/eventRoutes.ts';
 import { registerMimRoutes } from './routes/mimRoutes.ts';
 import { registerPamRoutes } from './routes/pamRoutes.ts';
+import { SECURITY_HEADERS } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
 
@@ -38,6 +39,16 @@ export interface AppOptions {
    * pick the address the sign-in throttle counts against.
    */
   trustProxy?: boolean | string | undefined;
+  /** `--public-url`: the base of the absolute links the server writes (MIM); unset: relative links
+   * (startServer then sets the address it listens on). */
+  publicUrl?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configured public base URL without a trailing slash, or '' (links stay relative). */
+    publicUrl: string;
+  }
 }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
@@ -58,6 +69,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
+  app.decorate('publicUrl', (options.publicUrl ?? '').replace(/\/+$/, ''));
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -81,6 +93,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
+    reply.headers(SECURITY_HEADERS);
     if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return;
     request.actor = await ctx.auth.authenticate(tokenOf(request));
   });

@@ -99,6 +99,63 @@ describe('state conflicts answer 409', () => {
     await bob.request('PUT', `/api/pam/checkouts/${held.body.id}`, { status: CheckoutStatus.Ended });
   });
 
+  it('a 409 names the checkout that holds the credential to whoever may see it, and to no one else', async () => {
+    const bob = await server.as('bob');
+    const kelly = await server.as('kelly');
+    const admin = await server.as('admin');
+    const held = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    expect(held.status).toBe(201);
+    const id = held.body.id as string;
+    // The holder's own second try: the checkout to check in (or to use) is named.
+    const again = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toEqual({
+      code: 'conflict',
+      message: `You already have an open checkout or request (id ${id}) on this credential.`,
+      details: { checkoutId: id },
+    });
+    // An administrator may see every checkout.
+    const byAdmin = await admin.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
+    expect(byAdmin.status).toBe(409);
+    expect(byAdmin.body.error).toEqual({
+      code: 'already_checked_out',
+      message: `The credential is already checked out (checkout ${id}).`,
+      details: { checkoutId: id },
+    });
+    // kelly may not see bob's checkout: nothing about it in the refusal.
+    const byKelly = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
+    expect(byKelly.status).toBe(409);
+    expect(byKelly.body.error).toEqual({
+      code: 'already_checked_out',
+      message: 'The credential is already checked out.',
+    });
+    expect(byKelly.text).not.toContain(id);
+    await bob.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Ended });
+  });
+
+  it('a pending request is named to its requester too', async () => {
+    const kelly = await server.as('kelly');
+    const pending = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.approvedCredential,
+      approverID: DEMO_IDS.alice,
+      reason: 'patching',
+    });
+    expect(pending.status).toBe(201);
+    const id = pending.body.id as string;
+    const again = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.approvedCredential,
+      approverID: DEMO_IDS.alice,
+      reason: 'patching',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details).toEqual({ checkoutId: id });
+    await kelly.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.RequestCanceled });
+  });
+
   it('a non-exclusive credential lets two users hold it', async () => {
     const oracle = 'c2000000-0000-4000-8000-000000000006';
     const bob = await server.as('bob');
