@@ -86,6 +86,7 @@ const en = {
     opts: {
       username: 'user name',
       passwordStdin: 'read the password from standard input',
+      application: 'sign in as an application: the user name is its key, the password its secret (DVLS)',
       vault: 'only the credentials of this vault (ID)',
       search: 'only the credentials whose name, user name or host contains this text',
       reason: 'why you need it (sent to the approver)',
@@ -239,6 +240,7 @@ const en = {
       protocol: (message: string) => `unexpected answer: ${message}`,
     } satisfies Record<PamErrorKind, (message: string) => string>,
     loginFailed: (message: string) => `login failed: ${message}`,
+    applicationKeyUnsupported: 'application keys are a sign-in of the checkout dialect (DVLS) only',
     /** Devolutions Server's sign-in refusals (client/dvlsSignIn.ts codes); the server's text follows. */
     dvlsSignIn: {
       dvls_wrong_password: 'wrong username or password',
@@ -376,6 +378,8 @@ const fr: Messages = {
     opts: {
       username: "nom d'utilisateur",
       passwordStdin: "lire le mot de passe sur l'entrée standard",
+      application:
+        "se connecter en tant qu'application : le nom d'utilisateur est sa clé, le mot de passe son secret (DVLS)",
       vault: 'seulement celles de ce coffre (ID)',
       search: "seulement celles dont le nom, l'utilisateur ou l'hôte contient ce texte",
       reason: "pourquoi vous en avez besoin (envoyé à l'approbateur)",
@@ -529,6 +533,7 @@ const fr: Messages = {
       protocol: (message) => `réponse inattendue : ${message}`,
     },
     loginFailed: (message) => `échec de la connexion : ${message}`,
+    applicationKeyUnsupported: 'les clés d’application ne servent qu’avec le dialecte d’extraction (DVLS)',
     dvlsSignIn: {
       dvls_wrong_password: 'nom d’utilisateur ou mot de passe incorrect',
       dvls_locked:

@@ -77,10 +77,10 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
 
     /** For scripts: an application key and secret (`POST /api/v1/login`, as go-dvls signs in). */
     async loginWithApplicationKey(appKey: string, appSecret: string) {
-      const { token } = await signInWithApplicationKey(http, appKey, appSecret);
-      Object.assign(core.state, { token, sessionKey: null });
+      const { token, expiresAt } = await signInWithApplicationKey(http, appKey, appSecret);
+      Object.assign(core.state, { token, sessionKey: null, expiresAt });
       const user = await backend.whoami();
-      return { user, expiresAt: core.state.expiresAt ?? '' };
+      return { user, expiresAt };
     },
 
     /** `GET /api/logout` (Close-DSSession); Coffre servers from before it: `POST /api/auth/logout`. */

@@ -110,19 +110,23 @@ export async function signInWithApplicationKey(
   http: HttpClient,
   appKey: string,
   appSecret: string,
-): Promise<{ token: string }> {
+): Promise<{ token: string; expiresAt: string }> {
   const answer = await http.request({
     method: 'POST',
     path: '/api/v1/login',
     body: new URLSearchParams({ AppKey: appKey, AppSecret: appSecret }),
-    schema: z.looseObject({ tokenId: z.string().optional(), TokenId: z.string().optional() }),
+    schema: z.looseObject({
+      tokenId: z.string().optional(),
+      TokenId: z.string().optional(),
+      expiresAt: z.string().optional(),
+    }),
     auth: false,
     retry: false,
   });
   const token = answer.TokenId ?? answer.tokenId;
   if (!token)
     throw new PamClientError('protocol', 'The server answered the application sign-in without a token.');
-  return { token };
+  return { token, expiresAt: answer.expiresAt ?? new Date(Date.now() + ASSUMED_SESSION_MS).toISOString() };
 }
 
 /**

@@ -13,6 +13,8 @@ import type { SessionConfig } from '../sessionStore.ts';
 interface LoginOptions {
   username: string;
   passwordStdin?: boolean;
+  /** The user name is an application key, the password its secret (New-DSSession -AsApplication). */
+  application?: boolean;
 }
 
 async function readPassword(cli: Cli, options: LoginOptions, server: string): Promise<string> {
@@ -65,6 +67,7 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
     .description(t.help.commands.login)
     .requiredOption('-u, --username <name>', t.help.opts.username)
     .option('--password-stdin', t.help.opts.passwordStdin)
+    .option('--application', t.help.opts.application)
     .action(async (options: LoginOptions) => {
       const store = await cli.store();
       const server = cli.askedServer() ?? store.readConfig()?.server;
@@ -75,7 +78,12 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
       const password = await readPassword(cli, options, server);
       let result: Awaited<ReturnType<typeof backend.login>>;
       try {
-        result = await backend.login(options.username, password);
+        if (options.application && !backend.loginWithApplicationKey) {
+          throw new CliError(t.errors.applicationKeyUnsupported, ExitCode.usage);
+        }
+        result = options.application
+          ? await backend.loginWithApplicationKey!(options.username, password)
+          : await backend.login(options.username, password);
       } catch (error) {
         if (isPamClientError(error) && Object.hasOwn(t.errors.dvlsSignIn, error.code)) {
           // DVLS's refusal in the user's language, the server's own words after it (they may say

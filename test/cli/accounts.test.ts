@@ -197,3 +197,24 @@ describe('the keychain fallback', () => {
     expect(second.stdout).toMatch(new RegExp(`Token kept in:\\s+${tokens} \\(mode 0600\\)`));
   });
 });
+
+describe('application keys (DVLS)', () => {
+  // go-dvls authentication.go: POST /api/v1/login with AppKey/AppSecret; New-DSSession -AsApplication
+  it('login --application signs in with the key and secret, and the session works', async () => {
+    const me = profile('app');
+    const login = await me.run(
+      ['login', '-s', server.url, '--username', 'kelly', '--application', '--password-stdin'],
+      { input: 'coffre-demo\n' },
+    );
+    expect(login.code, login.stderr).toBe(0);
+    const secret = tokensOf(me)[`kelly@${server.url}`] as string;
+    // No handshake, no session key: the stored secret is the bare token.
+    expect(unpackSessionSecret(secret)).toEqual({ token: secret });
+    expect(await vaultsStatus(secret)).toBe(200);
+    const wrong = await profile('app-wrong').run(
+      ['login', '-s', server.url, '--username', 'kelly', '--application', '--password-stdin'],
+      { input: 'nope\n' },
+    );
+    expect(wrong.code).toBe(3);
+  });
+});
