@@ -1,9 +1,9 @@
 /** Devolutions Server's sign-in refusals (client/dvlsSignIn.ts codes) get their own words, in both languages. */
 import { describe, expect, it } from 'vitest';
 import { CoffreError } from '../../renderer/src/api.ts';
+import { signInErrorKey } from '../../renderer/src/components/AuthForm.tsx';
 import en from '../../renderer/src/i18n/en.json';
 import fr from '../../renderer/src/i18n/fr.json';
-import { signInErrorKey } from '../../renderer/src/screens/SignIn.tsx';
 
 const lookup = (catalogue: Record<string, unknown>, key: string) =>
   key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], catalogue);
