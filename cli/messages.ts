@@ -81,11 +81,16 @@ const en = {
     args: {
       credentialId: 'credential ID',
       checkoutId: 'checkout ID',
+      request:
+        'the request: its checkout ID, or the ID or name of its credential when one request of yours is pending on it',
+      myCheckout:
+        'the checkout: its ID, or the ID or name of its credential when you have one open checkout on it',
       account: 'the account: <username>, or <username>@<server> when several servers have that user',
     },
     opts: {
       username: 'user name',
       passwordStdin: 'read the password from standard input',
+      application: 'sign in as an application: the user name is its key, the password its secret (DVLS)',
       vault: 'only the credentials of this vault (ID)',
       search: 'only the credentials whose name, user name or host contains this text',
       reason: 'why you need it (sent to the approver)',
@@ -239,6 +244,18 @@ const en = {
       protocol: (message: string) => `unexpected answer: ${message}`,
     } satisfies Record<PamErrorKind, (message: string) => string>,
     loginFailed: (message: string) => `login failed: ${message}`,
+    applicationKeyUnsupported: 'application keys are a sign-in of the checkout dialect (DVLS) only',
+    /** Devolutions Server's sign-in refusals (client/dvlsSignIn.ts codes); the server's text follows. */
+    dvlsSignIn: {
+      dvls_wrong_password: 'wrong username or password',
+      dvls_locked: 'the account is locked (too many failed sign-ins); wait, or ask your administrator',
+      dvls_disabled: 'the account is disabled or not yet approved; ask your administrator',
+      dvls_license: 'the server’s licence has expired or has no seat left; ask your administrator',
+      dvls_two_factor:
+        'this account requires two-factor authentication, which Coffre does not support; use an account or an application key without it',
+      dvls_refused: 'the server refused the sign-in',
+      session_key_lost: 'the server lost this session’s key (it restarted); log in again',
+    } as Record<string, string>,
     approverHint: (id: string) => `See who may approve it with: coffre approvers ${id}`,
     notLoggedIn: 'not logged in. Log in with: coffre login --server <url> --username <name>',
     noCurrentAccount: (accounts: string) =>
@@ -261,6 +278,14 @@ const en = {
     caUnreadable: (path: string, reason: string) => `cannot read the CA file ${path}: ${reason}`,
     noPasswords: 'this server hands out no passwords (MIM dialect), so --copy does not apply',
     approverUnknown: (name: string) => `${name} may not approve this credential`,
+    noPendingRequest: (what: string) =>
+      `no request waiting for your decision matches ${what} (see coffre pending)`,
+    severalPendingRequests: (what: string, ids: string) =>
+      `several requests waiting for your decision match ${what}; give the checkout ID: ${ids}`,
+    noOpenCheckout: (what: string) =>
+      `none of your open checkouts matches ${what} (see coffre checkouts --active-and-pending)`,
+    severalOpenCheckouts: (what: string, ids: string) =>
+      `several of your open checkouts match ${what}; give the checkout ID: ${ids}`,
     clipboardUnavailable:
       'no clipboard available (install wl-clipboard, xclip or xsel and run in a graphical session); the password was not shown',
     clipboardFailed: (reason: string) => `the clipboard could not be used: ${reason}`,
@@ -360,11 +385,17 @@ const fr: Messages = {
     args: {
       credentialId: "ID de l'information d'identification",
       checkoutId: "ID de l'extraction",
+      request:
+        "la demande : l'ID de l'extraction, ou l'ID ou le nom de l'information d'identification quand une seule demande vous attend sur elle",
+      myCheckout:
+        "l'extraction : son ID, ou l'ID ou le nom de l'information d'identification quand vous n'avez qu'une extraction en cours sur elle",
       account: 'le compte : <nom>, ou <nom>@<serveur> quand plusieurs serveurs ont cet utilisateur',
     },
     opts: {
       username: "nom d'utilisateur",
       passwordStdin: "lire le mot de passe sur l'entrée standard",
+      application:
+        "se connecter en tant qu'application : le nom d'utilisateur est sa clé, le mot de passe son secret (DVLS)",
       vault: 'seulement celles de ce coffre (ID)',
       search: "seulement celles dont le nom, l'utilisateur ou l'hôte contient ce texte",
       reason: "pourquoi vous en avez besoin (envoyé à l'approbateur)",
@@ -518,6 +549,19 @@ const fr: Messages = {
       protocol: (message) => `réponse inattendue : ${message}`,
     },
     loginFailed: (message) => `échec de la connexion : ${message}`,
+    applicationKeyUnsupported: 'les clés d’application ne servent qu’avec le dialecte d’extraction (DVLS)',
+    dvlsSignIn: {
+      dvls_wrong_password: 'nom d’utilisateur ou mot de passe incorrect',
+      dvls_locked:
+        'le compte est verrouillé (trop d’échecs de connexion) ; patientez ou adressez-vous à votre administrateur',
+      dvls_disabled: 'le compte est désactivé ou pas encore approuvé ; adressez-vous à votre administrateur',
+      dvls_license:
+        'la licence du serveur a expiré ou n’a plus de place libre ; adressez-vous à votre administrateur',
+      dvls_two_factor:
+        'ce compte exige une authentification à deux facteurs, que Coffre ne prend pas en charge ; utilisez un compte ou une clé d’application sans',
+      dvls_refused: 'le serveur a refusé la connexion',
+      session_key_lost: 'le serveur a perdu la clé de cette session (il a redémarré) ; reconnectez-vous',
+    },
     approverHint: (id) => `Voyez qui peut l’approuver avec : coffre approvers ${id}`,
     notLoggedIn: 'non connecté. Connectez-vous avec : coffre login --server <url> --username <nom>',
     noCurrentAccount: (accounts) =>
@@ -541,6 +585,14 @@ const fr: Messages = {
     caUnreadable: (path, reason) => `impossible de lire le fichier d'AC ${path} : ${reason}`,
     noPasswords: 'ce serveur ne fournit pas de mots de passe (dialecte MIM) ; --copy ne s’applique pas',
     approverUnknown: (name) => `${name} ne peut pas approuver cette information d'identification`,
+    noPendingRequest: (what) =>
+      `aucune demande en attente de votre décision ne correspond à ${what} (voir coffre pending)`,
+    severalPendingRequests: (what, ids) =>
+      `plusieurs demandes en attente de votre décision correspondent à ${what} ; indiquez l'ID de l'extraction : ${ids}`,
+    noOpenCheckout: (what) =>
+      `aucune de vos extractions en cours ne correspond à ${what} (voir coffre checkouts --active-and-pending)`,
+    severalOpenCheckouts: (what, ids) =>
+      `plusieurs de vos extractions en cours correspondent à ${what} ; indiquez l'ID de l'extraction : ${ids}`,
     clipboardUnavailable:
       "aucun presse-papiers disponible (installez wl-clipboard, xclip ou xsel, dans une session graphique) ; le mot de passe n'a pas été affiché",
     clipboardFailed: (reason) => `le presse-papiers n'a pas pu être utilisé : ${reason}`,

@@ -3,7 +3,7 @@ import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
 import type { CredentialCache } from '../../../main/cache/credentialCache.ts';
 import { CheckoutActions } from '../../../main/services/checkoutActions.ts';
 import type { ServerCaller } from '../../../main/services/serverCalls.ts';
-import { RecordingSink } from './fakes.ts';
+import { RecordingSink } from '../../support/fakes.ts';
 
 const checkout = (status: CheckoutStatus): Checkout => ({
   id: '11111111-2222-4333-8444-555555555555',
