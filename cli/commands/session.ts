@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { isPamClientError } from '../../client/errors.ts';
 import type { PamDialect } from '../../client/pamBackend.ts';
+import { localizeServerError } from '../../common/serverErrorText.ts';
 import type { Cli } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -70,7 +71,13 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
         result = await backend.login(options.username, password);
       } catch (error) {
         if (isPamClientError(error) && (error.kind === 'unauthorized' || error.kind === 'throttled')) {
-          throw new CliError(t.errors.loginFailed(error.message), ExitCode.auth, { cause: error });
+          throw new CliError(
+            t.errors.loginFailed(localizeServerError(error.code, error.message, cli.lang)),
+            ExitCode.auth,
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }
