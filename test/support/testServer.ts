@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { AuthOptions } from '../../server/domain/authService.ts';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, startServer } from '../../server/startServer.ts';
@@ -59,7 +60,13 @@ export async function apiRequest(
 
 /** A real server on an ephemeral loopback port, a temporary data directory and a hand-set clock. */
 export async function startTestServer(
-  options: { demo?: boolean; logLevel?: string; start?: string } = {},
+  options: {
+    demo?: boolean;
+    logLevel?: string;
+    start?: string;
+    trustProxy?: boolean;
+    auth?: Partial<AuthOptions>;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-test-'));
   const clock = new ManualClock(options.start ?? Date.now());
@@ -79,6 +86,8 @@ export async function startTestServer(
     sweepIntervalMs: 0,
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
     masterKeyEnv: undefined,
+    trustProxy: options.trustProxy,
+    auth: options.auth,
   });
   return {
     ...server,
