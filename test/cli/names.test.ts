@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import { Cli, type CliDeps } from '../../cli/context.ts';
 import { run } from '../../cli/main.ts';
 import { MESSAGES } from '../../cli/messages.ts';
-import { createPamBackend } from '../../client/pamBackend.ts';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { DEMO_IDS } from '../../server/demo.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { Profile } from './support.ts';
