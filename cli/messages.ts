@@ -4,6 +4,7 @@
  * What the server says (its error messages, names) is passed through untranslated.
  */
 import type { PamErrorKind } from '../client/errors.ts';
+import { frenchDe } from '../common/elision.ts';
 
 export type Lang = 'en' | 'fr';
 export const LANGS: readonly Lang[] = ['en', 'fr'];
@@ -67,7 +68,7 @@ const en = {
       '    1  unexpected error',
       '    2  usage error (unknown command or option, missing or malformed argument)',
       '    3  authentication: not logged in, wrong password, session expired, too many attempts',
-      '    4  forbidden; also a request denied while checkout --wait waited',
+      '    4  forbidden; also a request denied while coffre checkout --wait waited',
       '    5  not found',
       '    6  conflict with the current state; also a request expired or canceled while waited for',
       "    7  refused by the credential's policy (reason or approver required, duration…)",
@@ -104,6 +105,7 @@ const en = {
       credential: 'the credential: its ID, its name or account (SYS@ora01), or a unique part of its name',
       checkout: 'a checkout ID, or the credential (ID or name) of your open checkout',
       request: 'a request ID, or the credential name or requester of one pending request',
+      shell: 'the shell to complete for',
     },
     opts: {
       username: 'user name',
@@ -336,8 +338,7 @@ const fr: Messages = {
   colon: '\u00a0:',
 
   help: {
-    description:
-      'Extraire des informations d’identification privilégiées d’un serveur Coffre (PAM), depuis un terminal.',
+    description: 'Extraire des identifiants privilégiés d’un serveur Coffre (PAM), depuis un terminal.',
     titles: {
       'Usage:': 'Utilisation :',
       'Options:': 'Options :',
@@ -348,7 +349,7 @@ const fr: Messages = {
     options: {
       server: 'URL du serveur (par défaut : celui de la connexion, ou $COFFRE_SERVER)',
       dialect:
-        'dialecte de l’API du serveur : checkout (Coffre, façon Devolutions) ou mim (API REST PAM de MIM)',
+        'dialecte de l’API du serveur : « checkout » (Coffre, façon Devolutions) ou « mim » (API REST PAM de MIM)',
       ca: 'fichier PEM d’une autorité de certification à approuver pour le certificat du serveur',
       json: 'sortie JSON, pour les scripts (comme -o json)',
       output: 'format de sortie : table, json, yaml ou ids (un ID par ligne)',
@@ -386,7 +387,7 @@ const fr: Messages = {
       '    1  erreur inattendue',
       '    2  erreur d’utilisation (commande ou option inconnue, argument manquant ou mal formé)',
       '    3  authentification : non connecté, mot de passe erroné, session expirée, trop de tentatives',
-      '    4  interdit ; aussi une demande refusée pendant checkout --wait',
+      '    4  interdit ; aussi une demande refusée pendant coffre checkout --wait',
       '    5  introuvable',
       '    6  conflit avec l’état actuel ; aussi une demande expirée ou annulée pendant l’attente',
       '    7  refusé par la politique (motif ou approbateur requis, durée…)',
@@ -404,14 +405,13 @@ const fr: Messages = {
       logout: 'fermer la session sur le serveur et l’oublier ici',
       whoami: 'afficher sous quel compte vous êtes connecté',
       vaults: 'lister les coffres visibles',
-      credentials: 'lister les informations d’identification (Get-DSPamAccount)',
-      approvers: 'lister qui peut approuver les extractions d’une information d’identification',
-      checkout: 'demander l’extraction d’une information d’identification (Invoke-DSPamCheckout)',
+      credentials: 'lister les identifiants (Get-DSPamAccount)',
+      approvers: 'lister qui peut approuver les extractions d’un identifiant',
+      checkout: 'demander l’extraction d’un identifiant (Invoke-DSPamCheckout)',
       checkoutGet: 'afficher une extraction (Get-DSPamCheckout)',
       checkouts: 'lister vos extractions (Get-DSPamCheckout)',
-      password: 'afficher le mot de passe d’une information d’identification extraite (Get-DSPamPassword)',
-      checkin:
-        'restituer une information d’identification, ce qui termine l’extraction (Invoke-DSPamCheckin)',
+      password: 'afficher le mot de passe d’un identifiant extrait (Get-DSPamPassword)',
+      checkin: 'restituer un identifiant, ce qui termine l’extraction (Invoke-DSPamCheckin)',
       pending: 'lister les demandes qui attendent votre approbation (Invoke-DSPamCheckoutPending)',
       approve: 'approuver une demande en attente',
       deny: 'refuser une demande en attente',
@@ -426,12 +426,13 @@ const fr: Messages = {
       checkout: 'l’ID d’une extraction, ou l’identifiant (ID ou nom) de votre extraction en cours',
       request:
         'l’ID d’une demande, ou le nom de l’identifiant ou du demandeur d’une seule demande en attente',
+      shell: 'le shell à compléter',
     },
     opts: {
       username: 'nom d’utilisateur',
       passwordStdin: 'lire le mot de passe sur l’entrée standard',
       vault: 'seulement ceux de ce coffre (nom ou ID)',
-      search: 'seulement celles dont le nom, l’utilisateur ou l’hôte contient ce texte',
+      search: 'seulement ceux dont le nom, l’utilisateur ou l’hôte contient ce texte',
       reason: 'pourquoi vous en avez besoin (envoyé à l’approbateur)',
       approver: 'qui doit l’approuver (ID ou nom d’utilisateur)',
       duration:
@@ -532,7 +533,7 @@ const fr: Messages = {
   },
 
   notices: {
-    passwordPrompt: (username, server) => `Mot de passe de ${username} sur ${server} : `,
+    passwordPrompt: (username, server) => `Mot de passe ${frenchDe(username)} sur ${server} : `,
     loggedIn: (user, server) => `Connecté en tant que ${user} sur ${server}.`,
     tokenInKeychain: 'Le jeton de session est gardé dans le trousseau du système.',
     keychainUnavailable: (reason, path) =>
@@ -542,7 +543,8 @@ const fr: Messages = {
     logoutServerFailed: (message) =>
       `Le serveur n’a pas pu être prévenu (${message}) ; la session est tout de même oubliée ici.`,
     checkoutActive: (name, until) => `${name} extrait jusqu’au ${until}.`,
-    checkoutPending: (name, approver) => `La demande pour ${name} attend l’approbation de ${approver}.`,
+    checkoutPending: (name, approver) =>
+      `La demande d’accès à ${name} attend l’approbation ${frenchDe(approver)}.`,
     checkoutPendingHint: (id) =>
       `Suivez-la avec : coffre checkout get ${id} (ou attendez la décision avec --wait).`,
     passwordLabel: 'Mot de passe',
@@ -550,7 +552,7 @@ const fr: Messages = {
       'Le mot de passe n’est pas affiché dans un terminal : ajoutez --reveal pour l’afficher, ou --copy pour le copier.',
     moreMatches: (n) => `… et ${n} de plus.`,
     waiting: (id, approver) =>
-      `La demande ${id} attend l’approbation de ${approver} ; attente de la décision (Ctrl-C arrête l’attente).`,
+      `La demande ${id} attend l’approbation ${frenchDe(approver)} ; attente de la décision (Ctrl-C arrête l’attente).`,
     waitingLine: (status, elapsed, connection) =>
       `En attente d’approbation… ${status}, ${elapsed} (${connection})`,
     statusChanged: (status) => `État : ${status}.`,
@@ -564,15 +566,15 @@ const fr: Messages = {
     clipboardUnreadable:
       'Le presse-papiers n’a pas pu être relu, il est donc laissé tel quel ; videz-le vous-même.',
     noVaults: 'Aucun coffre.',
-    noCredentials: 'Aucune information d’identification.',
-    noApprovers: 'Personne ne peut approuver cette information d’identification.',
+    noCredentials: 'Aucun identifiant.',
+    noApprovers: 'Personne ne peut approuver cet identifiant.',
     noCheckouts: 'Aucune extraction.',
     noPending: 'Aucune demande n’attend votre approbation.',
     checkedIn: (name) => `${name} restitué.`,
     approvedDone: (name, user) =>
-      user ? `Demande de ${user} pour ${name} approuvée.` : `Demande pour ${name} approuvée.`,
+      user ? `Demande ${frenchDe(user)} pour ${name} approuvée.` : `Demande pour ${name} approuvée.`,
     deniedDone: (name, user) =>
-      user ? `Demande de ${user} pour ${name} refusée.` : `Demande pour ${name} refusée.`,
+      user ? `Demande ${frenchDe(user)} pour ${name} refusée.` : `Demande pour ${name} refusée.`,
     extended: (name, until) => `${name} est maintenant extrait jusqu’au ${until}.`,
     canceled: (name) => `Demande pour ${name} annulée.`,
     watching: (server) => `Événements de ${server} en direct (Ctrl-C pour arrêter).`,
@@ -612,7 +614,7 @@ const fr: Messages = {
     wholeNumber: (value) => `un nombre entier (0 ou plus) est attendu : ${value}`,
     caUnreadable: (path, reason) => `impossible de lire le fichier d’AC ${path} : ${reason}`,
     noPasswords: 'ce serveur ne fournit pas de mots de passe (dialecte MIM) ; --copy ne s’applique pas',
-    approverUnknown: (name) => `${name} ne peut pas approuver cette information d’identification`,
+    approverUnknown: (name) => `${name} ne peut pas approuver cet identifiant`,
     clipboardUnavailable:
       'aucun presse-papiers disponible (installez wl-clipboard, xclip ou xsel, dans une session graphique) ; le mot de passe n’a pas été affiché',
     clipboardFailed: (reason) => `le presse-papiers n’a pas pu être utilisé : ${reason}`,
