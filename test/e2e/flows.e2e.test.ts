@@ -119,8 +119,8 @@ describe('flows', () => {
     const { page } = bob;
     await signIn(page, 'bob');
     const dialog = await openCheckoutDialog(page, 'SQL Server sa', 'mssql');
-    const duration = dialog.getByRole('spinbutton', { name: 'Duration' });
-    await duration.fill('10'); // the policy's shortest
+    const duration = dialog.getByRole('combobox', { name: 'Duration' });
+    await duration.selectOption('10'); // the policy's shortest
     await dialog.getByRole('button', { name: 'Check out', exact: true }).click();
     const card = activeCard(page, 'SQL Server sa');
     await card.getByRole('button', { name: 'Copy password' }).click();
