@@ -120,6 +120,30 @@ describe('server answers', () => {
     await bob.json(['checkin', first.checkout.id]);
   });
 
+  it('checking out again what one holds names the open checkout (exit 6), in both languages', async () => {
+    const first = await bob.json(['checkout', 'c2000000-0000-4000-8000-000000000005']);
+    const id = first.checkout.id as string;
+    const en = await bob.run(['checkout', 'c2000000-0000-4000-8000-000000000005']);
+    expect(en.code).toBe(6);
+    expectOneLine(
+      en.stderr,
+      new RegExp(
+        `^coffre: conflict: You already have an open checkout or request \\(id ${id}\\) on this credential\\.$`,
+        'm',
+      ),
+    );
+    const fr = await bob.run(['checkout', 'c2000000-0000-4000-8000-000000000005'], { env: FR });
+    expect(fr.code).toBe(6);
+    expectOneLine(
+      fr.stderr,
+      new RegExp(
+        `^coffre\u00a0: conflit\u00a0: Vous avez déjà une extraction ou une demande en cours \\(id ${id}\\) sur cet identifiant\\.$`,
+        'm',
+      ),
+    );
+    await bob.json(['checkin', id]);
+  });
+
   it('approver required (exit 7) when several may approve, with a hint naming the credential', async () => {
     const en = await kelly.run(['checkout', DOMAIN_ADMIN, '--reason', 'Because']);
     expect(en.code).toBe(7);

@@ -65,6 +65,7 @@ export async function startTestServer(
     logLevel?: string;
     start?: string;
     trustProxy?: boolean;
+    publicUrl?: string;
     auth?: Partial<AuthOptions>;
   } = {},
 ): Promise<TestServer> {
@@ -87,6 +88,7 @@ export async function startTestServer(
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
     masterKeyEnv: undefined,
     trustProxy: options.trustProxy,
+    publicUrl: options.publicUrl,
     auth: options.auth,
   });
   return {
