@@ -103,7 +103,13 @@ beforeAll(async () => {
     'maurice: postgres',
   );
   const wifi = await request(maurice!, { credentialID: ID.wifi }, 'maurice: wifi');
-  await decide(maurice!, wifi.checkout.id, CheckoutStatus.Ended, undefined, 'maurice: wifi check-in');
+  await decide(
+    maurice!,
+    (wifi.checkout ?? wifi).id,
+    CheckoutStatus.Ended,
+    undefined,
+    'maurice: wifi check-in',
+  );
   const edge = await request(
     maurice!,
     { credentialID: ID.edgeFirewall, reason: 'Open 443 for the new portal', approverID: DEMO_IDS.alice },
@@ -111,7 +117,7 @@ beforeAll(async () => {
   );
   await decide(
     alice!,
-    edge.checkout.id,
+    (edge.checkout ?? edge).id,
     CheckoutStatus.Denied,
     'Use the Friday change window.',
     'alice: deny',
@@ -170,6 +176,9 @@ const WIDTHS = [880, 1024, 1280, 1600] as const;
 const SIZED: ReadonlyArray<readonly [string, readonly number[]]> = [
   ['credentials', WIDTHS],
   ['credentials-details', [880, 1024]],
+  ['checkout-dialog', [880, 1280]],
+  ['history', [880, 1280]],
+  ['audit', [880, 1280]],
 ];
 
 /** The screen at each width, as <screen>-<variant>-<width>.png, axe included; back to 1280 after. */
@@ -237,6 +246,7 @@ describe('every screen: axe-core and screenshots', () => {
       await dialog.getByTestId('checkout-outcome').filter({ hasText: 'Alice Gagnon' }).waitFor();
       await dialog.getByTestId('checkout-reason').fill(lang === 'fr' ? 'Audit des comptes' : 'Account audit');
       await capture(page, 'checkout-dialog', variant, findings);
+      await captureWidths(page, 'checkout-dialog', 'checkout-dialog', variant, [880, 1280], findings);
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
 
@@ -252,6 +262,7 @@ describe('every screen: axe-core and screenshots', () => {
       await goTo(page, 'history');
       await page.getByTestId('history-row').nth(1).waitFor();
       await capture(page, 'history', variant, findings);
+      await captureWidths(page, 'history', 'history', variant, [880, 1280], findings);
 
       await goTo(page, 'settings');
       await page.getByTestId('settings-language').waitFor();
@@ -268,7 +279,14 @@ describe('every screen: axe-core and screenshots', () => {
       await goTo(admin.page, 'history');
       await admin.page.getByTestId('tab-audit').click();
       await admin.page.getByTestId('audit-row').nth(5).waitFor();
+      await admin.page
+        .getByTestId('audit-credential-cell')
+        .filter({ hasText: 'Edge firewall' })
+        .first()
+        .waitFor();
+      await admin.page.getByTestId('audit-entry-details').first().locator('summary').click();
       await capture(admin.page, 'audit', variant, findings);
+      await captureWidths(admin.page, 'audit', 'audit', variant, [880, 1280], findings);
 
       const blocking = findings.filter(
         (finding) => finding.impact === 'serious' || finding.impact === 'critical',
