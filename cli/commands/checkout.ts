@@ -182,7 +182,7 @@ async function request(cli: Cli, backend: PamBackend, credential: Credential, op
       ? ` ${t.errors.approverHint(shellQuote(credential.name))}`
       : '';
     throw new CliError(
-      `${t.errors.kind.policy(problems.join(t.errors.problems.separator))}${hint}`,
+      `${t.errors.kind.policy(`${problems.join(t.errors.problems.separator)}.`)}${hint}`,
       ExitCode.policy,
     );
   }
