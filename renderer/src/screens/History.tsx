@@ -465,7 +465,7 @@ function AuditTrail() {
                         <>
                           {credential.name}
                           {credential.vault ? (
-                            <span className="muted small block">{credential.vault}</span>
+                            <span className="cell-line muted small">{credential.vault}</span>
                           ) : null}
                         </>
                       ) : (
@@ -476,7 +476,7 @@ function AuditTrail() {
                       {/* The whole record on demand: who, what, which checkout, the chain hash. */}
                       <details data-testid="audit-entry-details">
                         <summary>{entry.details || t('audit.showEntry')}</summary>
-                        <dl className="policy-list">
+                        <dl className="entry-fields">
                           <dt>{t('audit.time')}</dt>
                           <dd>{entry.at}</dd>
                           <dt>{t('audit.user')}</dt>
