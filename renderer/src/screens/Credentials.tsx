@@ -41,6 +41,20 @@ export function Credentials() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  // Escape closes the details overlay (narrow windows), wherever the focus is on this screen.
+  useEffect(() => {
+    if (!detailsOpen) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.querySelector('[role="dialog"]')) return;
+      const overlay = document.getElementById('credential-details');
+      if (!overlay || getComputedStyle(overlay).position !== 'absolute') return;
+      setDetailsOpen(false);
+      document.getElementById('credential-list')?.focus();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [detailsOpen]);
+
   /** Enter / double-click on a row: check it out, or go to the checkout it already has. */
   const activate = (credential: Credential) => {
     const state = credentialState(credential, mine, userId);
@@ -239,9 +253,6 @@ function CredentialDetails({
       className="details-pane"
       aria-label={t('credentials.details')}
       data-testid="credential-details"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && !document.querySelector('[role="dialog"]')) onClose();
-      }}
     >
       <div className="details-head">
         <h2 className="details-title">{credential.name}</h2>
