@@ -112,12 +112,20 @@ function ambiguousCheckouts(cli: Cli, ref: string, checkouts: readonly Checkout[
  */
 export async function resolvePendingId(cli: Cli, backend: PamBackend, ref: string): Promise<string> {
   const text = ref.trim();
-  if (isGuid(text)) return text.toLowerCase();
   const wanted = text.toLowerCase();
   const pending = await backend.listToApprove();
-  const byUser = pending.filter((checkout) => checkout.username.toLowerCase() === wanted);
-  const byName = pending.filter((checkout) => checkout.credentialName.toLowerCase().includes(wanted));
-  const found = byUser.length > 0 ? byUser : byName;
+  let found: Checkout[];
+  if (isGuid(text)) {
+    if (pending.some((checkout) => checkout.id === wanted)) return wanted;
+    found = pending.filter((checkout) => checkout.credentialID === wanted);
+    // Not among them: the server says what became of that checkout.
+    if (found.length === 0) return wanted;
+  } else {
+    const byUser = pending.filter((checkout) => checkout.username.toLowerCase() === wanted);
+    const byName = pending.filter((checkout) => checkout.credentialName.toLowerCase() === wanted);
+    const byPart = pending.filter((checkout) => checkout.credentialName.toLowerCase().includes(wanted));
+    found = byUser.length > 0 ? byUser : byName.length > 0 ? byName : byPart;
+  }
   if (found.length === 1) return found[0]!.id;
   if (found.length === 0) throw new CliError(cli.t.errors.noPendingMatch(text), ExitCode.notFound);
   const l = cli.t.labels;
