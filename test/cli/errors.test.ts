@@ -38,7 +38,8 @@ describe('authentication (exit 3)', () => {
       input: 'not-the-password\n',
     });
     expect(en.code).toBe(3);
-    expectOneLine(en.stderr, /^coffre: login failed: The username or password is incorrect\.$/m);
+    // DVLS's sign-in refusal (loginResult 2), said in the user's language.
+    expectOneLine(en.stderr, /^coffre: login failed: wrong username or password$/m);
     expect(en.stderr).not.toContain('not-the-password');
 
     const fr = await profile('wrong-fr', FR).run(
@@ -50,7 +51,7 @@ describe('authentication (exit 3)', () => {
     expect(fr.code).toBe(3);
     expectOneLine(
       fr.stderr,
-      /^coffre\u00a0: échec de la connexion\u00a0: Nom d’utilisateur ou mot de passe incorrect\.$/m,
+      /^coffre\u00a0: échec de la connexion\u00a0: nom d’utilisateur ou mot de passe incorrect$/m,
     );
   });
 
