@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isPamClientError } from '../../client/errors.ts';
 import type { PamDialect } from '../../client/pamBackend.ts';
 import { packSessionSecret } from '../../client/sessionSecret.ts';
+import { localizeServerError } from '../../common/serverErrorText.ts';
 import type { Cli } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -93,7 +94,13 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
           throw new CliError(t.errors.loginFailed(reason), ExitCode.auth, { cause: error });
         }
         if (isPamClientError(error) && (error.kind === 'unauthorized' || error.kind === 'throttled')) {
-          throw new CliError(t.errors.loginFailed(error.message), ExitCode.auth, { cause: error });
+          throw new CliError(
+            t.errors.loginFailed(localizeServerError(error.code, error.message, cli.lang)),
+            ExitCode.auth,
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }

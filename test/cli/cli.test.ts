@@ -44,10 +44,10 @@ describe('help and completion', () => {
   it('help is in French with --lang fr or LANG=fr_*', async () => {
     const flag = await anon.run(['--lang', 'fr', 'checkout', '--help']);
     expect(flag.code).toBe(0);
-    expect(flag.stdout).toMatch(/^Utilisation : coffre checkout/m);
-    expect(flag.stdout).toContain('Options globales :');
+    expect(flag.stdout).toMatch(/^Utilisation\u00a0: coffre checkout/m);
+    expect(flag.stdout).toContain('Options globales\u00a0:');
     const env = await anon.run(['--help'], { env: { LANG: 'fr_CA.UTF-8' } });
-    expect(env.stdout).toContain('Codes de sortie :');
+    expect(env.stdout).toContain('Codes de sortie\u00a0:');
   });
 
   it('--version', async () => {
@@ -182,11 +182,15 @@ describe('with a server', () => {
 
     const list = await kelly.run(['checkouts', '--active-and-pending'], { env: { LANG: 'fr_FR.UTF-8' } });
     const lines = list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+Identifiant\s+Demandé par\s+État/);
+    expect(lines[0]).toMatch(/^Identifiant\s+État\s+Quand\s+Durée\s+Motif$/);
     expect(lines[1]).toMatch(/^─+ {2}─+/);
-    expect(lines[2]).toContain('Active');
+    expect(lines[2]).toMatch(/^Wi-Fi controller\s+Active\s+encore 2\u00a0h\s+2\u00a0h/);
     // Columns line up: the status column starts at the same place on every line.
     expect(lines[2]!.indexOf('Active')).toBe(lines[0]!.indexOf('État'));
+    // IDs only with --wide.
+    expect(list.stdout).not.toContain(id);
+    const wide = await kelly.run(['checkouts', '--active-and-pending', '--wide']);
+    expect(wide.stdout).toContain(id);
     await kelly.json(['checkin', id]);
   });
 });
