@@ -4,7 +4,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createServerContext } from './context.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo.ts';
 import { PamError } from './domain/pamError.ts';
+import { DEFAULT_MIM_DOMAIN } from './http/routes/mimRoutes.ts';
 import { createLogger } from './logger.ts';
+import { assertTimeZone } from './mim/serverTime.ts';
 import { startServer } from './startServer.ts';
 
 function defaultDataDir(): string {
@@ -17,6 +19,29 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be 0–65535.');
   return port;
+}
+
+/** `--cors-origin` may be repeated: each is one exact origin (scheme, host, port). */
+function collectOrigin(value: string, previous: string[]): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be an origin such as http://pamsrv:8090.');
+  }
+  if (!/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, '')) {
+    throw new InvalidArgumentError('must be an origin such as http://pamsrv:8090 (no path).');
+  }
+  return [...previous, url.origin];
+}
+
+function parseTimeZone(value: string): string {
+  try {
+    assertTimeZone(value);
+  } catch {
+    throw new InvalidArgumentError('must be an IANA time zone such as Europe/Paris.');
+  }
+  return value;
 }
 
 async function readStdin(): Promise<string> {
@@ -47,6 +72,14 @@ const program = new Command('coffre-server')
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
       .default('warn'),
   )
+  .option(
+    '--cors-origin <origin>',
+    'let this browser origin call the API with credentials (repeatable; none by default)',
+    collectOrigin,
+    [],
+  )
+  .option('--mim-domain <name>', 'the Windows domain the MIM dialect names users in', DEFAULT_MIM_DOMAIN)
+  .option('--time-zone <zone>', "the MIM dialect's local time zone (default: the system's)", parseTimeZone)
   .action(async (options) => {
     const logger = createLogger({ level: options.logLevel });
     const server = await startServer({
@@ -57,6 +90,8 @@ const program = new Command('coffre-server')
       durability: options.durability,
       masterKeyEnv: process.env.COFFRE_MASTER_KEY,
       logger,
+      corsOrigins: options.corsOrigin,
+      mim: { domain: options.mimDomain, timeZone: options.timeZone },
     });
     const users = await server.ctx.store.countUsers();
     if (options.demo) {

@@ -3,6 +3,7 @@ import type { LoginResponse } from '../../common/roles.ts';
 import { hashToken, newToken } from '../crypto/tokens.ts';
 import { verifyAgainstNothing, verifyUserPassword } from '../crypto/userPasswords.ts';
 import type { PamStore } from '../store/pamStore.ts';
+import type { UserRecord } from '../store/records.ts';
 import type { Actor } from './actor.ts';
 import type { Clock } from './clock.ts';
 import { LoginThrottle } from './loginThrottle.ts';
@@ -23,6 +24,13 @@ export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   maxFailuresPerAddress: 30,
   throttleWindowMs: 15 * 60_000,
 };
+
+const actorFrom = (user: UserRecord): Actor => ({
+  id: user.id,
+  username: user.username,
+  displayName: user.displayName,
+  roles: user.roles,
+});
 
 const unauthorized = () =>
   new PamError('unauthorized', 'Sign in again: the session is missing, expired or revoked.');
@@ -50,6 +58,35 @@ export class AuthService {
   }
 
   async login(username: string, password: string, address: string): Promise<LoginResponse> {
+    const user = await this.checkPassword(username, password, address);
+    const now = this.clock.now();
+    const token = newToken();
+    const expiresAt = now + this.options.tokenTtlMs;
+    await this.store.insertToken({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
+    await this.store.appendAudit({
+      audit: [{ at: now, actorId: user.id, actorName: user.username, action: 'login', details: address }],
+      events: [],
+    });
+    return { tokenId: token, expiresAt: toIso(expiresAt), user: toApiUser(user) };
+  }
+
+  /**
+   * The caller of one request signed in with HTTP Basic (the MIM dialect, as IIS offers it):
+   * the same check and throttle as a login, but no token and no audit row for each success.
+   */
+  async authenticateBasic(username: string, password: string, address: string): Promise<Actor> {
+    return actorFrom(await this.checkPassword(username, password, address));
+  }
+
+  /** The caller a trusted integrated sign-in (Kerberos) named; unknown or disabled users are refused. */
+  async authenticatePrincipal(username: string): Promise<Actor> {
+    const user = await this.store.getUserByName(username);
+    if (!user || user.disabled) throw unauthorized();
+    return actorFrom(user);
+  }
+
+  /** The user whose password this is, after the throttle; a wrong pair is audited and counted. */
+  private async checkPassword(username: string, password: string, address: string): Promise<UserRecord> {
     const now = this.clock.now();
     const userKey = username.toLowerCase();
     const wait = Math.max(
@@ -84,21 +121,14 @@ export class AuthService {
       throw new PamError('unauthorized', 'The username or password is incorrect.');
     }
     this.userThrottle.reset(userKey);
-    const token = newToken();
-    const expiresAt = now + this.options.tokenTtlMs;
-    await this.store.insertToken({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
-    await this.store.appendAudit({
-      audit: [{ at: now, actorId: user.id, actorName: user.username, action: 'login', details: address }],
-      events: [],
-    });
-    return { tokenId: token, expiresAt: toIso(expiresAt), user: toApiUser(user) };
+    return user;
   }
 
   async authenticate(token: string | undefined): Promise<Actor> {
     if (!token) throw unauthorized();
     const user = await this.store.getActorByToken(hashToken(token), this.clock.now());
     if (!user) throw unauthorized();
-    return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles };
+    return actorFrom(user);
   }
 
   async logout(token: string, actor: Actor): Promise<void> {

@@ -501,7 +501,7 @@ export class SqliteStore implements PamStore {
       const updatedAt = effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now();
       const next: CheckoutRecord = { ...current, ...patch, updatedAt };
       this.stmt(
-        `UPDATE checkouts SET status = @status, approver_message = @approverMessage, checkout_at = @checkoutAt,
+        `UPDATE checkouts SET status = @status, approver_id = @approverId, approver_message = @approverMessage, checkout_at = @checkoutAt,
            checkin_at = @checkinAt, expires_at = @expiresAt, extended_minutes = @extendedMinutes,
            expiring_notified = @expiringNotified, updated_at = @updatedAt
          WHERE id = @id AND status = @expected`,
@@ -509,6 +509,7 @@ export class SqliteStore implements PamStore {
         id,
         expected,
         status: next.status,
+        approverId: next.approverId,
         approverMessage: next.approverMessage,
         checkoutAt: next.checkoutAt,
         checkinAt: next.checkinAt,

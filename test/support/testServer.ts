@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
-import { type RunningServer, startServer } from '../../server/startServer.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../server/startServer.ts';
 
 export interface TestServer extends RunningServer {
   clock: ManualClock;
@@ -59,7 +59,15 @@ export async function apiRequest(
 
 /** A real server on an ephemeral loopback port, a temporary data directory and a hand-set clock. */
 export async function startTestServer(
-  options: { demo?: boolean; logLevel?: string; start?: string } = {},
+  options: {
+    demo?: boolean;
+    logLevel?: string;
+    start?: string;
+    /** The MIM dialect's domain and time zone (default zone: UTC, whatever the machine's). */
+    mim?: StartOptions['mim'];
+    corsOrigins?: StartOptions['corsOrigins'];
+    integratedAuth?: StartOptions['integratedAuth'];
+  } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-test-'));
   const clock = new ManualClock(options.start ?? Date.now());
@@ -79,6 +87,9 @@ export async function startTestServer(
     sweepIntervalMs: 0,
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
     masterKeyEnv: undefined,
+    mim: { timeZone: 'UTC', ...options.mim },
+    corsOrigins: options.corsOrigins,
+    integratedAuth: options.integratedAuth,
   });
   return {
     ...server,
