@@ -16,6 +16,8 @@ export interface StartOptions extends ServerContextOptions {
   corsOrigins?: AppOptions['corsOrigins'];
   mim?: AppOptions['mim'];
   integratedAuth?: AppOptions['integratedAuth'];
+  /** See AppOptions.trustProxy. */
+  trustProxy?: boolean | string | undefined;
 }
 
 export interface RunningServer {
@@ -45,6 +47,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       corsOrigins: options.corsOrigins,
       mim: options.mim,
       integratedAuth: options.integratedAuth,
+      trustProxy: options.trustProxy,
     });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();

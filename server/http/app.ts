@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fastifyCors, { type FastifyCorsOptionsDelegatePromise } from '@fastify/cors';
 import fastifyFormbody from '@fastify/formbody';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -11,7 +16,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { ServerContext } from '../context.ts';
-import { PamError } from '../domain/pamError.ts';
 import { authenticateRequest } from './authentication.ts';
 import { errorBody, sendError } from './dialectErrors.ts';
 import type { IntegratedAuth } from './integratedAuth.ts';
@@ -34,12 +38,20 @@ export interface AppOptions {
   mim?: Partial<MimDialectOptions>;
   /** Negotiate (Kerberos) sign-in on the MIM dialect; absent: Basic and Coffre's token only. */
   integratedAuth?: IntegratedAuth;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), as Fastify's
+   * `trustProxy`: true (any), or addresses/CIDRs (comma-separated). Unset: none, so a client cannot
+   * pick the address the sign-in throttle counts against.
+   */
+  trustProxy?: boolean | string | undefined;
 }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
+  const trustProxy: FastifyServerOptions['trustProxy'] = options.trustProxy ?? false;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    trustProxy,
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
@@ -140,5 +152,3 @@ async function registerCors(app: FastifyInstance, origins: readonly string[]): P
   };
   await app.register(fastifyCors, () => delegate);
 }
-
-export { PamError };

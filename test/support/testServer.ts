@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { AuthOptions } from '../../server/domain/authService.ts';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, type StartOptions, startServer } from '../../server/startServer.ts';
@@ -67,6 +68,8 @@ export async function startTestServer(
     mim?: StartOptions['mim'];
     corsOrigins?: StartOptions['corsOrigins'];
     integratedAuth?: StartOptions['integratedAuth'];
+    trustProxy?: boolean;
+    auth?: Partial<AuthOptions>;
   } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-test-'));
@@ -90,6 +93,8 @@ export async function startTestServer(
     mim: { timeZone: 'UTC', ...options.mim },
     corsOrigins: options.corsOrigins,
     integratedAuth: options.integratedAuth,
+    trustProxy: options.trustProxy,
+    auth: options.auth,
   });
   return {
     ...server,
