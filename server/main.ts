@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createServerContext } from './context.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo.ts';
 import { PamError } from './domain/pamError.ts';
+import { createKerberosAuth } from './http/kerberosAuth.ts';
 import { DEFAULT_MIM_DOMAIN } from './http/routes/mimRoutes.ts';
 import { createLogger } from './logger.ts';
 import { assertTimeZone } from './mim/serverTime.ts';
@@ -91,9 +92,25 @@ const program = new Command('coffre-server')
     [],
   )
   .option('--mim-domain <name>', 'the Windows domain the MIM dialect names users in', DEFAULT_MIM_DOMAIN)
+  .option(
+    '--kerberos-keytab <file>',
+    'offer Negotiate (Kerberos) sign-in on the MIM dialect with this keytab',
+  )
+  .option('--kerberos-realm <REALM>', 'the realm whose users may sign in with Negotiate')
+  .option('--kerberos-service <name>', 'the GSS service name (default: HTTP@<this host name>)')
   .option('--time-zone <zone>', "the MIM dialect's local time zone (default: the system's)", parseTimeZone)
   .action(async (options) => {
     const logger = createLogger({ level: options.logLevel });
+    let integratedAuth: Awaited<ReturnType<typeof createKerberosAuth>> | undefined;
+    if (options.kerberosKeytab) {
+      if (!options.kerberosRealm) throw new InvalidArgumentError('--kerberos-keytab needs --kerberos-realm.');
+      // GSS-API reads the service key from KRB5_KTNAME, once, at its first use.
+      process.env.KRB5_KTNAME = `FILE:${path.resolve(options.kerberosKeytab)}`;
+      integratedAuth = await createKerberosAuth({
+        service: options.kerberosService ?? `HTTP@${os.hostname()}`,
+        realm: options.kerberosRealm,
+      });
+    }
     const server = await startServer({
       dataDir: path.resolve(options.data),
       host: options.host,
@@ -105,6 +122,7 @@ const program = new Command('coffre-server')
       logger,
       corsOrigins: options.corsOrigin,
       mim: { domain: options.mimDomain, timeZone: options.timeZone },
+      integratedAuth,
     });
     const users = await server.ctx.store.countUsers();
     if (options.demo) {
