@@ -8,6 +8,7 @@ import { CheckoutService } from './domain/checkoutService.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { EventHub } from './domain/eventHub.ts';
 import { PasswordRotator } from './domain/passwordRotator.ts';
+import { SessionStreams } from './domain/sessionStreams.ts';
 import { Sweeper } from './domain/sweeper.ts';
 import type { PamStore } from './store/pamStore.ts';
 import { type Durability, SqliteStore } from './store/sqliteStore.ts';
@@ -26,6 +27,8 @@ export interface ServerContext {
   store: PamStore;
   clock: Clock;
   hub: EventHub;
+  /** Open event streams by session, closed when the session ends. */
+  streams: SessionStreams;
   secretBox: SecretBox;
   auth: AuthService;
   checkouts: CheckoutService;
@@ -48,15 +51,17 @@ export function createServerContext(options: ServerContextOptions, _logger?: Log
     durability: options.durability ?? 'full',
   });
   const hub = new EventHub();
+  const streams = new SessionStreams();
   const rotator = new PasswordRotator({ store, clock, secretBox, hub });
   const checkouts = new CheckoutService({ store, clock, secretBox, hub, rotator });
-  const admin = new AdminService({ store, clock, secretBox, checkouts });
-  const auth = new AuthService({ store, clock, options: options.auth ?? {} });
+  const admin = new AdminService({ store, clock, secretBox, checkouts, streams });
+  const auth = new AuthService({ store, clock, options: options.auth ?? {}, streams });
   const sweeper = new Sweeper({ store, clock, checkouts, rotator });
   return {
     store,
     clock,
     hub,
+    streams,
     secretBox,
     auth,
     checkouts,

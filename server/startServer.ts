@@ -18,6 +18,8 @@ export interface StartOptions extends ServerContextOptions {
   integratedAuth?: AppOptions['integratedAuth'];
   /** See AppOptions.trustProxy. */
   trustProxy?: boolean | string | undefined;
+  /** See AppOptions.publicUrl. */
+  publicUrl?: string | undefined;
 }
 
 export interface RunningServer {
@@ -29,6 +31,7 @@ export interface RunningServer {
 }
 
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   if (options.demo && !LOOPBACK_HOSTS.has(options.host)) {
@@ -48,15 +51,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       mim: options.mim,
       integratedAuth: options.integratedAuth,
       trustProxy: options.trustProxy,
+      publicUrl: options.publicUrl,
     });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`;
+    // Absolute links need a base no client can forge: --public-url, else the address listened on
+    // (unless it is a wildcard, which no client can reach by: then links stay relative).
+    app.publicUrl = options.publicUrl ?? (WILDCARD_HOSTS.has(options.host) ? '' : url);
     return {
       app,
       ctx,
-      url: `http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`,
+      url,
       seeded,
       async close() {
         await app.close();

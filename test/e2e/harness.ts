@@ -479,7 +479,11 @@ async function openUser(
   // The answer crosses as JSON text: Playwright's own value serializer takes ~50 ms for a page of
   // 200 credentials, where Electron's structured clone takes about one; a string is as quick.
   await context.exposeBinding('coffreInvoke', async (source, channel: string, args: unknown) => {
-    const envelope = await app.router.handle({ url: source.frame.url() }, channel, args);
+    const envelope = await app.router.handle(
+      { url: source.frame.url(), topFrame: source.frame.parentFrame() === null },
+      channel,
+      args,
+    );
     if (!envelope.ok) ipcErrors.push({ channel, error: envelope.error });
     if (!envelope.ok && envelope.error.kind === 'internal') {
       internalErrors.push(`${channel}: ${envelope.error.code} ${envelope.error.message}`);

@@ -69,6 +69,7 @@ export async function startTestServer(
     corsOrigins?: StartOptions['corsOrigins'];
     integratedAuth?: StartOptions['integratedAuth'];
     trustProxy?: boolean;
+    publicUrl?: string;
     auth?: Partial<AuthOptions>;
   } = {},
 ): Promise<TestServer> {
@@ -94,6 +95,7 @@ export async function startTestServer(
     corsOrigins: options.corsOrigins,
     integratedAuth: options.integratedAuth,
     trustProxy: options.trustProxy,
+    publicUrl: options.publicUrl,
     auth: options.auth,
   });
   return {

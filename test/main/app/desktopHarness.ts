@@ -20,8 +20,8 @@ export interface DesktopHarness {
   notifications: Array<NotificationRequest & { onAction: (action: string) => void }>;
   trayCounts: number[];
   call<C extends IpcChannel>(channel: C, args?: IpcArgs<C>): Promise<IpcResult<C>>;
-  /** `url` null: a sender frame without a URL. */
-  raw(channel: string, args: unknown, url?: string | null): Promise<IpcEnvelope<unknown>>;
+  /** A call as any frame could make it: `url` null for a frame without one, `topFrame` false for a sub-frame. */
+  raw(channel: string, args: unknown, url?: string | null, topFrame?: boolean): Promise<IpcEnvelope<unknown>>;
   /** Resolves with the first event at index ≥ `from` matching `predicate`. */
   waitForEvent(predicate: (event: AppEvent) => boolean, from?: number): Promise<AppEvent>;
   /** Quits the app and removes its data directory, unless it is kept for a restart on it. */
@@ -107,11 +107,12 @@ export async function startDesktop(
     notifications,
     trayCounts,
     async call(channel, args) {
-      const envelope = await app.router.handle({ url: APP_URL }, channel, args);
+      const envelope = await app.router.handle({ url: APP_URL, topFrame: true }, channel, args);
       if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
       return envelope.value as never;
     },
-    raw: (channel, args, url = APP_URL) => app.router.handle({ url: url ?? undefined }, channel, args),
+    raw: (channel, args, url = APP_URL, topFrame = true) =>
+      app.router.handle({ url: url ?? undefined, topFrame }, channel, args),
     waitForEvent(predicate, from = 0) {
       const seen = events.slice(from).find(predicate);
       if (seen) return Promise.resolve(seen);
