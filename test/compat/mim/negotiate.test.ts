@@ -16,6 +16,7 @@ import { createNegotiateFetch } from '../../../client/negotiateFetch.ts';
 import { CheckoutStatus } from '../../../common/checkout.ts';
 import { DEMO_IDS } from '../../../server/demo.ts';
 import { createKerberosAuth } from '../../../server/http/kerberosAuth.ts';
+import { Profile } from '../../cli/support.ts';
 import { type KerberosRealm, kerberosUnavailable, REALM, startRealm } from '../../support/kerberosRealm.ts';
 import { apiRequest, startTestServer, type TestServer } from '../../support/testServer.ts';
 
@@ -84,6 +85,19 @@ describe.skipIf(unavailable !== null)('Negotiate (Kerberos) sign-in on the MIM d
     expect(response.headers.get('www-authenticate')).toMatch(/^Negotiate [A-Za-z0-9+/=]+$/);
     const body = (await response.json()) as { value: Array<{ Username: string }> };
     expect(body.value[0]?.Username).toBe('PRIV\\PRIV.Jen');
+  });
+
+  it('coffre login --dialect mim --sign-in windows: no username, no password, the ticket signs in', async () => {
+    const jen = new Profile('jen-windows');
+    try {
+      const login = await jen.run(['login', '--dialect', 'mim', '--sign-in', 'windows', '-s', url]);
+      expect(login.code, login.stderr).toBe(0);
+      expect(await jen.json(['whoami'])).toMatchObject({ user: { username: 'PRIV\\PRIV.Jen' } });
+      const roles = await jen.json(['credentials', '--search', 'ApprovalRole']);
+      expect(roles.data.map((role: { id: string }) => role.id)).toEqual([DEMO_IDS.mimRoleCredential]);
+    } finally {
+      jen.remove();
+    }
   });
 
   it('refuses a token that is not one, and a principal Coffre does not know', async () => {
