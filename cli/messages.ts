@@ -81,6 +81,10 @@ const en = {
     args: {
       credentialId: 'credential ID',
       checkoutId: 'checkout ID',
+      request:
+        'the request: its checkout ID, or the ID or name of its credential when one request of yours is pending on it',
+      myCheckout:
+        'the checkout: its ID, or the ID or name of its credential when you have one open checkout on it',
       account: 'the account: <username>, or <username>@<server> when several servers have that user',
     },
     opts: {
@@ -265,6 +269,14 @@ const en = {
     caUnreadable: (path: string, reason: string) => `cannot read the CA file ${path}: ${reason}`,
     noPasswords: 'this server hands out no passwords (MIM dialect), so --copy does not apply',
     approverUnknown: (name: string) => `${name} may not approve this credential`,
+    noPendingRequest: (what: string) =>
+      `no request waiting for your decision matches ${what} (see coffre pending)`,
+    severalPendingRequests: (what: string, ids: string) =>
+      `several requests waiting for your decision match ${what}; give the checkout ID: ${ids}`,
+    noOpenCheckout: (what: string) =>
+      `none of your open checkouts matches ${what} (see coffre checkouts --active-and-pending)`,
+    severalOpenCheckouts: (what: string, ids: string) =>
+      `several of your open checkouts match ${what}; give the checkout ID: ${ids}`,
     clipboardUnavailable:
       'no clipboard available (install wl-clipboard, xclip or xsel and run in a graphical session); the password was not shown',
     clipboardFailed: (reason: string) => `the clipboard could not be used: ${reason}`,
@@ -364,6 +376,10 @@ const fr: Messages = {
     args: {
       credentialId: "ID de l'information d'identification",
       checkoutId: "ID de l'extraction",
+      request:
+        "la demande : l'ID de l'extraction, ou l'ID ou le nom de l'information d'identification quand une seule demande vous attend sur elle",
+      myCheckout:
+        "l'extraction : son ID, ou l'ID ou le nom de l'information d'identification quand vous n'avez qu'une extraction en cours sur elle",
       account: 'le compte : <nom>, ou <nom>@<serveur> quand plusieurs serveurs ont cet utilisateur',
     },
     opts: {
@@ -549,6 +565,14 @@ const fr: Messages = {
     caUnreadable: (path, reason) => `impossible de lire le fichier d'AC ${path} : ${reason}`,
     noPasswords: 'ce serveur ne fournit pas de mots de passe (dialecte MIM) ; --copy ne s’applique pas',
     approverUnknown: (name) => `${name} ne peut pas approuver cette information d'identification`,
+    noPendingRequest: (what) =>
+      `aucune demande en attente de votre décision ne correspond à ${what} (voir coffre pending)`,
+    severalPendingRequests: (what, ids) =>
+      `plusieurs demandes en attente de votre décision correspondent à ${what} ; indiquez l'ID de l'extraction : ${ids}`,
+    noOpenCheckout: (what) =>
+      `aucune de vos extractions en cours ne correspond à ${what} (voir coffre checkouts --active-and-pending)`,
+    severalOpenCheckouts: (what, ids) =>
+      `plusieurs de vos extractions en cours correspondent à ${what} ; indiquez l'ID de l'extraction : ${ids}`,
     clipboardUnavailable:
       "aucun presse-papiers disponible (installez wl-clipboard, xclip ou xsel, dans une session graphique) ; le mot de passe n'a pas été affiché",
     clipboardFailed: (reason) => `le presse-papiers n'a pas pu être utilisé : ${reason}`,

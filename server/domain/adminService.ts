@@ -266,17 +266,22 @@ export class AdminService {
       .filter((checkout) => checkout.credentialId === id)
       .map((checkout) => effectiveCheckout(checkout, now))
       .filter((checkout) => !FINAL_STATUSES.includes(checkout.status));
-    if (open.length > 0) {
-      throw new PamError(
+    const refuse = (count: number | null) =>
+      new PamError(
         'conflict',
-        `The credential has ${open.length} open checkout${open.length === 1 ? '' : 's'} or request${open.length === 1 ? '' : 's'}; end them first (an administrator can abort them).`,
+        count === null
+          ? 'The credential has an open checkout or request; end it first (an administrator can abort it).'
+          : `The credential has ${count} open checkout${count === 1 ? '' : 's'} or request${count === 1 ? '' : 's'}; end them first (an administrator can abort them).`,
       );
-    }
-    const deleted = await this.store.deleteCredential(id, {
+    if (open.length > 0) throw refuse(open.length);
+    // The store checks again in the delete's own transaction: a checkout created since the read
+    // above must not be stranded on a deleted credential.
+    const outcome = await this.store.deleteCredential(id, now, {
       audit: [this.audit(actor, 'credential.deleted', { credentialId: id })],
       events: [],
     });
-    if (!deleted) throw notFound('The credential');
+    if (outcome === 'has_open_checkouts') throw refuse(null);
+    if (outcome === 'not_found') throw notFound('The credential');
   }
 
   async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {

@@ -223,6 +223,7 @@ export class CheckoutService {
       },
     );
     if (!result.ok) {
+      if (result.reason === 'credential_deleted') throw notFound('The credential');
       if (result.reason === 'duplicate_request') {
         throw openCheckoutExists((await this.store.findOpenCheckout(actor.id, credential.id))?.id);
       }

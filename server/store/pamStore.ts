@@ -31,7 +31,7 @@ export interface PasswordChange {
 
 export type InsertCheckoutResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
-  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' };
+  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' | 'credential_deleted' };
 
 export type TransitionResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
@@ -83,7 +83,16 @@ export interface PamStore {
   listVaults(): Promise<VaultRecord[]>;
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
   updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]>;
-  deleteCredential(id: string, effects: SideEffects): Promise<boolean>;
+  /**
+   * Deletes (tombstones) the credential, unless it has an open checkout at `now` (Pending, or
+   * Granted/Active not yet ended): checked in the same transaction, so that no checkout created
+   * meanwhile is stranded on a deleted credential.
+   */
+  deleteCredential(
+    id: string,
+    now: number,
+    effects: SideEffects,
+  ): Promise<'deleted' | 'not_found' | 'has_open_checkouts'>;
   getCredential(id: string): Promise<CredentialRecord | undefined>;
   listCredentials(query: CredentialQuery): Promise<{ data: CredentialRecord[]; total: number }>;
   /**
@@ -107,7 +116,7 @@ export interface PamStore {
    * at some moment of the new checkout's window (`windowOf` in checkoutWindow.ts: from its scheduled
    * start or `now`, until its end): an Active one not ended by then, or a Granted (approved,
    * scheduled) one whose own window overlaps. Always refuses a second open request of the same
-   * user for the same credential.
+   * user for the same credential, and a checkout of a credential deleted meanwhile.
    */
   insertCheckout(
     checkout: NewCheckout,

@@ -361,8 +361,17 @@ export class SqliteStore implements PamStore {
     });
   }
 
-  deleteCredential(id: string, effects: SideEffects): Promise<boolean> {
+  deleteCredential(
+    id: string,
+    now: number,
+    effects: SideEffects,
+  ): Promise<'deleted' | 'not_found' | 'has_open_checkouts'> {
     return this.inTransaction(() => {
+      const open = this.stmt(
+        `SELECT id FROM checkouts WHERE credential_id = ? AND (status = ${CheckoutStatus.Pending}
+           OR (status IN ${HOLDING_STATUSES} AND (expires_at IS NULL OR expires_at > ?))) LIMIT 1`,
+      ).get(id, now);
+      if (open) return 'has_open_checkouts';
       const at = effects.audit[0]?.at ?? Date.now();
       const changed = this.stmt(
         'UPDATE credentials SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
@@ -371,7 +380,7 @@ export class SqliteStore implements PamStore {
         this.touchCredential(id);
         this.writeEffects(effects);
       }
-      return changed > 0;
+      return changed > 0 ? 'deleted' : 'not_found';
     });
   }
 
@@ -476,6 +485,10 @@ export class SqliteStore implements PamStore {
            AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`,
       ).get(checkout.credentialId, checkout.userId, options.now);
       if (duplicate) return { ok: false, reason: 'duplicate_request' };
+      const live = this.stmt('SELECT 1 FROM credentials WHERE id = ? AND deleted_at IS NULL').get(
+        checkout.credentialId,
+      );
+      if (!live) return { ok: false, reason: 'credential_deleted' };
       if (options.exclusive && this.holderOf(checkout.credentialId, windowOf(checkout, options.now), null)) {
         return { ok: false, reason: 'already_checked_out' };
       }

@@ -42,8 +42,8 @@ describe('required text must be visible (finding 7)', () => {
       reason: '\u200bmise a\u0300 jour\ufeff',
     });
     expect(response.status).toBe(201);
-    expect(response.body.checkout.reason).toBe('mise à jour');
-    await kelly.request('PUT', `/api/pam/checkouts/${response.body.checkout.id}`, {
+    expect(response.body.reason).toBe('mise à jour');
+    await kelly.request('PUT', `/api/pam/checkouts/${response.body.id}`, {
       status: CheckoutStatus.RequestCanceled,
     });
   });

@@ -56,10 +56,10 @@ describe('two requests for the same future window (finding 2)', () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     const approve = (id: string) =>
       alice.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Active });
-    const approved = await approve(first.body.checkout.id);
+    const approved = await approve(first.body.id);
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe(CheckoutStatus.Granted);
-    const refused = await approve(second.body.checkout.id);
+    const refused = await approve(second.body.id);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('already_checked_out');
 
@@ -78,7 +78,7 @@ describe('two requests for the same future window (finding 2)', () => {
     });
     expect(
       (
-        await alice.request('PUT', `/api/pam/checkouts/${scheduled.body.checkout.id}`, {
+        await alice.request('PUT', `/api/pam/checkouts/${scheduled.body.id}`, {
           status: CheckoutStatus.Active,
         })
       ).status,
@@ -175,16 +175,16 @@ describe('how far ahead, and what a waiting checkout holds (finding 3)', () => {
       scheduledStart: at(2 * DAY_MS),
     });
     expect(scheduled.status).toBe(201);
-    expect(scheduled.body.checkout.status).toBe(CheckoutStatus.Granted);
+    expect(scheduled.body.status).toBe(CheckoutStatus.Granted);
     // The list shows the credential free to others…
     const listed = await kelly.request('GET', `/api/pam/credentials/${credentialID}`);
     expect(listed.body.checkout).toBeNull();
     // …and kelly checks it out now, for a window that ends before bob's starts.
     const now = await kelly.request('POST', '/api/pam/checkouts', { credentialID, duration: 60 });
     expect(now.status).toBe(201);
-    expect(now.body.checkout.status).toBe(CheckoutStatus.Active);
+    expect(now.body.status).toBe(CheckoutStatus.Active);
     // Extending stays well before bob's window: allowed.
-    const extend = await kelly.request('POST', `/api/pam/checkouts/${now.body.checkout.id}/extend`, {
+    const extend = await kelly.request('POST', `/api/pam/checkouts/${now.body.id}/extend`, {
       minutes: 240,
     });
     expect(extend.status).toBe(200);
@@ -200,12 +200,12 @@ describe('how far ahead, and what a waiting checkout holds (finding 3)', () => {
       scheduledStart: at(90 * 60_000),
     });
     expect(scheduled.status).toBe(201);
-    const extend = await kelly.request('POST', `/api/pam/checkouts/${mine.body.checkout.id}/extend`, {
+    const extend = await kelly.request('POST', `/api/pam/checkouts/${mine.body.id}/extend`, {
       minutes: 60,
     });
     expect(extend.status).toBe(409);
     expect(extend.body.error.code).toBe('already_checked_out');
-    const short = await kelly.request('POST', `/api/pam/checkouts/${mine.body.checkout.id}/extend`, {
+    const short = await kelly.request('POST', `/api/pam/checkouts/${mine.body.id}/extend`, {
       minutes: 30,
     });
     expect(short.status).toBe(200);

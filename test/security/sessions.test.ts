@@ -156,8 +156,8 @@ describe('the approval queue follows who may approve now (finding 6)', () => {
       reason: 'patch night',
     });
     expect(created.status).toBe(201);
-    expect(created.body.checkout.status).toBe(CheckoutStatus.Pending);
-    return created.body.checkout.id;
+    expect(created.body.status).toBe(CheckoutStatus.Pending);
+    return created.body.id;
   }
 
   it('a former approver sees nothing: not the queue, not the request, not in MIM either', async () => {

@@ -105,7 +105,7 @@ describe('state conflicts answer 409', () => {
     const admin = await server.as('admin');
     const held = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
     expect(held.status).toBe(201);
-    const id = held.body.checkout.id as string;
+    const id = held.body.id as string;
     // The holder's own second try: the checkout to check in (or to use) is named.
     const again = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
     expect(again.status).toBe(409);
@@ -145,7 +145,7 @@ describe('state conflicts answer 409', () => {
       reason: 'patching',
     });
     expect(pending.status).toBe(201);
-    const id = pending.body.checkout.id as string;
+    const id = pending.body.id as string;
     const again = await kelly.request('POST', '/api/pam/checkouts', {
       credentialID: DEMO_IDS.approvedCredential,
       approverID: DEMO_IDS.alice,

@@ -8,7 +8,13 @@ import {
 } from '../../../main/services/expiryScheduler.ts';
 import { EXPIRY_MESSAGES_EN } from '../../../main/services/i18n/en.ts';
 import { EXPIRY_MESSAGES_FR } from '../../../main/services/i18n/fr.ts';
-import { type FakeClock, FakeNotifier, type FakeTimers, fakeTime, RecordingSink } from './fakes.ts';
+import {
+  type FakeClock,
+  FakeNotifier,
+  type FakeTimers,
+  fakeTime,
+  RecordingSink,
+} from '../../support/fakes.ts';
 
 const MINUTE = 60_000;
 const START = '2025-06-02T09:00:00Z';

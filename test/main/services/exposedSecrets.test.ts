@@ -5,7 +5,7 @@ import { ExposedSecrets } from '../../../main/services/exposedSecrets.ts';
 import { PasswordAccess } from '../../../main/services/passwordAccess.ts';
 import type { ServerCaller } from '../../../main/services/serverCalls.ts';
 import type { SettingsService } from '../../../main/services/settingsService.ts';
-import { FakeClipboard, fakeTime, RecordingSink, settle } from './fakes.ts';
+import { FakeClipboard, fakeTime, RecordingSink, settle } from '../../support/fakes.ts';
 
 const WEB01 = '11111111-2222-4333-8444-555555555557';
 const DB02 = '11111111-2222-4333-8444-555555555558';

@@ -3,7 +3,7 @@ import type { CredentialCache } from '../../../main/cache/credentialCache.ts';
 import type { ServerCaller } from '../../../main/services/serverCalls.ts';
 import type { SessionService } from '../../../main/services/sessionService.ts';
 import { PERIODIC_SYNC_MS, SyncService } from '../../../main/services/syncService.ts';
-import { fakeTime, RecordingSink, settle } from './fakes.ts';
+import { fakeTime, RecordingSink, settle } from '../../support/fakes.ts';
 
 /** A SyncService whose `sync` the test finishes by hand, to see the schedule around it. */
 function setUp() {
