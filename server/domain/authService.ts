@@ -5,6 +5,7 @@ import { verifyAgainstNothing, verifyUserPassword } from '../crypto/userPassword
 import type { PamStore } from '../store/pamStore.ts';
 import type { AuditInput, UserRecord } from '../store/records.ts';
 import type { Actor } from './actor.ts';
+import { BasicAuthCache } from './basicAuthCache.ts';
 import type { Clock } from './clock.ts';
 import { LoginThrottle, type ThrottleState } from './loginThrottle.ts';
 import { PamError } from './pamError.ts';
@@ -49,6 +50,8 @@ export class AuthService {
   private readonly options: AuthOptions;
   private readonly throttle: LoginThrottle;
   private readonly streams: SessionStreams | undefined;
+  /** Basic credentials verified in the last minute (the MIM dialect sends them with every call). */
+  private readonly basicCache = new BasicAuthCache();
 
   constructor(deps: {
     store: PamStore;
@@ -91,7 +94,15 @@ export class AuthService {
    * the same check and throttle as a login, but no token and no audit row for each success.
    */
   async authenticateBasic(username: string, password: string, address: string): Promise<Actor> {
-    return actorFrom(await this.checkPassword(username, password, address));
+    const key = this.basicCache.keyOf(username, password);
+    const hit = this.basicCache.get(key, this.clock.now());
+    if (hit) {
+      const user = await this.store.getUser(hit.userId);
+      if (user && !user.disabled && user.passwordHash === hit.passwordHash) return actorFrom(user);
+    }
+    const user = await this.checkPassword(username, password, address);
+    this.basicCache.set(key, user.id, user.passwordHash, this.clock.now());
+    return actorFrom(user);
   }
 
   /** The caller a trusted integrated sign-in (Kerberos) named; unknown or disabled users are refused. */
