@@ -79,6 +79,7 @@ export function createSessionCore(
     expiresAt: options.expiresAt ?? null,
     user: options.user ?? null,
     signIn,
+    sessionKey: options.sessionKey ?? null,
   };
   const http = createHttpClient({
     baseUrl: state.baseUrl,
@@ -149,5 +150,6 @@ export function createSessionCore(
     state.token = null;
     state.expiresAt = null;
     state.user = null;
+    state.sessionKey = null;
   }
 }
