@@ -1,7 +1,7 @@
 /** What every command gets: output, messages, the session, a backend, and Ctrl-C handling. */
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import type { CreatePamBackendOptions, PamBackend, PamDialect } from '../client/pamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend, PamDialect, SignInMethod } from '../client/pamBackend.ts';
 import { unpackSessionSecret } from '../client/sessionSecret.ts';
 import { parseDuration } from '../common/duration.ts';
 import type { ClipboardPort } from './clipboard.ts';
@@ -214,7 +214,7 @@ export class Cli {
     }
   }
 
-  newBackend(options: {
+  async newBackend(options: {
     server: string;
     dialect: PamDialect;
     ca?: string | null;
@@ -222,10 +222,19 @@ export class Cli {
     expiresAt?: string | null;
     config?: SessionConfig;
     timeoutMs?: number;
+    signIn?: SignInMethod;
   }): Promise<PamBackend> {
+    const signIn = options.signIn ?? options.config?.signIn;
+    // Windows sign-in: every request carries a Negotiate token from the user's Kerberos ticket.
+    const negotiate =
+      signIn === 'integrated'
+        ? await (await import('../client/negotiateFetch.ts')).createNegotiateFetch()
+        : undefined;
     return this.deps.createBackend({
       baseUrl: options.server,
       dialect: options.dialect,
+      ...(signIn ? { signIn } : {}),
+      ...(negotiate ? { fetch: negotiate } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.ca ? { ca: this.readCa(options.ca) } : {}),
       // The stored secret: the token, and the DVLS session key when there is one.

@@ -116,6 +116,8 @@ const en = {
     },
     opts: {
       username: 'user name',
+      signIn:
+        'how to sign in: token (Coffre), basic (MIM behind IIS: user name and password on every call), windows (MIM: your Windows/Kerberos sign-in, no password)',
       passwordStdin: 'read the password from standard input',
       vault: 'only the credentials of this vault (name or ID)',
       application: 'sign in as an application: the user name is its key, the password its secret (DVLS)',
@@ -313,6 +315,8 @@ const en = {
     tokenMissing: (where: string) =>
       `the session token is missing from ${where}. Log in again with: coffre login`,
     noServer: 'no server: pass --server <url> or set COFFRE_SERVER',
+    usernameRequired: 'give --username <name> (only --sign-in windows needs none)',
+    signInNeedsMim: '--sign-in basic and windows are for MIM servers: add --dialect mim',
     badUrl: (value: string) => `not a server URL (http:// or https://): ${value}`,
     noTty: 'no terminal to ask for the password; pass it on standard input with --password-stdin',
     emptyPassword: 'the password is empty',
@@ -468,6 +472,8 @@ const fr: Messages = {
     },
     opts: {
       username: 'nom d’utilisateur',
+      signIn:
+        'comment se connecter : token (Coffre), basic (MIM derrière IIS : nom d’utilisateur et mot de passe à chaque appel), windows (MIM : votre session Windows/Kerberos, sans mot de passe)',
       passwordStdin: 'lire le mot de passe sur l’entrée standard',
       vault: 'seulement ceux de ce coffre (nom ou ID)',
       search: 'seulement ceux dont le nom, l’utilisateur ou l’hôte contient ce texte',
@@ -669,6 +675,8 @@ const fr: Messages = {
     tokenMissing: (where) =>
       `le jeton de session est introuvable dans ${where}. Reconnectez-vous avec : coffre login`,
     noServer: 'aucun serveur : passez --server <url> ou définissez COFFRE_SERVER',
+    usernameRequired: 'indiquez --username <nom> (seul --sign-in windows n’en demande pas)',
+    signInNeedsMim: '--sign-in basic et windows sont pour les serveurs MIM : ajoutez --dialect mim',
     badUrl: (value) => `ce n’est pas une URL de serveur (http:// ou https://) : ${value}`,
     noTty:
       'aucun terminal pour demander le mot de passe ; passez-le sur l’entrée standard avec --password-stdin',

@@ -167,6 +167,63 @@ describe('with a server', () => {
     }
   });
 
+  it('--sign-in basic: MIM behind IIS, DOMAIN\\user and a password on every call, no Coffre token', async () => {
+    const jen = new Profile('jen-basic');
+    try {
+      const login = await jen.run(
+        [
+          'login',
+          '--dialect',
+          'mim',
+          '--sign-in',
+          'basic',
+          '-s',
+          server.url,
+          '-u',
+          'COFFRE\\PRIV.Jen',
+          '--password-stdin',
+        ],
+        { input: 'coffre-demo\n' },
+      );
+      expect(login.code, login.stderr).toBe(0);
+      expect(await jen.json(['whoami'])).toMatchObject({
+        dialect: 'mim',
+        user: { username: 'COFFRE\\PRIV.Jen' },
+      });
+      const roles = await jen.json(['credentials', '--search', 'Allow AD Access']);
+      expect(roles.data.map((c: any) => c.id)).toEqual([DEMO_IDS.mimOpenRoleCredential]);
+      const request = await jen.json(['checkout', DEMO_IDS.mimOpenRoleCredential, '--duration', '30']);
+      expect(request.checkout.status).toBe(4);
+      expect((await jen.json(['checkin', request.checkout.id])).status).toBe(5);
+      const wrong = await jen.run(
+        [
+          'login',
+          '--dialect',
+          'mim',
+          '--sign-in',
+          'basic',
+          '-s',
+          server.url,
+          '-u',
+          'PRIV.Jen',
+          '--password-stdin',
+        ],
+        { input: 'not-the-password\n' },
+      );
+      expect(wrong.code).toBe(3);
+      const notMim = await jen.run(['login', '--sign-in', 'basic', '-s', server.url, '-u', 'bob']);
+      expect(notMim.code).toBe(2);
+      expect(notMim.stderr).toMatch(/--dialect mim/);
+      const noUser = await jen.run(['login', '--dialect', 'mim', '--sign-in', 'basic', '-s', server.url], {
+        env: { LANG: 'fr_FR.UTF-8' },
+      });
+      expect(noUser.code).toBe(2);
+      expect(noUser.stderr).toMatch(/indiquez --username/);
+    } finally {
+      jen.remove();
+    }
+  });
+
   it('human output: local times, status names, aligned columns, in French too', async () => {
     const whoami = await kelly.run(['whoami']);
     expect(whoami.stdout).toMatch(/^User:\s+kelly$/m);

@@ -214,7 +214,7 @@ describe('every screen: axe-core and screenshots', () => {
       await signIn(page, 'maurice');
 
       // Credentials, one selected (its details and policy on the right).
-      await page.getByTestId('credential-count').filter({ hasText: '13' }).waitFor();
+      await page.getByTestId('credential-count').filter({ hasText: '14' }).waitFor();
       await page.locator(`[data-testid="credential-row"][data-credential-id="${ID.edgeFirewall}"]`).click();
       await page.getByTestId('credential-details').getByRole('heading', { name: 'Edge firewall' }).waitFor();
       await page.locator(`[data-credential-id="${ID.jumpHost}"][data-state="taken"]`).waitFor();

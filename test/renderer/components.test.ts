@@ -95,6 +95,43 @@ describe('sign in', () => {
   });
 });
 
+describe('sign in with Windows (MIM)', () => {
+  it('offers it for a MIM server only, and sends no username or password', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:signIn': () => {
+        throw new FakeFailure('unauthorized', 'no_ticket', 'No Kerberos ticket.');
+      },
+    });
+    render(createElement(App));
+    await screen.findByRole('button', { name: 'Sign in' });
+    expect(screen.queryByLabelText('Use my Windows sign-in')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Server address'), {
+      target: { value: 'https://pamsrv.example' },
+    });
+    fireEvent.change(screen.getByLabelText('Server type'), { target: { value: 'mim' } });
+    fireEvent.click(screen.getByLabelText('Use my Windows sign-in'));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(fake.callsTo('session:signIn')).toHaveLength(1));
+    expect(fake.callsTo('session:signIn')[0]).toMatchObject({
+      profile: { url: 'https://pamsrv.example', dialect: 'mim', signIn: 'integrated' },
+      username: '',
+      password: '',
+    });
+  });
+
+  it('in French', async () => {
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => ({ ...DEFAULT_SETTINGS, language: 'fr' as const }),
+    });
+    render(createElement(App));
+    fireEvent.change(await screen.findByLabelText('Type de serveur'), { target: { value: 'mim' } });
+    expect(screen.getByLabelText('Utiliser ma session Windows')).toBeTruthy();
+  });
+});
+
 describe('checkout dialog', () => {
   const guarded = credential(2, {
     name: 'srv-domain',
