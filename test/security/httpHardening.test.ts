@@ -49,8 +49,9 @@ describe('required text must be visible (finding 7)', () => {
   });
 
   it('a MIM Justification of zero-width characters is refused where one is required', async () => {
+    // A role whose own policy requires a justification (the demo's MIM role leaves it optional, as MIM does).
     const response = await jen.request('POST', `${MIM}/pamrequests`, {
-      RoleId: DEMO_IDS.mimRoleCredential,
+      RoleId: DEMO_IDS.approvedCredential,
       Justification: '\u200d\ufeff',
       RequestedTTL: '3600',
     });
