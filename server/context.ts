@@ -8,13 +8,20 @@ import { CheckoutService } from './domain/checkoutService.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { EventHub } from './domain/eventHub.ts';
 import { PasswordRotator } from './domain/passwordRotator.ts';
+import { RelayedEventHub } from './domain/relayedEventHub.ts';
 import { Sweeper } from './domain/sweeper.ts';
 import type { PamStore } from './store/pamStore.ts';
+import { PostgresStore } from './store/postgresStore.ts';
 import { type Durability, SqliteStore } from './store/sqliteStore.ts';
 
 export interface ServerContextOptions {
   /** Directory holding the database and, unless COFFRE_MASTER_KEY is set, the master key file. */
   dataDir: string;
+  /**
+   * A PostgreSQL URL (postgres://user:password@host:port/db): the store shared by several server
+   * nodes. Without it, the SQLite file in `dataDir`.
+   */
+  databaseUrl?: string | undefined;
   clock?: Clock;
   durability?: Durability;
   masterKeyEnv?: string | undefined;
@@ -33,21 +40,48 @@ export interface ServerContext {
   rotator: PasswordRotator;
   sweeper: Sweeper;
   masterKeySource: 'env' | 'file-existing' | 'file-created';
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function createServerContext(options: ServerContextOptions, _logger?: Logger): ServerContext {
+/**
+ * Opens the store the options name (PostgreSQL when `databaseUrl` is set, migrated on the way)
+ * and wires the context around it. On PostgreSQL, events reach this node through the outbox.
+ */
+export async function openServerContext(
+  options: ServerContextOptions,
+  logger?: Logger,
+): Promise<ServerContext> {
+  if (!options.databaseUrl) return createServerContext(options, logger);
+  const store = await PostgresStore.open({ url: options.databaseUrl });
+  const hub = new RelayedEventHub(store);
+  try {
+    await hub.start();
+    return createServerContext(options, logger, { store, hub });
+  } catch (error) {
+    await hub.stop();
+    await store.close();
+    throw error;
+  }
+}
+
+export function createServerContext(
+  options: ServerContextOptions,
+  _logger?: Logger,
+  opened?: { store: PamStore; hub: EventHub & { stop?: () => Promise<void> } },
+): ServerContext {
   const clock = options.clock ?? systemClock;
   const { key, source } = loadMasterKey({
     env: options.masterKeyEnv,
     keyFile: path.join(options.dataDir, 'master.key'),
   });
   const secretBox = SecretBox.fromKey(key);
-  const store = new SqliteStore({
-    file: path.join(options.dataDir, 'coffre.db'),
-    durability: options.durability ?? 'full',
-  });
-  const hub = new EventHub();
+  const store =
+    opened?.store ??
+    new SqliteStore({
+      file: path.join(options.dataDir, 'coffre.db'),
+      durability: options.durability ?? 'full',
+    });
+  const hub = opened?.hub ?? new EventHub();
   const rotator = new PasswordRotator({ store, clock, secretBox, hub });
   const checkouts = new CheckoutService({ store, clock, secretBox, hub, rotator });
   const admin = new AdminService({ store, clock, secretBox, checkouts });
@@ -64,9 +98,10 @@ export function createServerContext(options: ServerContextOptions, _logger?: Log
     rotator,
     sweeper,
     masterKeySource: source,
-    close() {
+    async close() {
       sweeper.stop();
-      store.close();
+      await opened?.hub.stop?.();
+      await store.close();
     },
   };
 }

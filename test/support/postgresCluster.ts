@@ -128,31 +128,39 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 
   const url = (database = 'postgres') =>
     `postgres://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: url() });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
 
   return {
     url,
-    async createDatabase() {
-      const name = `coffre_${randomBytes(6).toString('hex')}`;
-      await admin((client) => client.query(`CREATE DATABASE ${name}`));
-      return url(name);
-    },
-    async dropDatabase(databaseUrl: string) {
-      const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
-      if (!/^coffre_[0-9a-f]+$/.test(name)) throw new Error(`Not a test database: ${name}`);
-      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
+    createDatabase: () => createTestDatabase(url()),
+    dropDatabase: (databaseUrl: string) => dropTestDatabase(url(), databaseUrl),
     async stop() {
       process.removeListener('exit', stopNow);
       stopNow();
     },
   };
+}
+
+async function asAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new empty database on the cluster of `adminUrl` (its maintenance database); returns its URL. */
+export async function createTestDatabase(adminUrl: string): Promise<string> {
+  const name = `coffre_${randomBytes(6).toString('hex')}`;
+  await asAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropTestDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  if (!/^coffre_[0-9a-f]+$/.test(name)) throw new Error(`Not a test database: ${name}`);
+  await asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }

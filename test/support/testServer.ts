@@ -2,17 +2,42 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { inject } from 'vitest';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, startServer } from '../../server/startServer.ts';
+import { createTestDatabase, dropTestDatabase } from './postgresCluster.ts';
+
+/**
+ * The store the server suites run against: SQLite by default; `COFFRE_TEST_STORE=postgres` (the
+ * vitest project `postgres`, whose global setup starts a throw-away cluster) runs the same tests
+ * on PostgreSQL, each test server on a database of its own.
+ */
+export const TEST_STORE: 'sqlite' | 'postgres' =
+  process.env.COFFRE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A fresh PostgreSQL database on the run's cluster, and how to drop it. */
+export async function testDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('postgresAdminUrl');
+  if (!adminUrl) throw new Error('No PostgreSQL cluster: run this file in the vitest project "postgres".');
+  const url = await createTestDatabase(adminUrl);
+  return { url, drop: () => dropTestDatabase(adminUrl, url) };
+}
 
 export interface TestServer extends RunningServer {
   clock: ManualClock;
   dataDir: string;
+  /** The PostgreSQL database of this server, when the suite runs on PostgreSQL. */
+  databaseUrl: string | undefined;
   /** Everything the server logged, as written (JSON lines). */
   logs: string[];
   /** Logs in as a demo user (password coffre-demo) and returns a fetch bound to that session. */
   as(username: string): Promise<Session>;
+  /**
+   * Resolves once the events committed so far reached the hub's listeners: at once on SQLite; on
+   * PostgreSQL they come back through the outbox, like other nodes' events.
+   */
+  eventsDelivered(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +87,7 @@ export async function startTestServer(
   options: { demo?: boolean; logLevel?: string; start?: string } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-test-'));
+  const database = TEST_STORE === 'postgres' ? await testDatabase() : undefined;
   const clock = new ManualClock(options.start ?? Date.now());
   const logs: string[] = [];
   const destination = new Writable({
@@ -72,6 +98,7 @@ export async function startTestServer(
   });
   const server = await startServer({
     dataDir,
+    databaseUrl: database?.url,
     host: '127.0.0.1',
     port: 0,
     demo: options.demo ?? true,
@@ -84,6 +111,7 @@ export async function startTestServer(
     ...server,
     clock,
     dataDir,
+    databaseUrl: database?.url,
     logs,
     async as(username: string) {
       const login = await apiRequest(server.url, 'POST', '/api/auth/login', {
@@ -99,8 +127,12 @@ export async function startTestServer(
           apiRequest(server.url, method, url, body, { tokenId: token, ...headers }),
       };
     },
+    async eventsDelivered() {
+      await (server.ctx.hub as { settle?: () => Promise<void> }).settle?.();
+    },
     async stop() {
       await server.close();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
