@@ -84,11 +84,21 @@ export async function apiRequest(
 
 /** A real server on an ephemeral loopback port, a temporary data directory and a hand-set clock. */
 export async function startTestServer(
-  options: { demo?: boolean; logLevel?: string; start?: string } = {},
+  options: {
+    demo?: boolean;
+    logLevel?: string;
+    start?: string;
+    /** One node of several on one PostgreSQL database: the database, clock and key they share. */
+    node?: { databaseUrl: string; clock: ManualClock; masterKey: string; sweepIntervalMs?: number };
+  } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-test-'));
-  const database = TEST_STORE === 'postgres' ? await testDatabase() : undefined;
-  const clock = new ManualClock(options.start ?? Date.now());
+  const database = options.node
+    ? { url: options.node.databaseUrl, drop: async () => undefined }
+    : TEST_STORE === 'postgres'
+      ? await testDatabase()
+      : undefined;
+  const clock = options.node?.clock ?? new ManualClock(options.start ?? Date.now());
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -103,9 +113,9 @@ export async function startTestServer(
     port: 0,
     demo: options.demo ?? true,
     clock,
-    sweepIntervalMs: 0,
+    sweepIntervalMs: options.node?.sweepIntervalMs ?? 0,
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
-    masterKeyEnv: undefined,
+    masterKeyEnv: options.node?.masterKey,
   });
   return {
     ...server,
