@@ -146,7 +146,7 @@ describe('correctness across nodes, enforced by the database', () => {
   it('the audit chain, appended from both nodes at once, has one order and no fork', async () => {
     const [a, b] = cluster.nodes as [TestServer, TestServer];
     // Failed logins each append one audit row; 200 of them, half on each node, all at once.
-    await Promise.all(
+    const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         apiRequest(i % 2 === 0 ? a.url : b.url, 'POST', '/api/auth/login', {
           username: `nobody-${i}`,
@@ -154,7 +154,12 @@ describe('correctness across nodes, enforced by the database', () => {
         }),
       ),
     );
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 401));
     const rows = await a.ctx.store.listAudit({ offset: 0, limit: 1_000_000 });
+    const failed = rows.filter(
+      (row) => row.action === 'login.failed' && row.actorName?.startsWith('nobody-'),
+    );
+    expect(new Set(failed.map((row) => row.actorName)).size).toBe(200);
     expect(rows.map((row) => row.id)).toEqual(rows.map((_, index) => index + 1));
     expect(new Set(rows.map((row) => row.prevHash)).size).toBe(rows.length);
     expect(await b.ctx.store.verifyAuditChain()).toBeNull();
@@ -240,7 +245,7 @@ describe('one sweeper at a time', () => {
     const [b] = cluster.nodes as [TestServer];
     const bob = await c.as('bob');
     const created = await bob.request('POST', '/api/pam/checkouts', {
-      credentialID: 'c2000000-0000-4000-8000-000000000001',
+      credentialID: DEMO_IDS.autoCredential,
       duration: 15,
     });
     expect(created.status, created.text).toBe(201);
