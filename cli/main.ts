@@ -115,7 +115,8 @@ export async function run(cli: Cli, argv: readonly string[]): Promise<number> {
 export function systemDeps(): CliDeps {
   return {
     io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
-    createBackend: async (options) => (await import('../client/pamBackend.ts')).createPamBackend(options),
+    createBackend: async (options) =>
+      (await import('../client/createPamBackend.ts')).createPamBackend(options),
     keychain: systemKeychain,
     clipboard: (env) => systemClipboard(env),
   };

@@ -8,13 +8,8 @@ import type { Checkout } from '../common/checkout.ts';
 import { type PamEvent, pamEventSchema } from '../common/events.ts';
 import { PamClientError, transportError } from './errors.ts';
 import type { HttpClient } from './httpClient.ts';
-import type {
-  ListMyCheckoutsOptions,
-  SubscribeOptions,
-  SubscriptionStatus,
-  TimerHandle,
-  Timers,
-} from './pamBackend.ts';
+import type { ListMyCheckoutsOptions, SubscribeOptions, SubscriptionStatus } from './pamBackend.ts';
+import { realTimers, type TimerHandle, type Timers } from './ports.ts';
 
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 export const DEFAULT_INITIAL_BACKOFF_MS = 500;
@@ -25,18 +20,6 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 export const HEALTHY_STREAM_MS = 10_000;
 /** How long before `expiresAt` polling synthesises `checkout.expiring` (the server's T-5 min). */
 export const EXPIRING_NOTICE_MS = 5 * 60_000;
-
-export type { TimerHandle, Timers };
-
-export const realTimers: Timers = {
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    // Never keep a CLI process alive just to reconnect or poll.
-    handle.unref?.();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export interface StreamEnvironment {
   timers?: Timers;

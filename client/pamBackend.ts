@@ -1,7 +1,8 @@
 /**
  * The client core's one interface to a PAM server, shared by the CLI and the Electron main process.
- * Never imports electron. Two implementations: the checkout dialect (`/api/pam/...`) and the MIM
- * dialect (`/api/pamresources/...`); `createPamBackend` picks one.
+ * Never imports electron. Types only: the two implementations, the checkout dialect (`/api/pam/...`)
+ * and the MIM dialect (`/api/pamresources/...`), import this module, and `createPamBackend`
+ * (createPamBackend.ts) picks one — so the interface never depends on its implementations.
  *
  * Every method rejects with a `PamClientError` (see errors.ts), never with anything else.
  */
@@ -9,8 +10,7 @@ import type { AuditEntry } from '../common/audit.ts';
 import type { Approver, Checkout, Credential, Vault } from '../common/checkout.ts';
 import type { PamEvent } from '../common/events.ts';
 import type { User } from '../common/roles.ts';
-import { createCheckoutBackend } from './checkoutDialect.ts';
-import { createMimBackend } from './mimDialect.ts';
+import type { Timers } from './ports.ts';
 
 export type { Approver, AuditEntry, Checkout, Credential, PamEvent, User, Vault };
 
@@ -148,12 +148,6 @@ export interface SubscribeOptions {
   timers?: Timers;
 }
 
-export type TimerHandle = unknown;
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
-
 export interface PamBackend {
   readonly dialect: PamDialect;
   readonly capabilities: PamCapabilities;
@@ -212,15 +206,4 @@ export interface CreatePamBackendOptions {
   ca?: string;
   /** Replaces the HTTP transport (tests); when set, `ca` is ignored. */
   fetch?: FetchLike;
-}
-
-export function createPamBackend(options: CreatePamBackendOptions): PamBackend {
-  switch (options.dialect) {
-    case 'checkout':
-      return createCheckoutBackend(options);
-    case 'mim':
-      return createMimBackend(options);
-    default:
-      throw new TypeError(`Unknown PAM dialect: ${String(options.dialect)}`);
-  }
 }

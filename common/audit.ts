@@ -4,6 +4,8 @@ import { guidSchema } from './ids.ts';
 export const AUDIT_ACTIONS = [
   'login',
   'login.failed',
+  /** A sign-in counter reached its ceiling (details: which one); see server/domain/loginThrottle.ts. */
+  'login.locked',
   'logout',
   'checkout.requested',
   'checkout.approved',

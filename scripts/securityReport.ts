@@ -81,7 +81,8 @@ const SECTIONS: ReportSection[] = [
 ];
 
 function vitest(args: string[]): { json: VitestJson | null; command: string } {
-  const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-security-')), 'results.json');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-security-'));
+  const output = path.join(dir, 'results.json');
   const command = ['vitest', 'run', ...args].join(' ');
   console.log(`\n── npx ${command}`);
   spawnSync(
@@ -94,6 +95,7 @@ function vitest(args: string[]): { json: VitestJson | null; command: string } {
     },
   );
   const json = fs.existsSync(output) ? (JSON.parse(fs.readFileSync(output, 'utf8')) as VitestJson) : null;
+  fs.rmSync(dir, { recursive: true, force: true });
   return { json, command: `npx ${command}` };
 }
 

@@ -1,19 +1,42 @@
 /**
- * `npm start`: builds main, preload and renderer into out/ (electron-vite) and launches Electron on
- * it. Where the Electron binary is missing it says so in one line and exits 1. Arguments after
- * `--` go to the app (e.g. `npm start -- coffre://approvals/<id>`).
+ * `npm start`: gets the Electron binary when it is missing (Electron's own installer, with its
+ * progress bar; see electronBinary.ts), builds main, preload and renderer into out/ (electron-vite)
+ * and launches Electron on it. When Electron cannot be had it ends with one line (why, and what to
+ * do) and exit code 1. Arguments after `--` go to the app (e.g. `npm start -- coffre://approvals/<id>`).
+ * COFFRE_ELECTRON_INSTALLER replaces the installer script (tests).
  */
 import { spawn } from 'node:child_process';
 import { build } from 'electron-vite';
-import { electronBinaryPath, MISSING_ELECTRON_MESSAGE } from './electronBinary.ts';
+import {
+  electronBinaryPath,
+  electronInstallerPath,
+  electronUnavailableMessage,
+  electronVersion,
+  runElectronInstaller,
+} from './electronBinary.ts';
 
-await build({ logLevel: 'warn' });
-
-const binary = electronBinaryPath();
-if (!binary) {
-  console.error(MISSING_ELECTRON_MESSAGE);
+async function ensureElectron(): Promise<string> {
+  const present = electronBinaryPath();
+  if (present) return present;
+  const version = electronVersion();
+  const installer = process.env.COFFRE_ELECTRON_INSTALLER || electronInstallerPath();
+  if (!installer) {
+    console.error(electronUnavailableMessage('the electron package is not installed: run npm ci', version));
+    process.exit(1);
+  }
+  console.log(
+    `coffre: downloading Electron ${version} (once; ELECTRON_MIRROR and the download cache apply)…`,
+  );
+  const outcome = await runElectronInstaller(installer);
+  const binary = electronBinaryPath();
+  if (binary) return binary;
+  const reason = outcome.ok ? 'the installer finished but left no binary' : outcome.reason;
+  console.error(electronUnavailableMessage(reason, version));
   process.exit(1);
 }
+
+const binary = await ensureElectron();
+await build({ logLevel: 'warn' });
 
 const env = { ...process.env };
 // Inherited from a parent Electron tool, it would make this Electron run as plain Node.

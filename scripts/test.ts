@@ -6,12 +6,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type Counts, countTests, summaryLine, type VitestReport } from './testSummary.ts';
 
-interface Outcome {
+interface Outcome extends Counts {
   name: string;
-  passed: number;
-  failed: number;
-  skipped: number;
 }
 
 function run(command: string, args: string[]): number {
@@ -26,28 +24,23 @@ function check(name: string, command: string, args: string[]): Outcome {
 }
 
 function vitest(name: string, args: string[]): Outcome {
-  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-vitest-')), 'report.json');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-vitest-'));
+  const report = path.join(dir, 'report.json');
   console.log(`\n── ${name}`);
-  const status = run('npx', [
-    'vitest',
-    'run',
-    ...args,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile=${report}`,
-  ]);
-  if (!fs.existsSync(report)) return { name, passed: 0, failed: 1, skipped: 0 };
-  const json = JSON.parse(fs.readFileSync(report, 'utf8')) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numPendingTests: number;
-    numTodoTests: number;
-    numFailedTestSuites: number;
-  };
-  // A suite that fails to load has no failed tests but must still count as a failure.
-  const failed =
-    json.numFailedTests + json.numFailedTestSuites + (status !== 0 && json.numFailedTests === 0 ? 1 : 0);
-  return { name, passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests };
+  try {
+    const status = run('npx', [
+      'vitest',
+      'run',
+      ...args,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${report}`,
+    ]);
+    const json = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as VitestReport) : null;
+    return { name, ...countTests(json, status) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const outcomes: Outcome[] = [
@@ -58,12 +51,8 @@ const outcomes: Outcome[] = [
 ];
 
 console.log('\n── summary');
-for (const outcome of outcomes) {
-  const skipped = outcome.skipped ? `, ${outcome.skipped} skipped` : '';
-  console.log(`${outcome.name}: ${outcome.passed} passed, ${outcome.failed} failed${skipped}`);
-}
-const passed = outcomes.reduce((sum, o) => sum + o.passed, 0);
-const failed = outcomes.reduce((sum, o) => sum + o.failed, 0);
-const skipped = outcomes.reduce((sum, o) => sum + o.skipped, 0);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+for (const outcome of outcomes) console.log(`${outcome.name}: ${summaryLine(outcome)}`);
+const total = (key: keyof Counts) => outcomes.reduce((sum, outcome) => sum + outcome[key], 0);
+const failed = total('failed');
+console.log(summaryLine({ passed: total('passed'), failed, skipped: total('skipped') }));
 process.exit(failed === 0 ? 0 : 1);

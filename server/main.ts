@@ -45,6 +45,13 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** `--trust-proxy`: true, or comma-separated proxy addresses/CIDRs. */
+function parseTrustProxy(value: string): boolean | string {
+  if (value === 'true') return true;
+  if (value.trim() === '') throw new InvalidArgumentError('give true or proxy addresses.');
+  return value;
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -71,6 +78,11 @@ const program = new Command('coffre-server')
       .choices(['normal', 'full'])
       .default('full'),
   )
+  .option(
+    '--trust-proxy <proxies>',
+    'believe X-Forwarded-For from these proxies: true (any), or addresses/CIDRs (comma-separated)',
+    parseTrustProxy,
+  )
   .addOption(
     new Option('--log-level <level>', 'log level')
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -85,6 +97,7 @@ const program = new Command('coffre-server')
       port: options.port,
       demo: Boolean(options.demo),
       durability: options.durability,
+      trustProxy: options.trustProxy,
       masterKeyEnv: process.env.COFFRE_MASTER_KEY,
       logger,
     });

@@ -12,6 +12,8 @@ export interface StartOptions extends ServerContextOptions {
   logger?: Logger;
   /** How often the sweeper writes down expiries; 0 turns it off (tests sweep by hand). */
   sweepIntervalMs?: number;
+  /** See AppOptions.trustProxy. */
+  trustProxy?: boolean | string | undefined;
 }
 
 export interface RunningServer {
@@ -37,7 +39,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const seeded = options.demo ? await ctx.store.withClusterLock('demo-seed', () => seedDemo(ctx)) : false;
     await ctx.sweeper.sweep();
     if ((options.sweepIntervalMs ?? 1000) > 0) ctx.sweeper.start(options.sweepIntervalMs ?? 1000);
-    const app = await buildApp(ctx, { logger });
+    const app = await buildApp(ctx, { logger, trustProxy: options.trustProxy });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;

@@ -26,11 +26,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import type { SecretBoxPort } from '../../client/ports.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
 import { DEFAULT_POLICY } from '../../common/policy.ts';
 import { type CredentialCache, openCache } from '../../main/cache/credentialCache.ts';
 import { foldForSearch } from '../../main/cache/foldText.ts';
-import type { SecretBoxPort } from '../../main/services/ports.ts';
 import { pick, seededRandom, syntheticGuid } from '../../test/support/seededRandom.ts';
 import { fmt, summarize } from '../support/stats.ts';
 

@@ -18,7 +18,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createPamBackend, type PamBackend, type SubscribeOptions } from '../../client/pamBackend.ts';
+import { createPamBackend } from '../../client/createPamBackend.ts';
+import type { PamBackend, SubscribeOptions } from '../../client/pamBackend.ts';
 import { CheckoutStatus } from '../../common/checkoutStatus.ts';
 import type { PamEvent } from '../../common/events.ts';
 import { startChildServer } from '../support/childServer.ts';

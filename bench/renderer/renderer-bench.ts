@@ -33,7 +33,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../../client/pamBackend.ts';
+import { createPamBackend } from '../../client/createPamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
 import { DEFAULT_POLICY } from '../../common/policy.ts';
 import {

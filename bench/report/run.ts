@@ -21,6 +21,7 @@ const KNOWN: ReadonlyArray<{ script: string; title: string }> = [
   { script: 'bench:notify', title: 'Approver notification latency: SSE vs 10-second polling' },
   { script: 'bench:cache', title: 'Desktop cache: search, sync and open' },
   { script: 'bench:renderer', title: 'Renderer: paint and bundle size' },
+  { script: 'bench:restart', title: 'Server: restart after kill -9 under load vs after a clean stop' },
 ];
 const MARK = 'BENCH_JSON ';
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000);

@@ -3,11 +3,14 @@
  * shell provides, and exposes the IPC router. Plain Node: the tests run it without Electron.
  */
 import path from 'node:path';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { isPamClientError } from '../../client/errors.ts';
-import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../../client/pamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
+import { type Clock, type LogPort, type SecretBoxPort, silentLog, type Timers } from '../../client/ports.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import { openCache } from '../cache/credentialCache.ts';
-import { AppError, createIpcRouter, type IpcRouter } from '../ipc/router.ts';
+import { createIpcRouter, type IpcRouter } from '../ipc/router.ts';
+import { AppError } from '../services/appError.ts';
 import {
   APPROVALS_MESSAGES_EN,
   APPROVALS_MESSAGES_FR,
@@ -17,17 +20,7 @@ import { CheckoutActions } from '../services/checkoutActions.ts';
 import { ClipboardGuard } from '../services/clipboardGuard.ts';
 import { EXPIRY_MESSAGES_EN, EXPIRY_MESSAGES_FR, ExpiryScheduler } from '../services/expiryScheduler.ts';
 import { PasswordAccess } from '../services/passwordAccess.ts';
-import type {
-  ClipboardPort,
-  Clock,
-  EventSink,
-  LogPort,
-  NotifierPort,
-  SecretBoxPort,
-  Timers,
-  TrayPort,
-} from '../services/ports.ts';
-import { silentLog } from '../services/ports.ts';
+import type { ClipboardPort, EventSink, NotifierPort, TrayPort } from '../services/ports.ts';
 import { createServerCaller } from '../services/serverCalls.ts';
 import { type LockReason, SessionService } from '../services/sessionService.ts';
 import { SettingsService } from '../services/settingsService.ts';
@@ -271,5 +264,3 @@ function errorKind(error: unknown): string {
   if (error instanceof AppError || isPamClientError(error)) return `${error.kind}/${error.code}`;
   return error instanceof Error ? error.name : typeof error;
 }
-
-export { AppError };

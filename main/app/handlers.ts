@@ -1,5 +1,5 @@
 import type { IpcHandlers } from '../ipc/router.ts';
-import { AppError } from '../ipc/router.ts';
+import { AppError } from '../services/appError.ts';
 import type { CheckoutActions } from '../services/checkoutActions.ts';
 import type { PasswordAccess } from '../services/passwordAccess.ts';
 import type { ServerCaller } from '../services/serverCalls.ts';

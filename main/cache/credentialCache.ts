@@ -17,8 +17,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type Clock, type SecretBoxPort, systemClock } from '../../client/ports.ts';
 import type { Checkout, Credential, Vault } from '../../common/checkout.ts';
-import { type Clock, type SecretBoxPort, systemClock } from '../services/ports.ts';
 import {
   createDataKey,
   DataKeyUnavailableError,

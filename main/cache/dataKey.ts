@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Clock, SecretBoxPort } from '../services/ports.ts';
+import type { Clock, SecretBoxPort } from '../../client/ports.ts';
 import { RowCipher } from './rowCipher.ts';
 
 export type KeyringState = ReturnType<SecretBoxPort['state']>;

@@ -5,6 +5,7 @@
  */
 
 import { isPamClientError } from '../../client/errors.ts';
+import { type LogPort, silentLog } from '../../client/ports.ts';
 import {
   type IpcChannel,
   type IpcEnvelope,
@@ -13,7 +14,7 @@ import {
   type IpcResult,
   ipcCalls,
 } from '../../common/ipc.ts';
-import { type LogPort, silentLog } from '../services/ports.ts';
+import { AppError } from '../services/appError.ts';
 
 export type IpcHandlers = {
   [C in IpcChannel]: (args: IpcParsedArgs<C>) => Promise<IpcResult<C>> | IpcResult<C>;
@@ -30,18 +31,6 @@ export interface IpcRouterOptions {
   onInternalError?(channel: string, error: unknown): void;
   /** One debug line per call (request id, channel, outcome, duration); refusals at warn. */
   log?: LogPort;
-}
-
-/** An error a service throws on purpose, with a kind the renderer can act on. */
-export class AppError extends Error {
-  readonly kind: IpcError['kind'];
-  readonly code: string;
-  constructor(kind: IpcError['kind'], code: string, message: string) {
-    super(message);
-    this.name = 'AppError';
-    this.kind = kind;
-    this.code = code;
-  }
 }
 
 export function toIpcError(error: unknown): IpcError {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ClipboardPort, Clock, EventSink, TimerHandle, Timers } from './ports.ts';
+import type { Clock, TimerHandle, Timers } from '../../client/ports.ts';
+import type { ClipboardPort, EventSink } from './ports.ts';
 
 /** Why the app asks for the clipboard to be cleared (the timer's own deadline is not one of them). */
 export type ClipboardClearReason = 'checkin' | 'expiry' | 'lock' | 'signOut' | 'quit';

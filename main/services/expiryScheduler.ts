@@ -1,5 +1,6 @@
+import type { Clock, TimerHandle, Timers } from '../../client/ports.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
-import type { Clock, EventSink, NotifierPort, TimerHandle, Timers } from './ports.ts';
+import type { EventSink, NotifierPort } from './ports.ts';
 
 /** Notification texts, so the app can pass them in the user's language. */
 export interface ExpiryMessages {

@@ -1,7 +1,8 @@
+import type { Clock, TimerHandle, Timers } from '../../client/ports.ts';
 import type { CopyResult, RevealResult } from '../../common/ipc.ts';
-import { AppError } from '../ipc/router.ts';
+import { AppError } from './appError.ts';
 import type { ClipboardGuard } from './clipboardGuard.ts';
-import type { Clock, EventSink, TimerHandle, Timers } from './ports.ts';
+import type { EventSink } from './ports.ts';
 import type { ServerCaller } from './serverCalls.ts';
 import type { SettingsService } from './settingsService.ts';
 

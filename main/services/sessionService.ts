@@ -1,10 +1,11 @@
 import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
+import type { Clock, SecretBoxPort } from '../../client/ports.ts';
 import type { ServerProfile, SessionState } from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
-import { AppError } from '../ipc/router.ts';
-import type { Clock, EventSink, SecretBoxPort } from './ports.ts';
+import { AppError } from './appError.ts';
+import type { EventSink } from './ports.ts';
 import type { SettingsService } from './settingsService.ts';
 
 export type LockReason = 'user' | 'idle' | 'screen' | 'suspend';

@@ -1,9 +1,10 @@
 import type { PamBackend } from '../../client/pamBackend.ts';
+import type { Clock } from '../../client/ports.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
 import type { CredentialListResult, CredentialQuery } from '../../common/ipc.ts';
 import { credentialQuerySchema } from '../../common/ipc.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
-import type { Clock, EventSink } from './ports.ts';
+import type { EventSink } from './ports.ts';
 import type { ServerCaller } from './serverCalls.ts';
 import type { SessionService } from './sessionService.ts';
 

@@ -10,7 +10,7 @@
  * data migration. safeStorage is usable only after the app is ready.
  */
 import type { SafeStorage } from 'electron';
-import type { SecretBoxPort } from '../services/ports.ts';
+import type { SecretBoxPort } from '../../client/ports.ts';
 
 export type SecretState = ReturnType<SecretBoxPort['state']>;
 type LinuxBackend = ReturnType<SafeStorage['getSelectedStorageBackend']>;

@@ -3,24 +3,31 @@ import type { LoginResponse } from '../../common/roles.ts';
 import { hashToken, newToken } from '../crypto/tokens.ts';
 import { verifyAgainstNothing, verifyUserPassword } from '../crypto/userPasswords.ts';
 import type { PamStore } from '../store/pamStore.ts';
+import type { AuditInput } from '../store/records.ts';
 import type { Actor } from './actor.ts';
 import type { Clock } from './clock.ts';
-import { LoginThrottle } from './loginThrottle.ts';
+import { LoginThrottle, type ThrottleState } from './loginThrottle.ts';
 import { PamError } from './pamError.ts';
 import { toApiUser } from './views.ts';
 
 export interface AuthOptions {
   tokenTtlMs: number;
-  /** Failed logins allowed per username and per address within the window. */
+  /** Failed logins per username (any address) before only clean addresses may try (loginThrottle.ts). */
   maxFailuresPerUser: number;
+  /** Failed logins per address (any username) before the address waits out the window. */
   maxFailuresPerAddress: number;
+  /** Failed logins per (username, address) before each further one doubles the wait. */
+  freeFailuresPerPair: number;
+  throttleBaseDelayMs: number;
   throttleWindowMs: number;
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   tokenTtlMs: 8 * 60 * 60_000,
-  maxFailuresPerUser: 5,
+  maxFailuresPerUser: 10,
   maxFailuresPerAddress: 30,
+  freeFailuresPerPair: 3,
+  throttleBaseDelayMs: 1000,
   throttleWindowMs: 15 * 60_000,
 };
 
@@ -32,31 +39,36 @@ export class AuthService {
   private readonly store: PamStore;
   private readonly clock: Clock;
   private readonly options: AuthOptions;
-  private readonly userThrottle: LoginThrottle;
-  private readonly addressThrottle: LoginThrottle;
+  private readonly throttle: LoginThrottle;
 
-  constructor(deps: { store: PamStore; clock: Clock; options?: Partial<AuthOptions> }) {
+  constructor(deps: {
+    store: PamStore;
+    clock: Clock;
+    options?: Partial<AuthOptions>;
+    throttleState?: ThrottleState;
+  }) {
     this.store = deps.store;
     this.clock = deps.clock;
     this.options = { ...DEFAULT_AUTH_OPTIONS, ...deps.options };
-    this.userThrottle = new LoginThrottle({
-      maxFailures: this.options.maxFailuresPerUser,
-      windowMs: this.options.throttleWindowMs,
-    });
-    this.addressThrottle = new LoginThrottle({
-      maxFailures: this.options.maxFailuresPerAddress,
-      windowMs: this.options.throttleWindowMs,
-    });
+    this.throttle = new LoginThrottle(
+      {
+        windowMs: this.options.throttleWindowMs,
+        maxFailuresPerUser: this.options.maxFailuresPerUser,
+        maxFailuresPerAddress: this.options.maxFailuresPerAddress,
+        freeFailures: this.options.freeFailuresPerPair,
+        baseDelayMs: this.options.throttleBaseDelayMs,
+      },
+      deps.throttleState,
+    );
   }
 
   async login(username: string, password: string, address: string): Promise<LoginResponse> {
     const now = this.clock.now();
-    const userKey = username.toLowerCase();
-    const wait = Math.max(
-      this.userThrottle.retryAfterSeconds(userKey, now),
-      this.addressThrottle.retryAfterSeconds(address, now),
-    );
-    if (wait > 0) {
+    // Counted before the (slow, awaited) verification, in the same synchronous step as the check:
+    // parallel guesses cannot all slip through a check that has not seen the others yet.
+    const admission = this.throttle.admit(username, address, now);
+    if (!admission.admitted) {
+      const wait = admission.retryAfterSeconds;
       throw new PamError('throttled', `Too many failed sign-ins. Try again in ${wait} seconds.`, {
         retryAfterSeconds: wait,
       });
@@ -67,23 +79,18 @@ export class AuthService {
         ? await verifyUserPassword(user.passwordHash, password)
         : await verifyAgainstNothing(password);
     if (!user || !valid) {
-      this.userThrottle.recordFailure(userKey, now);
-      this.addressThrottle.recordFailure(address, now);
-      await this.store.appendAudit({
-        audit: [
-          {
-            at: now,
-            actorId: user?.id ?? null,
-            actorName: username.slice(0, 256),
-            action: 'login.failed',
-            details: address,
-          },
-        ],
-        events: [],
-      });
+      const actor = { at: now, actorId: user?.id ?? null, actorName: username.slice(0, 256) };
+      const audit: AuditInput[] = [{ ...actor, action: 'login.failed', details: address }];
+      if (admission.reachesUserCeiling) {
+        audit.push({ ...actor, action: 'login.locked', details: `user, last from ${address}` });
+      }
+      if (admission.reachesAddressLimit) {
+        audit.push({ ...actor, action: 'login.locked', details: `address ${address}` });
+      }
+      await this.store.appendAudit({ audit, events: [] });
       throw new PamError('unauthorized', 'The username or password is incorrect.');
     }
-    this.userThrottle.reset(userKey);
+    this.throttle.succeeded(username, address, now);
     const token = newToken();
     const expiresAt = now + this.options.tokenTtlMs;
     await this.store.insertToken({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });

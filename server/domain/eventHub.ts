@@ -29,7 +29,9 @@ export class EventHub {
     }
   }
 
-  listenerCount(): number {
+  /** Connected listeners, of one user when `userId` is given. */
+  listenerCount(userId?: string): number {
+    if (userId !== undefined) return this.listeners.get(userId)?.size ?? 0;
     let count = 0;
     for (const set of this.listeners.values()) count += set.size;
     return count;

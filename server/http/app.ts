@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -9,7 +14,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { ServerContext } from '../context.ts';
-import { PamError } from '../domain/pamError.ts';
 import { tokenOf } from './authentication.ts';
 import { errorBody, sendError } from './dialectErrors.ts';
 import { registerAdminRoutes } from './routes/adminRoutes.ts';
@@ -25,12 +29,20 @@ export interface AppOptions {
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   version?: string;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), as Fastify's
+   * `trustProxy`: true (any), or addresses/CIDRs (comma-separated). Unset: none, so a client cannot
+   * pick the address the sign-in throttle counts against.
+   */
+  trustProxy?: boolean | string | undefined;
 }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
+  const trustProxy: FastifyServerOptions['trustProxy'] = options.trustProxy ?? false;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    trustProxy,
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
@@ -108,5 +120,3 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
 
   return app;
 }
-
-export { PamError };

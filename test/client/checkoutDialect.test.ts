@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { PamClientError } from '../../client/errors.ts';
-import { createPamBackend } from '../../client/pamBackend.ts';
 import { CheckoutStatus } from '../../common/checkout.ts';
 import { DEMO_IDS } from '../../server/demo.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';

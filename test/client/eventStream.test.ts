@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { PamClientError } from '../../client/errors.ts';
 import { backoffDelay, type PollSource, subscribePolling, subscribeSse } from '../../client/eventStream.ts';
 import { createHttpClient } from '../../client/httpClient.ts';
-import { createPamBackend, type FetchLike, type SubscriptionStatus } from '../../client/pamBackend.ts';
+import type { FetchLike, SubscriptionStatus } from '../../client/pamBackend.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import type { PamEvent } from '../../common/events.ts';
 import { DEMO_IDS } from '../../server/demo.ts';

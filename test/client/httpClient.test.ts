@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { kindForStatus, PamClientError } from '../../client/errors.ts';
 import { createHttpClient } from '../../client/httpClient.ts';
-import { createPamBackend } from '../../client/pamBackend.ts';
 import { vaultSchema } from '../../common/checkout.ts';
 import { startTestServer } from '../support/testServer.ts';
 import { caught, type LocalServer, localServer } from './support.ts';
@@ -70,7 +70,8 @@ describe('transport failures', () => {
       baseUrl: 'http://coffre-does-not-exist.invalid',
       dialect: 'checkout',
       token: 't',
-      timeoutMs: 5000,
+      // Far above a name lookup's normal time: a busy resolver must not turn this into a timeout.
+      timeoutMs: 20_000,
     });
     const error = await caught(() => backend.listVaults());
     expect(error.kind).toBe('network');
@@ -87,11 +88,9 @@ describe('transport failures', () => {
       token: 't',
       timeoutMs: 150,
     });
-    const started = Date.now();
     const error = await caught(() => backend.listVaults());
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain(server.url);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(server.hits).toHaveLength(1); // a timeout is not retried
   });
 

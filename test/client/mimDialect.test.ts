@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { PamClientError } from '../../client/errors.ts';
 import { checkoutStatusFromMim, fromMimDate, MIM_VAULT_ID } from '../../client/mimDialect.ts';
-import { createPamBackend } from '../../client/pamBackend.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import { DEMO_IDS } from '../../server/demo.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';

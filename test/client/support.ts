@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { createPamBackend, type PamBackend, type PamDialect } from '../../client/pamBackend.ts';
+import { createPamBackend } from '../../client/createPamBackend.ts';
+import type { PamBackend, PamDialect } from '../../client/pamBackend.ts';
 import type { PamEvent } from '../../common/events.ts';
 import type { TestServer } from '../support/testServer.ts';
 
@@ -46,7 +47,7 @@ export class EventCollector {
     }
   };
 
-  waitFor(test: (event: PamEvent) => boolean, timeoutMs = 10_000, what = 'event'): Promise<PamEvent> {
+  waitFor(test: (event: PamEvent) => boolean, timeoutMs = 20_000, what = 'event'): Promise<PamEvent> {
     const seen = this.events.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -86,7 +87,7 @@ export function signal<T>(test: (value: T) => boolean = () => true): {
         resolve(value);
       } else hit = { value };
     },
-    next(timeoutMs = 10_000) {
+    next(timeoutMs = 20_000) {
       if (hit) {
         const { value } = hit;
         hit = null;
@@ -217,7 +218,7 @@ export class ManualTimers {
   }
 
   /** Waits until some timer is pending (e.g. the next poll is scheduled, so the current one is over). */
-  async waitPending(timeoutMs = 10_000): Promise<void> {
+  async waitPending(timeoutMs = 20_000): Promise<void> {
     if (this.pending.length > 0) return;
     await new Promise<void>((resolve, reject) => {
       const guard = setTimeout(() => reject(new Error('no timer was set')), timeoutMs);
@@ -229,7 +230,7 @@ export class ManualTimers {
   }
 
   /** Waits until a pending timer matches, then fires it (and only it). */
-  async fire(test: (ms: number) => boolean = () => true, timeoutMs = 10_000): Promise<number> {
+  async fire(test: (ms: number) => boolean = () => true, timeoutMs = 20_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const timer = this.pending.find((candidate) => test(candidate.ms));

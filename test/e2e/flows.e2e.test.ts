@@ -37,14 +37,14 @@ describe('flows', () => {
 
     const write = await waitUntil(() => bob.clipboard.writes[0], 'the password on the clipboard');
     expect(await card.getByTestId('clipboard-countdown').textContent()).toMatch(/^Clipboard clears in /);
-    // Bounded poll on the port's state: cleared by the delay, not before it and not much after.
+    // Poll on the port's state: cleared by the delay and not before it (how late is not asserted:
+    // a busy machine delays timers; the hang guard is far above the delay).
     const cleared = await waitUntil(() => bob.clipboard.clears[0], 'the clipboard cleared after 5 s', {
-      timeoutMs: 10_000,
+      timeoutMs: 20_000,
     });
     expect(bob.clipboard.value).toBe('');
     const waited = cleared.at - write.at;
     expect(waited).toBeGreaterThanOrEqual(4_900);
-    expect(waited).toBeLessThan(8_000);
     await card.getByTestId('clipboard-countdown').waitFor({ state: 'detached' });
 
     // The checkout itself goes on; checking in leaves the (already clear) clipboard alone.

@@ -29,7 +29,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { type CreatePamBackendOptions, createPamBackend, type PamBackend } from '../../client/pamBackend.ts';
+import { createPamBackend } from '../../client/createPamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
+import type { SecretBoxPort } from '../../client/ports.ts';
 import type { AppEvent, IpcError } from '../../common/ipc.ts';
 import { createLogger as createDesktopLogger } from '../../common/logger.ts';
 import { createDesktopApp, type DesktopApp } from '../../main/app/desktopApp.ts';
@@ -37,7 +39,6 @@ import type {
   ClipboardPort,
   NotificationRequest,
   NotifierPort,
-  SecretBoxPort,
   TrayPort,
 } from '../../main/services/ports.ts';
 import { appResponseHeaders, resolveAppRequest } from '../../main/shell/appProtocol.ts';
@@ -473,7 +474,7 @@ async function openUser(
     serviceWorkers: 'block',
     reducedMotion: 'reduce',
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(20_000);
   await context.route('**/*', (route) => serveRenderer(route, strayRequests));
   // The answer crosses as JSON text: Playwright's own value serializer takes ~50 ms for a page of
   // 200 credentials, where Electron's structured clone takes about one; a string is as quick.
@@ -546,7 +547,7 @@ async function openUser(
 export async function waitUntil<T>(
   probe: () => T | Promise<T>,
   what: string,
-  { timeoutMs = 10_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = 20_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -11,13 +11,13 @@ import { focused, tabTo } from './ui.ts';
 
 const ctx = setupWorld();
 
-/** Waits (briefly) until the element with this test id has the focus; says where it is otherwise. */
+/** Waits until the element with this test id has the focus (hang guard only); says where it is otherwise. */
 async function expectFocus(page: Page, testId: string): Promise<void> {
   try {
     await page.waitForFunction(
       (id) => (globalThis as any).document.activeElement?.getAttribute('data-testid') === id,
       testId,
-      { timeout: 3_000 },
+      { timeout: 20_000 },
     );
   } catch {
     expect(await focused(page), `the focus should be on [data-testid=${testId}]`).toContain(`[${testId}]`);

@@ -1258,7 +1258,9 @@ async function apiSnapshot(world: World): Promise<Record<string, unknown>> {
     audit.push(...page);
     if (page.length < 1000) break;
   }
-  const auditRows = audit.filter((row) => !['login', 'login.failed', 'logout'].includes(row.action));
+  const auditRows = audit.filter(
+    (row) => !['login', 'login.failed', 'login.locked', 'logout'].includes(row.action),
+  );
   const { store } = world.server.ctx;
   return {
     users: await get('/api/admin/users'),

@@ -38,7 +38,7 @@ export const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
  * One request over node:http, which (unlike fetch) leaves the path alone and lets any bytes through
  * as the body. Rejects after `timeoutMs` so a hang fails the property instead of the test timeout.
  */
-export function send(baseUrl: string, request: RawRequest, timeoutMs = 5_000): Promise<RawResponse> {
+export function send(baseUrl: string, request: RawRequest, timeoutMs = 30_000): Promise<RawResponse> {
   const url = new URL(baseUrl);
   const body =
     request.body === undefined
@@ -129,8 +129,11 @@ export function errorShapeProblem(path: string, json: unknown): string | null {
   return null;
 }
 
-/** Every answer: below 500, within 2 s, and an error in the dialect's shape. Returns the problems. */
-export function answerProblems(request: RawRequest, response: RawResponse, maxMs = 2_000): string[] {
+/**
+ * Every answer: below 500, an error in the dialect's shape, and no hang (a guard far above normal
+ * times, so a busy machine never trips it; speed is the benchmarks' business). Returns the problems.
+ */
+export function answerProblems(request: RawRequest, response: RawResponse, maxMs = 20_000): string[] {
   const problems: string[] = [];
   if (response.status >= 500 || response.status < 100) problems.push(`status ${response.status}`);
   if (response.ms > maxMs) problems.push(`took ${Math.round(response.ms)} ms`);

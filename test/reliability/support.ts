@@ -123,7 +123,7 @@ export async function readEvents(
   token: string,
   lastEventId: number,
   enough: (messages: SseMessage[]) => boolean,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
 ): Promise<SseMessage[]> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);

@@ -5,6 +5,7 @@
  * clock and the timers are the test's, so "30 s later" and "past the expiry" take no time.
  * docs/security.md is generated from this file's results (npm run report:security).
  */
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckoutStatus } from '../../common/checkout.ts';
 import type { AppEvent } from '../../common/ipc.ts';
@@ -52,7 +53,10 @@ beforeEach(async () => {
   server = await startTestServer({ logLevel: 'silent' });
 });
 afterEach(async () => {
-  for (const entry of open.splice(0)) if (!entry.closed) await entry.desktop.close();
+  for (const entry of open.splice(0)) {
+    if (!entry.closed) await entry.desktop.close();
+    else fs.rmSync(entry.desktop.dataDir, { recursive: true, force: true });
+  }
   await server.stop();
 });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
+import type { AuthOptions } from '../../server/domain/authService.ts';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, startServer } from '../../server/startServer.ts';
@@ -88,6 +89,8 @@ export async function startTestServer(
     demo?: boolean;
     logLevel?: string;
     start?: string;
+    trustProxy?: boolean;
+    auth?: Partial<AuthOptions>;
     /** One node of several on one PostgreSQL database: the database, clock and key they share. */
     node?: { databaseUrl: string; clock: ManualClock; masterKey: string; sweepIntervalMs?: number };
   } = {},
@@ -116,6 +119,8 @@ export async function startTestServer(
     sweepIntervalMs: options.node?.sweepIntervalMs ?? 0,
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
     masterKeyEnv: options.node?.masterKey,
+    trustProxy: options.trustProxy,
+    auth: options.auth,
   });
   return {
     ...server,

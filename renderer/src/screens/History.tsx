@@ -136,6 +136,7 @@ function HistoryRow({ checkout, lang }: { checkout: Checkout; lang: 'en' | 'fr' 
 export const AUDIT_ACTION_KEYS: Record<AuditEntry['action'], TranslationKey> = {
   login: 'auditAction.login',
   'login.failed': 'auditAction.loginFailed',
+  'login.locked': 'auditAction.loginLocked',
   logout: 'auditAction.logout',
   'checkout.requested': 'auditAction.checkoutRequested',
   'checkout.approved': 'auditAction.checkoutApproved',

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SecretBoxPort, Timers } from '../../../client/ports.ts';
 import type { AppEvent, IpcArgs, IpcChannel, IpcEnvelope, IpcResult } from '../../../common/ipc.ts';
 import { createDesktopApp, type DesktopApp, type DesktopAppDeps } from '../../../main/app/desktopApp.ts';
 import type {
   ClipboardPort,
   NotificationRequest,
   NotifierPort,
-  SecretBoxPort,
-  Timers,
   TrayPort,
 } from '../../../main/services/ports.ts';
 
@@ -25,7 +24,8 @@ export interface DesktopHarness {
   raw(channel: string, args: unknown, url?: string | null): Promise<IpcEnvelope<unknown>>;
   /** Resolves with the first event at index ≥ `from` matching `predicate`. */
   waitForEvent(predicate: (event: AppEvent) => boolean, from?: number): Promise<AppEvent>;
-  close(): Promise<void>;
+  /** Quits the app and removes its data directory, unless it is kept for a restart on it. */
+  close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
 export const APP_URL = 'app://coffre/index.html';
@@ -117,8 +117,9 @@ export async function startDesktop(
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => waiters.push({ predicate, resolve }));
     },
-    async close() {
+    async close({ keepDataDir = false } = {}) {
       await app.quit();
+      if (!keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

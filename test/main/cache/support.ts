@@ -2,10 +2,10 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SecretBoxPort } from '../../../client/ports.ts';
 import type { Checkout, Credential, Vault } from '../../../common/checkout.ts';
 import { CheckoutStatus } from '../../../common/checkout.ts';
 import { DEFAULT_POLICY } from '../../../common/policy.ts';
-import type { SecretBoxPort } from '../../../main/services/ports.ts';
 
 export interface FakeKeyring extends SecretBoxPort {
   /** Every plaintext handed to encrypt (the data keys it wrapped). */

