@@ -19,6 +19,7 @@ const SERVER_SUITES = [
   'test/authz/**/*.test.ts',
   'test/fuzz/httpFuzz.test.ts',
   'test/reliability/races.test.ts',
+  'test/security/loginThrottle.test.ts',
 ];
 
 export default defineConfig({

@@ -7,6 +7,7 @@ import { type AuthOptions, AuthService } from './domain/authService.ts';
 import { CheckoutService } from './domain/checkoutService.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { EventHub } from './domain/eventHub.ts';
+import type { ThrottleState } from './domain/loginThrottle.ts';
 import { PasswordRotator } from './domain/passwordRotator.ts';
 import { RelayedEventHub } from './domain/relayedEventHub.ts';
 import { Sweeper } from './domain/sweeper.ts';
@@ -51,12 +52,14 @@ export async function openServerContext(
   options: ServerContextOptions,
   logger?: Logger,
 ): Promise<ServerContext> {
-  if (!options.databaseUrl) return createServerContext(options, logger);
+  if (!options.databaseUrl) return checkedMasterKey(createServerContext(options, logger));
   const store = await PostgresStore.open({ url: options.databaseUrl });
   const hub = new RelayedEventHub(store);
   try {
     await hub.start();
-    return createServerContext(options, logger, { store, hub });
+    return await checkedMasterKey(
+      createServerContext(options, logger, { store, hub, throttleState: store.throttleState() }),
+    );
   } catch (error) {
     await hub.stop();
     await store.close();
@@ -64,10 +67,37 @@ export async function openServerContext(
   }
 }
 
+const KEY_CHECK = 'master-key-check';
+
+/**
+ * The first server to open a database leaves a value sealed with its master key there; a server
+ * whose key cannot open it refuses to start (it would seal passwords the other nodes cannot read).
+ */
+async function checkedMasterKey(ctx: ServerContext): Promise<ServerContext> {
+  try {
+    const stored = await ctx.store.claimMeta(KEY_CHECK, ctx.secretBox.seal(KEY_CHECK, KEY_CHECK));
+    try {
+      ctx.secretBox.open(stored, KEY_CHECK);
+    } catch {
+      throw new Error(
+        'This server’s master key is not the one the database was sealed with: give every node the same COFFRE_MASTER_KEY (or master.key file).',
+      );
+    }
+    return ctx;
+  } catch (error) {
+    await ctx.close();
+    throw error;
+  }
+}
+
 export function createServerContext(
   options: ServerContextOptions,
   _logger?: Logger,
-  opened?: { store: PamStore; hub: EventHub & { stop?: () => Promise<void> } },
+  opened?: {
+    store: PamStore;
+    hub: EventHub & { stop?: () => Promise<void> };
+    throttleState?: ThrottleState;
+  },
 ): ServerContext {
   const clock = options.clock ?? systemClock;
   const { key, source } = loadMasterKey({
@@ -85,7 +115,12 @@ export function createServerContext(
   const rotator = new PasswordRotator({ store, clock, secretBox, hub });
   const checkouts = new CheckoutService({ store, clock, secretBox, hub, rotator });
   const admin = new AdminService({ store, clock, secretBox, checkouts });
-  const auth = new AuthService({ store, clock, options: options.auth ?? {} });
+  const auth = new AuthService({
+    store,
+    clock,
+    options: options.auth ?? {},
+    throttleState: opened?.throttleState,
+  });
   const sweeper = new Sweeper({ store, clock, checkouts, rotator });
   return {
     store,

@@ -42,7 +42,7 @@ export interface ThrottleState {
   transact<T>(
     keys: readonly string[],
     change: (entries: ReadonlyMap<string, ThrottleEntry>) => { writes: ThrottleWrites; result: T },
-  ): T;
+  ): T | Promise<T>;
 }
 
 /** Counters in a Map; atomic because `transact` runs synchronously. Bounded in size. */
@@ -118,9 +118,9 @@ export class LoginThrottle {
   }
 
   /** Checks and, if admitted, counts the attempt as a failure until `succeeded` says otherwise. */
-  admit(username: string, address: string, now: number): Admission {
+  admit(username: string, address: string, now: number): Promise<Admission> {
     const keys = keysOf(username, address);
-    return this.state.transact<Admission>([keys.pair, keys.user, keys.address], (entries) => {
+    return this.transact<Admission>([keys.pair, keys.user, keys.address], (entries) => {
       const pair = this.live(entries.get(keys.pair), now);
       const user = this.live(entries.get(keys.user), now);
       const addr = this.live(entries.get(keys.address), now);
@@ -156,9 +156,9 @@ export class LoginThrottle {
   }
 
   /** The admitted attempt was right: clear the pair and the username, give the address its attempt back. */
-  succeeded(username: string, address: string, now: number): void {
+  async succeeded(username: string, address: string, now: number): Promise<void> {
     const keys = keysOf(username, address);
-    this.state.transact([keys.pair, keys.user, keys.address], (entries) => {
+    await this.transact([keys.pair, keys.user, keys.address], (entries) => {
       const addr = this.live(entries.get(keys.address), now);
       const failures = (addr?.failures ?? 1) - 1;
       const writes = new Map<string, ThrottleEntry | null>([
@@ -168,6 +168,13 @@ export class LoginThrottle {
       ]);
       return { writes, result: undefined };
     });
+  }
+
+  private async transact<T>(
+    keys: readonly string[],
+    change: (entries: ReadonlyMap<string, ThrottleEntry>) => { writes: ThrottleWrites; result: T },
+  ): Promise<T> {
+    return this.state.transact(keys, change);
   }
 
   /** The entry, unless it has been forgotten: no failure for a whole window and no wait left. */

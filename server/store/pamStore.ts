@@ -169,4 +169,6 @@ export interface PamStore {
   withClusterLock<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** Throws unless the database answers and its schema is the version this server knows. */
   checkReady(): Promise<void>;
+  /** Stores `value` under `key` unless a value is there already; returns the stored value. */
+  claimMeta(key: string, value: string): Promise<string>;
 }

@@ -128,4 +128,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO change_sequence (id, value) SELECT 1, COALESCE(MAX(change_seq), 0) FROM credentials;
   `,
+  // 4: as SQLite's (server_meta), and the sign-in throttle's counters, shared by the nodes (a
+  // SQLite server is one process and keeps them in memory).
+  `
+  CREATE TABLE server_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE login_throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_at BIGINT NOT NULL,
+    blocked_until BIGINT NOT NULL
+  );
+  CREATE INDEX login_throttle_last ON login_throttle(last_at);
+  `,
 ];

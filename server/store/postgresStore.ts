@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CheckoutStatus } from '../../common/checkout.ts';
+import type { ThrottleEntry, ThrottleState, ThrottleWrites } from '../domain/loginThrottle.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import type {
   CheckoutPatch,
@@ -89,6 +90,7 @@ export class PostgresStore implements PamStore {
   private leaseClient: pg.Client | undefined;
   private leaseHeld = false;
   private readonly watchers = new Set<() => Promise<void>>();
+  private throttleWrites = 0;
   /** The schema versions before and after this store was opened. */
   migration = { from: 0, to: 0 };
 
@@ -196,9 +198,9 @@ export class PostgresStore implements PamStore {
       text: sql,
       values: params.map((value) =>
         typeof value === 'string'
-          ? value.replaceAll('\0', '\uFFFD')
+          ? cleanText(value)
           : Array.isArray(value)
-            ? value.map((item) => (typeof item === 'string' ? item.replaceAll('\0', '\uFFFD') : item))
+            ? value.map((item) => (typeof item === 'string' ? cleanText(item) : item))
             : value,
       ),
     });
@@ -972,6 +974,66 @@ export class PostgresStore implements PamStore {
     }
   }
 
+  async claimMeta(key: string, value: string): Promise<string> {
+    await this.exec(
+      this.pool,
+      'INSERT INTO server_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+      [key, value],
+    );
+    return (await this.one(this.pool, 'SELECT value FROM server_meta WHERE key = $1', [key]))!
+      .value as string;
+  }
+
+  /** The sign-in throttle's counters, shared by the nodes. */
+  throttleState(): ThrottleState {
+    return new PostgresThrottleState(this);
+  }
+
+  throttleTransaction<T>(
+    keys: readonly string[],
+    change: (entries: ReadonlyMap<string, ThrottleEntry>) => { writes: ThrottleWrites; result: T },
+  ): Promise<T> {
+    return this.transaction(async (client) => {
+      const sorted = [...new Set(keys)].sort();
+      for (const key of sorted) await this.exec(client, 'SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+      const rows = await this.all(client, 'SELECT * FROM login_throttle WHERE key = ANY($1::text[])', [
+        sorted,
+      ]);
+      const entries = new Map<string, ThrottleEntry>(
+        rows.map((row) => [
+          keys.find((key) => cleanText(key) === row.key) ?? (row.key as string),
+          {
+            failures: row.failures as number,
+            lastAt: row.last_at as number,
+            blockedUntil: row.blocked_until as number,
+          },
+        ]),
+      );
+      const { writes, result } = change(entries);
+      // Now and then, forget the counters of keys quiet for a day (every window has long ended).
+      this.throttleWrites++;
+      const lastAt = Math.max(0, ...[...writes.values()].map((entry) => entry?.lastAt ?? 0));
+      if (this.throttleWrites % 1000 === 0 && lastAt > 0) {
+        await this.exec(client, 'DELETE FROM login_throttle WHERE last_at < $1 AND blocked_until < $1', [
+          lastAt - 24 * 60 * 60_000,
+        ]);
+      }
+      for (const [key, entry] of writes) {
+        if (entry) {
+          await this.exec(
+            client,
+            `INSERT INTO login_throttle (key, failures, last_at, blocked_until) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET failures = $2, last_at = $3, blocked_until = $4`,
+            [key, entry.failures, entry.lastAt, entry.blockedUntil],
+          );
+        } else {
+          await this.exec(client, 'DELETE FROM login_throttle WHERE key = $1', [key]);
+        }
+      }
+      return result;
+    });
+  }
+
   async checkReady(): Promise<void> {
     const version = await readSchemaVersion(this.pool);
     if (version !== POSTGRES_MIGRATIONS.length) {
@@ -980,6 +1042,11 @@ export class PostgresStore implements PamStore {
       );
     }
   }
+}
+
+/** PostgreSQL's text cannot hold U+0000. */
+function cleanText(value: string): string {
+  return value.replaceAll('\0', '\uFFFD');
 }
 
 const statementNames = new Map<string, string>();
@@ -991,6 +1058,26 @@ function statementName(sql: string): string {
     statementNames.set(sql, name);
   }
   return name;
+}
+
+/**
+ * The sign-in throttle's counters in the database, shared by every node: one transaction takes a
+ * transaction-scoped advisory lock per key (in key order: no deadlock), reads the rows, lets the
+ * throttle decide and writes its decision before anyone else may read them.
+ */
+class PostgresThrottleState implements ThrottleState {
+  private readonly store: PostgresStore;
+
+  constructor(store: PostgresStore) {
+    this.store = store;
+  }
+
+  transact<T>(
+    keys: readonly string[],
+    change: (entries: ReadonlyMap<string, ThrottleEntry>) => { writes: ThrottleWrites; result: T },
+  ): Promise<T> {
+    return this.store.throttleTransaction(keys, change);
+  }
 }
 
 async function readSchemaVersion(q: Queryable): Promise<number> {

@@ -710,6 +710,16 @@ export class SqliteStore implements PamStore {
   async checkReady(): Promise<void> {
     this.stmt('SELECT 1').get();
   }
+
+  claimMeta(key: string, value: string): Promise<string> {
+    return this.inTransaction(() => {
+      this.stmt('INSERT INTO server_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(
+        key,
+        value,
+      );
+      return (this.stmt('SELECT value FROM server_meta WHERE key = ?').get(key) as { value: string }).value;
+    });
+  }
 }
 
 /** Checkout events carry the checkout as it is after the change; callers leave `data` unset. */
