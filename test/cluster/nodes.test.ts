@@ -312,3 +312,21 @@ describe('schema versions', () => {
     }
   });
 });
+
+describe('graceful shutdown', () => {
+  it('a stopping node ends its event streams with a retry hint instead of hanging on them', async () => {
+    const cluster = await startTestNodes(1);
+    try {
+      const node = cluster.nodes[0]!;
+      const bob = await node.as('bob');
+      const response = await fetch(`${node.url}/api/events`, { headers: { tokenId: bob.token } });
+      const text = response.text();
+      await node.stop();
+      cluster.nodes.length = 0;
+      const body = await text;
+      expect(body).toMatch(/retry: \d+\n\n$/);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});

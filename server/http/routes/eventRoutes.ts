@@ -9,6 +9,7 @@ import { actorOf } from '../authentication.ts';
 
 const HEARTBEAT_MS = 15_000;
 const REPLAY_LIMIT = 10_000;
+const SHUTDOWN_RETRY_MS = 500;
 
 /** The wire form of an event: checkouts as API.md shows them, never a secret. */
 export function formatSseEvent(event: EventRecord): string {
@@ -25,6 +26,14 @@ export function formatSseEvent(event: EventRecord): string {
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  const streams = new Set<ServerResponse>();
+  // Graceful shutdown: streams would hold the close forever. Each ends with a short retry hint,
+  // so its client reconnects soon (through the load balancer, to another node) and resumes with
+  // Last-Event-ID.
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end(`: server shutting down\nretry: ${SHUTDOWN_RETRY_MS}\n\n`);
+    streams.clear();
+  });
   typed.get(
     '/api/events',
     {
@@ -49,6 +58,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
         'x-request-id': request.id,
       });
       response.write('retry: 2000\n\n');
+      streams.add(response);
 
       let sentUpTo = resumeAfter ?? (await ctx.store.lastEventId());
       let replaying = true;
@@ -66,6 +76,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
       const close = () => {
         clearInterval(heartbeat);
         unsubscribe();
+        streams.delete(response);
       };
       request.raw.on('close', close);
       response.on('error', close);
