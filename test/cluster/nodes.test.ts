@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPamBackend } from '../../client/createPamBackend.ts';
 import { CheckoutStatus } from '../../common/checkout.ts';
 import { DEMO_IDS, DEMO_USERS } from '../../server/demo.ts';
 import { MIGRATIONS } from '../../server/store/migrations.ts';
@@ -325,6 +326,27 @@ describe('graceful shutdown', () => {
       cluster.nodes.length = 0;
       const body = await text;
       expect(body).toMatch(/retry: \d+\n\n$/);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
+
+describe('clients fail over', () => {
+  it('a client given both nodes keeps working, signed in, when the node it used stops', async () => {
+    const cluster = await startTestNodes(2);
+    try {
+      const [a, b] = cluster.nodes as [TestServer, TestServer];
+      const backend = createPamBackend({ dialect: 'checkout', baseUrl: `${a.url},${b.url}` });
+      await backend.login('bob', 'coffre-demo');
+      const token = backend.session().token;
+      const before = await backend.listVaults();
+      await a.stop();
+      cluster.nodes.splice(0, 1);
+      expect(await backend.listVaults()).toEqual(before);
+      const created = await backend.requestCheckout({ credentialId: DEMO_IDS.autoCredential, duration: 30 });
+      expect(created.checkout.status).toBe(CheckoutStatus.Active);
+      expect(backend.session().token).toBe(token);
     } finally {
       await cluster.stop();
     }
