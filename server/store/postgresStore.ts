@@ -930,7 +930,13 @@ export class PostgresStore implements PamStore {
   async holdSweeperLease(): Promise<boolean> {
     try {
       if (!this.leaseClient) {
-        const client = new pg.Client({ connectionString: this.url, keepAlive: true, types: TYPES });
+        const client = new pg.Client({
+          connectionString: this.url,
+          keepAlive: true,
+          types: TYPES,
+          // Operators (and the multi-node test) see in pg_stat_activity which process sweeps.
+          application_name: `coffre-sweeper:${process.pid}`,
+        });
         client.on('error', () => undefined);
         client.on('end', () => {
           if (this.leaseClient === client) {
