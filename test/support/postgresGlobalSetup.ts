@@ -3,7 +3,7 @@
  * test server then gets a database of its own on it), stopped and removed at the end.
  */
 import type { TestProject } from 'vitest/node';
-import { startPostgresCluster } from './postgresCluster.ts';
+import { startPostgresCluster } from '../../scripts/postgresCluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

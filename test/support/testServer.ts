@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
+import { createTestDatabase, dropTestDatabase } from '../../scripts/postgresCluster.ts';
 import type { AuthOptions } from '../../server/domain/authService.ts';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, startServer } from '../../server/startServer.ts';
-import { createTestDatabase, dropTestDatabase } from './postgresCluster.ts';
 
 /**
  * The store the server suites run against: SQLite by default; `COFFRE_TEST_STORE=postgres` (the
