@@ -58,7 +58,12 @@ function asServerUser(command: string, args: string[]): [string, string[]] {
   return ['runuser', ['-u', 'postgres', '--', command, ...args]];
 }
 
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  options: {
+    /** Keep PostgreSQL's durability (fsync, synchronous commit): for benchmarks. Tests turn it off. */
+    durable?: boolean;
+  } = {},
+): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   if (!bin)
     throw new Error('PostgreSQL is not installed (apt-get install postgresql), or set COFFRE_PG_BIN.');
@@ -88,7 +93,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     throw error;
   }
 
-  // A throw-away cluster: durability settings off, enough connections for parallel test files.
+  // A throw-away cluster: durability off unless asked, enough connections for parallel test files.
   let port = 0;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
@@ -96,9 +101,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       `-p ${port}`,
       `-k ${dir}`,
       '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=400',
       '-c shared_buffers=32MB',
     ].join(' ');
