@@ -3,9 +3,10 @@
 import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { assertNodeVersion } from './nodeVersion.js';
+import { ensureRecentNode } from './nodeVersion.js';
 
-assertNodeVersion('coffre');
+// On an older Node (a new terminal on Node 20), this re-runs itself under the project's Node 24.
+await ensureRecentNode('coffre');
 
 // Shell completion runs coffre at every Tab press: cache the compiled (and type-stripped) modules.
 // In the user's own cache directory, never a shared one like /tmp: it holds code that will run.

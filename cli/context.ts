@@ -44,10 +44,13 @@ export interface GlobalOptions {
   json?: boolean;
   lang?: Lang;
   debug?: boolean;
+  profile?: string;
 }
 
 export interface ActiveSession {
   backend: PamBackend;
+  /** `<username>@<server>`. */
+  account: string;
   config: SessionConfig;
   store: SessionStore;
 }
@@ -186,16 +189,52 @@ export class Cli {
     });
   }
 
+  /** `--profile`, else `$COFFRE_PROFILE`: the account asked for this command, if any. */
+  askedProfile(): string | undefined {
+    const value = (this.globals.profile ?? this.env.COFFRE_PROFILE)?.trim();
+    return value || undefined;
+  }
+
+  /** The account a name picks; exit 3 when there is none such, 2 when it names several. */
+  accountNamed(store: SessionStore, name: string): string {
+    const selection = store.select(name);
+    if ('found' in selection) return selection.found;
+    if ('ambiguous' in selection) {
+      throw new CliError(this.t.errors.ambiguousAccount(name, selection.accounts.join(', ')), ExitCode.usage);
+    }
+    throw new CliError(this.t.errors.unknownAccount(name, selection.accounts.join(', ')), ExitCode.auth);
+  }
+
+  /**
+   * The account this command runs as: the one `--profile`/`COFFRE_PROFILE` names, else the only
+   * account on the `--server` asked for, else the current one. An auth error (exit 3) otherwise.
+   */
+  pickAccount(store: SessionStore): string {
+    const asked = this.askedProfile();
+    if (asked) return this.accountNamed(store, asked);
+    const { current, accounts } = store.list();
+    if (accounts.length === 0) throw new CliError(this.t.errors.notLoggedIn, ExitCode.auth);
+    const server = this.askedServer();
+    const currentServer = current ? store.readConfig(current)?.server : undefined;
+    if (server && server !== currentServer) {
+      const there = accounts.filter((entry) => entry.config.server === server);
+      if (there.length === 1) return there[0]!.account;
+      throw new CliError(this.t.errors.otherServer(currentServer ?? '—', server), ExitCode.auth);
+    }
+    if (!current) {
+      const names = accounts.map((entry) => entry.account).join(', ');
+      throw new CliError(this.t.errors.noCurrentAccount(names), ExitCode.auth);
+    }
+    return current;
+  }
+
   /** The logged-in session, with a backend ready to use; an auth error (exit 3) when there is none. */
   async session(): Promise<ActiveSession> {
     const store = await this.store();
-    const loaded = await store.load();
+    const account = this.pickAccount(store);
+    const loaded = await store.load(account);
     if (!loaded) throw new CliError(this.t.errors.notLoggedIn, ExitCode.auth);
     const { config, token } = loaded;
-    const asked = this.askedServer();
-    if (asked && asked !== config.server) {
-      throw new CliError(this.t.errors.otherServer(config.server, asked), ExitCode.auth);
-    }
     if (!token) {
       const where = config.tokenStore === 'keychain' ? this.t.values.keychain : store.tokenFile;
       throw new CliError(this.t.errors.tokenMissing(where), ExitCode.auth);
@@ -208,7 +247,7 @@ export class Cli {
       expiresAt: config.expiresAt,
       config,
     });
-    return { backend, config, store };
+    return { backend, account, config, store };
   }
 
   // ── Ctrl-C ──

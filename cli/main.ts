@@ -55,6 +55,7 @@ export function buildProgram(cli: Cli): Command {
     .option('--json', t.help.options.json)
     .addOption(new Option('--lang <lang>', t.help.options.lang).choices(['en', 'fr']))
     .option('--debug', t.help.options.debug)
+    .option('--profile <account>', t.help.options.profile)
     .addHelpText('after', `\n${t.help.exitCodes}`)
     .hook('preAction', () => {
       cli.globals = program.opts();

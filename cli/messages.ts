@@ -32,6 +32,8 @@ const en = {
       json: 'machine-readable JSON output',
       lang: 'language of messages: en or fr (default: from LC_ALL, LC_MESSAGES, LANG)',
       debug: 'show stack traces of errors',
+      profile:
+        'the account to use for this command (<username> or <username>@<server>; default: $COFFRE_PROFILE, else the current one)',
       version: 'print the version',
       help: 'show help',
     },
@@ -51,13 +53,15 @@ const en = {
       '   10  --copy: no clipboard available',
       '  130  interrupted (Ctrl-C)',
       '',
-      'Environment: COFFRE_SERVER, COFFRE_CONFIG_DIR, COFFRE_KEYCHAIN=off, COFFRE_CLIPBOARD_COPY,',
+      'Environment: COFFRE_SERVER, COFFRE_PROFILE, COFFRE_CONFIG_DIR, COFFRE_KEYCHAIN=off, COFFRE_CLIPBOARD_COPY,',
       'COFFRE_CLIPBOARD_PASTE, LC_ALL / LC_MESSAGES / LANG.',
     ].join('\n'),
     commands: {
       login: 'log in to a server and keep the session (OS keychain, or a private file)',
       logout: 'end the session on the server and forget it here',
-      whoami: 'show who you are logged in as',
+      whoami: 'show who you are logged in as, and as which account',
+      switch: 'make another of your accounts the current one',
+      accounts: 'list the accounts you are logged in with (the current one marked *)',
       vaults: 'list the vaults you may see',
       credentials: 'list credentials (Get-DSPamAccount)',
       approvers: 'list the users who may approve checkouts of a credential',
@@ -77,6 +81,11 @@ const en = {
     args: {
       credentialId: 'credential ID',
       checkoutId: 'checkout ID',
+      request:
+        'the request: its checkout ID, or the ID or name of its credential when one request of yours is pending on it',
+      myCheckout:
+        'the checkout: its ID, or the ID or name of its credential when you have one open checkout on it',
+      account: 'the account: <username>, or <username>@<server> when several servers have that user',
     },
     opts: {
       username: 'user name',
@@ -123,6 +132,7 @@ const en = {
     dialect: 'Dialect',
     sessionExpires: 'Session expires',
     tokenStore: 'Token kept in',
+    account: 'Account',
   },
 
   values: {
@@ -169,6 +179,11 @@ const en = {
   notices: {
     passwordPrompt: (username: string, server: string) => `Password for ${username} at ${server}: `,
     loggedIn: (user: string, server: string) => `Logged in as ${user} at ${server}.`,
+    otherAccounts: (count: number) =>
+      `Your ${count === 1 ? 'other account stays' : `${count} other accounts stay`} logged in: coffre accounts lists them, coffre switch <account> goes back.`,
+    switched: (account: string) => `Now using ${account}.`,
+    noAccounts: 'No accounts. Log in with: coffre login --server <url> --username <name>',
+    loggedOutAccount: (account: string) => `Logged out ${account}.`,
     tokenInKeychain: 'The session token is kept in the OS keychain.',
     keychainUnavailable: (reason: string, path: string) =>
       `The OS keychain is not available (${reason}); the session token is kept in ${path} (mode 0600).`,
@@ -230,6 +245,12 @@ const en = {
     loginFailed: (message: string) => `login failed: ${message}`,
     approverHint: (id: string) => `See who may approve it with: coffre approvers ${id}`,
     notLoggedIn: 'not logged in. Log in with: coffre login --server <url> --username <name>',
+    noCurrentAccount: (accounts: string) =>
+      `no current account. Choose one with: coffre switch <account> (${accounts}), or log in with: coffre login`,
+    unknownAccount: (name: string, accounts: string) =>
+      `no account ${name}${accounts ? ` (you have: ${accounts})` : ''}. Log in with: coffre login --username <name>`,
+    ambiguousAccount: (name: string, accounts: string) =>
+      `${name} names several accounts (${accounts}); give <username>@<server>`,
     otherServer: (current: string, asked: string) =>
       `logged in to ${current}, not to ${asked}. Log in there with: coffre login --server ${asked}`,
     tokenMissing: (where: string) =>
@@ -244,6 +265,14 @@ const en = {
     caUnreadable: (path: string, reason: string) => `cannot read the CA file ${path}: ${reason}`,
     noPasswords: 'this server hands out no passwords (MIM dialect), so --copy does not apply',
     approverUnknown: (name: string) => `${name} may not approve this credential`,
+    noPendingRequest: (what: string) =>
+      `no request waiting for your decision matches ${what} (see coffre pending)`,
+    severalPendingRequests: (what: string, ids: string) =>
+      `several requests waiting for your decision match ${what}; give the checkout ID: ${ids}`,
+    noOpenCheckout: (what: string) =>
+      `none of your open checkouts matches ${what} (see coffre checkouts --active-and-pending)`,
+    severalOpenCheckouts: (what: string, ids: string) =>
+      `several of your open checkouts match ${what}; give the checkout ID: ${ids}`,
     clipboardUnavailable:
       'no clipboard available (install wl-clipboard, xclip or xsel and run in a graphical session); the password was not shown',
     clipboardFailed: (reason: string) => `the clipboard could not be used: ${reason}`,
@@ -293,6 +322,8 @@ const fr: Messages = {
       json: 'sortie JSON, pour les scripts',
       lang: 'langue des messages : en ou fr (par défaut : selon LC_ALL, LC_MESSAGES, LANG)',
       debug: 'afficher la pile des erreurs',
+      profile:
+        'le compte à utiliser pour cette commande (<nom> ou <nom>@<serveur> ; par défaut : $COFFRE_PROFILE, sinon le compte courant)',
       version: 'afficher la version',
       help: "afficher l'aide",
     },
@@ -312,13 +343,15 @@ const fr: Messages = {
       '   10  --copy : aucun presse-papiers disponible',
       '  130  interrompu (Ctrl-C)',
       '',
-      'Environnement : COFFRE_SERVER, COFFRE_CONFIG_DIR, COFFRE_KEYCHAIN=off, COFFRE_CLIPBOARD_COPY,',
+      'Environnement : COFFRE_SERVER, COFFRE_PROFILE, COFFRE_CONFIG_DIR, COFFRE_KEYCHAIN=off, COFFRE_CLIPBOARD_COPY,',
       'COFFRE_CLIPBOARD_PASTE, LC_ALL / LC_MESSAGES / LANG.',
     ].join('\n'),
     commands: {
       login: 'se connecter à un serveur et garder la session (trousseau du système, ou fichier privé)',
       logout: 'fermer la session sur le serveur et l’oublier ici',
       whoami: 'afficher sous quel compte vous êtes connecté',
+      switch: 'faire d’un autre de vos comptes le compte courant',
+      accounts: 'lister les comptes avec lesquels vous êtes connecté (le courant marqué *)',
       vaults: 'lister les coffres visibles',
       credentials: "lister les informations d'identification (Get-DSPamAccount)",
       approvers: "lister qui peut approuver les extractions d'une information d'identification",
@@ -339,6 +372,11 @@ const fr: Messages = {
     args: {
       credentialId: "ID de l'information d'identification",
       checkoutId: "ID de l'extraction",
+      request:
+        "la demande : l'ID de l'extraction, ou l'ID ou le nom de l'information d'identification quand une seule demande vous attend sur elle",
+      myCheckout:
+        "l'extraction : son ID, ou l'ID ou le nom de l'information d'identification quand vous n'avez qu'une extraction en cours sur elle",
+      account: 'le compte : <nom>, ou <nom>@<serveur> quand plusieurs serveurs ont cet utilisateur',
     },
     opts: {
       username: "nom d'utilisateur",
@@ -385,6 +423,7 @@ const fr: Messages = {
     dialect: 'Dialecte',
     sessionExpires: 'Session valable jusqu’au',
     tokenStore: 'Jeton gardé dans',
+    account: 'Compte',
   },
 
   values: {
@@ -431,6 +470,11 @@ const fr: Messages = {
   notices: {
     passwordPrompt: (username, server) => `Mot de passe de ${username} sur ${server} : `,
     loggedIn: (user, server) => `Connecté en tant que ${user} sur ${server}.`,
+    otherAccounts: (count) =>
+      `${count === 1 ? 'Votre autre compte reste connecté' : `Vos ${count} autres comptes restent connectés`} : coffre accounts les liste, coffre switch <compte> y revient.`,
+    switched: (account) => `Compte courant : ${account}.`,
+    noAccounts: 'Aucun compte. Connectez-vous avec : coffre login --server <url> --username <nom>',
+    loggedOutAccount: (account) => `${account} est déconnecté.`,
     tokenInKeychain: 'Le jeton de session est gardé dans le trousseau du système.',
     keychainUnavailable: (reason, path) =>
       `Le trousseau du système n’est pas disponible (${reason}) ; le jeton de session est gardé dans ${path} (mode 0600).`,
@@ -492,6 +536,12 @@ const fr: Messages = {
     loginFailed: (message) => `échec de la connexion : ${message}`,
     approverHint: (id) => `Voyez qui peut l’approuver avec : coffre approvers ${id}`,
     notLoggedIn: 'non connecté. Connectez-vous avec : coffre login --server <url> --username <nom>',
+    noCurrentAccount: (accounts) =>
+      `aucun compte courant. Choisissez-en un avec : coffre switch <compte> (${accounts}), ou connectez-vous avec : coffre login`,
+    unknownAccount: (name, accounts) =>
+      `aucun compte ${name}${accounts ? ` (vous avez : ${accounts})` : ''}. Connectez-vous avec : coffre login --username <nom>`,
+    ambiguousAccount: (name, accounts) =>
+      `${name} désigne plusieurs comptes (${accounts}) ; indiquez <nom>@<serveur>`,
     otherServer: (current, asked) =>
       `connecté à ${current}, pas à ${asked}. Connectez-vous-y avec : coffre login --server ${asked}`,
     tokenMissing: (where) =>
@@ -507,6 +557,14 @@ const fr: Messages = {
     caUnreadable: (path, reason) => `impossible de lire le fichier d'AC ${path} : ${reason}`,
     noPasswords: 'ce serveur ne fournit pas de mots de passe (dialecte MIM) ; --copy ne s’applique pas',
     approverUnknown: (name) => `${name} ne peut pas approuver cette information d'identification`,
+    noPendingRequest: (what) =>
+      `aucune demande en attente de votre décision ne correspond à ${what} (voir coffre pending)`,
+    severalPendingRequests: (what, ids) =>
+      `plusieurs demandes en attente de votre décision correspondent à ${what} ; indiquez l'ID de l'extraction : ${ids}`,
+    noOpenCheckout: (what) =>
+      `aucune de vos extractions en cours ne correspond à ${what} (voir coffre checkouts --active-and-pending)`,
+    severalOpenCheckouts: (what, ids) =>
+      `plusieurs de vos extractions en cours correspondent à ${what} ; indiquez l'ID de l'extraction : ${ids}`,
     clipboardUnavailable:
       "aucun presse-papiers disponible (installez wl-clipboard, xclip ou xsel, dans une session graphique) ; le mot de passe n'a pas été affiché",
     clipboardFailed: (reason) => `le presse-papiers n'a pas pu être utilisé : ${reason}`,

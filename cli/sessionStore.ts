@@ -1,10 +1,14 @@
 /**
- * Where `coffre` keeps its session between runs.
+ * Where `coffre` keeps its accounts between runs, several at once as `gh auth` does: one per
+ * server and user, one of them current (the last login, or `coffre switch`), any of them usable
+ * for one command with `--profile` / `COFFRE_PROFILE`.
  *
- * - `config.json` (server URL, dialect, user, token expiry, where the token is): never the token
- *   when the OS keychain holds it.
- * - The token: in the OS keychain (service `coffre`, account `<username>@<server>`) through
- *   `@napi-rs/keyring` where it works, else in `token`, a file of mode 0600.
+ * - `accounts.json` (mode 0600): each account's server URL, dialect, user, token expiry and where
+ *   its token is, which one is current; never a token kept in the OS keychain.
+ * - Tokens: in the OS keychain (service `coffre`, account `<username>@<server>`) through
+ *   `@napi-rs/keyring` where it works, else in `tokens.json`, a file of mode 0600.
+ * - Before several accounts, the one session was `config.json` + `token`: read as one account,
+ *   and moved into the new files at the next change.
  *
  * The directory is `$COFFRE_CONFIG_DIR`, else `$XDG_CONFIG_HOME/coffre`, else `~/.config/coffre`
  * (`%APPDATA%\coffre` on Windows), mode 0700. `COFFRE_KEYCHAIN=off` skips the keychain.
@@ -16,8 +20,10 @@ import path from 'node:path';
 import type { PamDialect, User } from '../client/pamBackend.ts';
 
 export const KEYCHAIN_SERVICE = 'coffre';
-const CONFIG_FILE = 'config.json';
-const TOKEN_FILE = 'token';
+const ACCOUNTS_FILE = 'accounts.json';
+const TOKENS_FILE = 'tokens.json';
+const LEGACY_CONFIG_FILE = 'config.json';
+const LEGACY_TOKEN_FILE = 'token';
 
 /** The OS keychain, as the store needs it; tests pass a fake. */
 export interface KeychainPort {
@@ -28,7 +34,7 @@ export interface KeychainPort {
 
 export type TokenStore = 'keychain' | 'file';
 
-/** What `config.json` holds. */
+/** One account, as `accounts.json` holds it. */
 export interface SessionConfig {
   server: string;
   dialect: PamDialect;
@@ -42,15 +48,33 @@ export interface SessionConfig {
 }
 
 export interface LoadedSession {
+  /** `<username>@<server>`: how the account is named (and its keychain entry). */
+  account: string;
   config: SessionConfig;
   /** Null when the keychain or the file lost it. */
   token: string | null;
 }
 
 export interface SaveResult {
+  account: string;
   tokenStore: TokenStore;
-  /** Why the keychain was not used, when it was available but failed. */
+  /** Why the keychain was not used; only the first time it fails, so the warning is said once. */
   keychainError?: string;
+  /** The token this login replaced (same account), to revoke on its server. */
+  replacedToken?: string;
+}
+
+/** Which account a `--profile` / `COFFRE_PROFILE` / `coffre switch` argument names. */
+export type Selection =
+  | { found: LoadedSession['account'] }
+  | { unknown: string; accounts: string[] }
+  | { ambiguous: string; accounts: string[] };
+
+interface StoreState {
+  current: string | null;
+  /** The keychain fallback was already explained once. */
+  keychainWarned: boolean;
+  accounts: Record<string, SessionConfig>;
 }
 
 export function configDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
@@ -60,7 +84,7 @@ export function configDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = pr
   return path.join(os.homedir(), '.config', 'coffre');
 }
 
-function accountOf(config: Pick<SessionConfig, 'username' | 'server'>): string {
+export function accountOf(config: Pick<SessionConfig, 'username' | 'server'>): string {
   return `${config.username}@${config.server}`;
 }
 
@@ -87,6 +111,30 @@ function readIfExists(file: string): string | null {
   }
 }
 
+function parseAccount(value: unknown): SessionConfig | null {
+  if (!value || typeof value !== 'object') return null;
+  const parsed = value as Partial<SessionConfig>;
+  if (typeof parsed.server !== 'string' || typeof parsed.username !== 'string') return null;
+  return {
+    server: parsed.server,
+    dialect: parsed.dialect === 'mim' ? 'mim' : 'checkout',
+    username: parsed.username,
+    user: parsed.user ?? null,
+    expiresAt: parsed.expiresAt ?? null,
+    ca: parsed.ca ?? null,
+    tokenStore: parsed.tokenStore === 'keychain' ? 'keychain' : 'file',
+  };
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export class SessionStore {
   readonly dir: string;
   private readonly keychain: KeychainPort | null;
@@ -96,12 +144,13 @@ export class SessionStore {
     this.keychain = options.keychain;
   }
 
-  get configFile(): string {
-    return path.join(this.dir, CONFIG_FILE);
+  get accountsFile(): string {
+    return path.join(this.dir, ACCOUNTS_FILE);
   }
 
+  /** Tokens of the accounts the keychain could not take (mode 0600). */
   get tokenFile(): string {
-    return path.join(this.dir, TOKEN_FILE);
+    return path.join(this.dir, TOKENS_FILE);
   }
 
   private ensureDir(): void {
@@ -109,86 +158,177 @@ export class SessionStore {
     if (process.platform !== 'win32') fs.chmodSync(this.dir, 0o700);
   }
 
-  readConfig(): SessionConfig | null {
-    const text = readIfExists(this.configFile);
-    if (text === null) return null;
-    try {
-      const parsed = JSON.parse(text) as Partial<SessionConfig>;
-      if (typeof parsed.server !== 'string' || typeof parsed.username !== 'string') return null;
-      return {
-        server: parsed.server,
-        dialect: parsed.dialect === 'mim' ? 'mim' : 'checkout',
-        username: parsed.username,
-        user: parsed.user ?? null,
-        expiresAt: parsed.expiresAt ?? null,
-        ca: parsed.ca ?? null,
-        tokenStore: parsed.tokenStore === 'keychain' ? 'keychain' : 'file',
-      };
-    } catch {
-      return null;
+  private readState(): StoreState {
+    const json = parseJson(readIfExists(this.accountsFile)) as Partial<StoreState> | null;
+    if (json && typeof json === 'object' && json.accounts && typeof json.accounts === 'object') {
+      const accounts: Record<string, SessionConfig> = {};
+      for (const [key, value] of Object.entries(json.accounts)) {
+        const account = parseAccount(value);
+        if (account && accountOf(account) === key) accounts[key] = account;
+      }
+      const current = typeof json.current === 'string' && accounts[json.current] ? json.current : null;
+      return { current, keychainWarned: json.keychainWarned === true, accounts };
     }
+    // The single session of earlier versions.
+    const legacy = parseAccount(parseJson(readIfExists(path.join(this.dir, LEGACY_CONFIG_FILE))));
+    if (!legacy) return { current: null, keychainWarned: false, accounts: {} };
+    return { current: accountOf(legacy), keychainWarned: false, accounts: { [accountOf(legacy)]: legacy } };
   }
 
-  async load(): Promise<LoadedSession | null> {
-    const config = this.readConfig();
-    if (!config) return null;
+  private readFileTokens(): Record<string, string> {
+    const json = parseJson(readIfExists(this.tokenFile));
+    if (json && typeof json === 'object') {
+      return Object.fromEntries(
+        Object.entries(json as Record<string, unknown>).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string',
+        ),
+      );
+    }
+    const state = this.readState();
+    const legacyToken = readIfExists(path.join(this.dir, LEGACY_TOKEN_FILE))?.trim();
+    return legacyToken && state.current && !fs.existsSync(this.accountsFile)
+      ? { [state.current]: legacyToken }
+      : {};
+  }
+
+  private writeState(state: StoreState, tokens: Record<string, string>): void {
+    this.ensureDir();
+    if (Object.keys(tokens).length > 0)
+      writePrivateFile(this.tokenFile, `${JSON.stringify(tokens, null, 2)}\n`);
+    else fs.rmSync(this.tokenFile, { force: true });
+    writePrivateFile(this.accountsFile, `${JSON.stringify(state, null, 2)}\n`);
+    fs.rmSync(path.join(this.dir, LEGACY_CONFIG_FILE), { force: true });
+    fs.rmSync(path.join(this.dir, LEGACY_TOKEN_FILE), { force: true });
+  }
+
+  /** Every account (sorted by name) and the current one. */
+  list(): { current: string | null; accounts: Array<{ account: string; config: SessionConfig }> } {
+    const state = this.readState();
+    return {
+      current: state.current,
+      accounts: Object.keys(state.accounts)
+        .sort()
+        .map((account) => ({ account, config: state.accounts[account]! })),
+    };
+  }
+
+  /** The account a name picks: its full name `<username>@<server>`, or a username only one account has. */
+  select(name: string): Selection {
+    const { accounts } = this.readState();
+    const names = Object.keys(accounts).sort();
+    if (accounts[name]) return { found: name };
+    const byUser = names.filter((account) => accounts[account]!.username === name);
+    if (byUser.length === 1) return { found: byUser[0]! };
+    return byUser.length > 1 ? { ambiguous: name, accounts: byUser } : { unknown: name, accounts: names };
+  }
+
+  /** The current account's config, or the named one's. */
+  readConfig(account?: string): SessionConfig | null {
+    const state = this.readState();
+    const key = account ?? state.current;
+    return key ? (state.accounts[key] ?? null) : null;
+  }
+
+  /** An account (the current one by default) with its token. */
+  async load(account?: string): Promise<LoadedSession | null> {
+    const state = this.readState();
+    const key = account ?? state.current;
+    const config = key ? state.accounts[key] : undefined;
+    if (!key || !config) return null;
     if (config.tokenStore === 'keychain') {
       let token: string | null = null;
       if (this.keychain) {
         try {
-          token = await this.keychain.get(accountOf(config));
+          token = await this.keychain.get(key);
         } catch {
           token = null;
         }
       }
-      return { config, token };
+      return { account: key, config, token };
     }
-    const text = readIfExists(this.tokenFile);
-    return { config, token: text?.trim() || null };
+    return { account: key, config, token: this.readFileTokens()[key] ?? null };
   }
 
-  /** Saves a new session, replacing the previous one (whose token is removed from where it was). */
+  /**
+   * Adds an account, or replaces the same account's session (same server and user), and makes it
+   * the current one. Other accounts stay as they are, signed in.
+   */
   async save(session: Omit<SessionConfig, 'tokenStore'>, token: string): Promise<SaveResult> {
-    this.ensureDir();
-    const previous = this.readConfig();
+    const account = accountOf(session);
+    const previous = await this.load(account);
+    const state = this.readState();
+    const tokens = this.readFileTokens();
     let tokenStore: TokenStore = 'file';
     let keychainError: string | undefined;
     if (this.keychain) {
       try {
-        await this.keychain.set(accountOf(session), token);
+        await this.keychain.set(account, token);
         tokenStore = 'keychain';
       } catch (error) {
         keychainError = error instanceof Error ? error.message : String(error);
       }
     }
-    if (tokenStore === 'file') writePrivateFile(this.tokenFile, `${token}\n`);
-    else fs.rmSync(this.tokenFile, { force: true });
-    const config: SessionConfig = { ...session, tokenStore };
-    writePrivateFile(this.configFile, `${JSON.stringify(config, null, 2)}\n`);
-    if (previous?.tokenStore === 'keychain' && accountOf(previous) !== accountOf(session)) {
-      await this.forgetKeychain(previous);
-    }
-    return keychainError === undefined ? { tokenStore } : { tokenStore, keychainError };
+    if (tokenStore === 'file') tokens[account] = token;
+    else delete tokens[account];
+    const warnNow = keychainError !== undefined && !state.keychainWarned;
+    this.writeState(
+      {
+        current: account,
+        keychainWarned: state.keychainWarned || keychainError !== undefined,
+        accounts: { ...state.accounts, [account]: { ...session, tokenStore } },
+      },
+      tokens,
+    );
+    if (previous?.config.tokenStore === 'keychain' && tokenStore === 'file')
+      await this.forgetKeychain(account);
+    return {
+      account,
+      tokenStore,
+      ...(warnNow ? { keychainError } : {}),
+      ...(previous?.token && previous.token !== token ? { replacedToken: previous.token } : {}),
+    };
   }
 
-  /** Updates what config.json says (e.g. the user after whoami); the token stays where it is. */
-  updateConfig(patch: Partial<Omit<SessionConfig, 'tokenStore' | 'server' | 'username'>>): void {
-    const config = this.readConfig();
+  /** Makes `account` the current one. */
+  setCurrent(account: string): void {
+    const state = this.readState();
+    if (!state.accounts[account]) return;
+    this.writeState({ ...state, current: account }, this.readFileTokens());
+  }
+
+  /** Updates what accounts.json says of an account (e.g. the user after whoami); the token stays. */
+  updateConfig(
+    account: string,
+    patch: Partial<Omit<SessionConfig, 'tokenStore' | 'server' | 'username'>>,
+  ): void {
+    const state = this.readState();
+    const config = state.accounts[account];
     if (!config) return;
-    writePrivateFile(this.configFile, `${JSON.stringify({ ...config, ...patch }, null, 2)}\n`);
+    this.writeState(
+      { ...state, accounts: { ...state.accounts, [account]: { ...config, ...patch } } },
+      this.readFileTokens(),
+    );
   }
 
-  /** Forgets the session: the token wherever it is, and config.json. */
-  async clear(): Promise<void> {
-    const config = this.readConfig();
-    if (config?.tokenStore === 'keychain') await this.forgetKeychain(config);
-    fs.rmSync(this.tokenFile, { force: true });
-    fs.rmSync(this.configFile, { force: true });
+  /** Forgets an account: its token wherever it is, and its entry; no account is current after it. */
+  async remove(account: string): Promise<void> {
+    const state = this.readState();
+    const config = state.accounts[account];
+    if (!config) return;
+    if (config.tokenStore === 'keychain') await this.forgetKeychain(account);
+    const tokens = this.readFileTokens();
+    delete tokens[account];
+    const accounts = { ...state.accounts };
+    delete accounts[account];
+    this.writeState(
+      { ...state, current: state.current === account ? null : state.current, accounts },
+      tokens,
+    );
   }
 
-  private async forgetKeychain(config: SessionConfig): Promise<void> {
+  private async forgetKeychain(account: string): Promise<void> {
     try {
-      await this.keychain?.delete(accountOf(config));
+      await this.keychain?.delete(account);
     } catch {
       // Nothing more can be done; the server-side token is revoked by logout anyway.
     }

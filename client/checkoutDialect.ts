@@ -116,13 +116,19 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
       if (request.approverId !== undefined) body.approverID = request.approverId;
       if (request.duration !== undefined) body.duration = request.duration;
       if (request.scheduledStart !== undefined) body.scheduledStart = request.scheduledStart;
+      // DVLS answers the checkout itself (Invoke-DSPamCheckout reads Body.Status); Coffre servers
+      // before it answered {checkout, password}.
       const answer = await http.request({
         method: 'POST',
         path: '/api/pam/checkouts',
         body,
-        schema: createCheckoutResponseSchema,
+        schema: z.union([createCheckoutResponseSchema, checkoutSchema]),
       });
-      return answer.password === undefined ? { checkout: answer.checkout } : answer;
+      if ('checkout' in answer) {
+        return answer.password === undefined ? { checkout: answer.checkout } : answer;
+      }
+      if (answer.status !== CheckoutStatus.Active) return { checkout: answer };
+      return { checkout: answer, password: await backend.readPassword(answer.credentialID) };
     },
 
     async getCheckout(checkoutId) {

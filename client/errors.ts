@@ -1,5 +1,5 @@
 /** The one error type the client core throws. Messages are for people; they never hold a token or password. */
-import type { ClientErrorKind } from '../common/errors.ts';
+import type { ClientErrorKind, ErrorDetails } from '../common/errors.ts';
 
 export type PamErrorKind = ClientErrorKind;
 
@@ -11,7 +11,16 @@ export interface PamClientErrorOptions {
   endpoint?: string;
   /** Seconds, from a 429/503's Retry-After. */
   retryAfter?: number;
+  /** The server's structured facts (e.g. the checkout holding the credential of a 409). */
+  details?: ErrorDetails;
   cause?: unknown;
+}
+
+/** What an error answer's body said, in either dialect. */
+export interface ErrorBodyFields {
+  code?: string;
+  message?: string;
+  details?: ErrorDetails;
 }
 
 export class PamClientError extends Error {
@@ -21,6 +30,7 @@ export class PamClientError extends Error {
   readonly status?: number;
   readonly endpoint?: string;
   readonly retryAfter?: number;
+  readonly details?: ErrorDetails;
 
   constructor(kind: PamErrorKind, message: string, options: PamClientErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -29,6 +39,7 @@ export class PamClientError extends Error {
     if (options.status !== undefined) this.status = options.status;
     if (options.endpoint !== undefined) this.endpoint = options.endpoint;
     if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    if (options.details !== undefined) this.details = options.details;
   }
 
   /** Worth retrying later without changing anything. */
@@ -94,7 +105,7 @@ const DEFAULT_MESSAGES: Record<PamErrorKind, string> = {
 export function httpError(
   status: number,
   endpoint: string,
-  body: { code?: string; message?: string } | null,
+  body: ErrorBodyFields | null,
   retryAfter?: number,
 ): PamClientError {
   const kind = kindForStatus(status);
@@ -109,6 +120,7 @@ export function httpError(
     status,
     endpoint,
     ...(retryAfter !== undefined ? { retryAfter } : {}),
+    ...(body?.details ? { details: body.details } : {}),
   });
 }
 

@@ -5,7 +5,8 @@
 import tls from 'node:tls';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { z } from 'zod';
-import { httpError, PamClientError, transportError } from './errors.ts';
+import { errorDetailsSchema } from '../common/errors.ts';
+import { type ErrorBodyFields, httpError, PamClientError, transportError } from './errors.ts';
 import type { FetchLike } from './pamBackend.ts';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -73,14 +74,16 @@ export interface HttpClient {
 }
 
 /** The body of an error answer in either dialect. */
-export function readErrorBody(body: unknown): { code?: string; message?: string } | null {
+export function readErrorBody(body: unknown): ErrorBodyFields | null {
   if (!body || typeof body !== 'object') return null;
   const checkout = (body as { error?: unknown }).error;
   if (checkout && typeof checkout === 'object') {
-    const { code, message } = checkout as { code?: unknown; message?: unknown };
+    const { code, message, details } = checkout as { code?: unknown; message?: unknown; details?: unknown };
+    const parsedDetails = errorDetailsSchema.safeParse(details);
     return {
       ...(typeof code === 'string' ? { code } : {}),
       ...(typeof message === 'string' ? { message } : {}),
+      ...(details !== undefined && parsedDetails.success ? { details: parsedDetails.data } : {}),
     };
   }
   const odata = (body as Record<string, unknown>)['odata.error'];

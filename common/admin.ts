@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { guidSchema } from './ids.ts';
 import { policyPatchSchema } from './policy.ts';
 import { roleSchema } from './roles.ts';
+import { hasVisibleText, normalizeText } from './visibleText.ts';
 
-const name = z.string().trim().min(1).max(200);
+// Names must show something: invisible characters are stripped, then visible text is required.
+const name = z
+  .string()
+  .overwrite(normalizeText)
+  .min(1)
+  .max(200)
+  .refine(hasVisibleText, 'must contain visible text');
 const text = z.string().max(2000);
 
 export const createUserRequestSchema = z.object({
@@ -12,7 +19,10 @@ export const createUserRequestSchema = z.object({
     .trim()
     .min(1)
     .max(128)
-    .regex(/^[^\s:]+$/, 'must not contain spaces or colons'),
+    .regex(/^[^\s:]+$/, 'must not contain spaces or colons')
+    // Invisible characters would let "admin\u200b" pass for "admin".
+    .regex(/^[^\p{Cf}\p{Cc}]+$/u, 'must not contain invisible characters')
+    .refine(hasVisibleText, 'must contain visible text'),
   displayName: name.optional(),
   password: z.string().min(12, 'must be at least 12 characters').max(1024),
   roles: z.array(roleSchema).min(1),

@@ -59,7 +59,8 @@ export const extendCheckoutRequestSchema = z.object({
   minutes: z.number().int().positive().max(525_600),
 });
 
-export const passwordResponseSchema = z.object({ data: z.string() });
+/** `GET /api/pam/passwords/{id}`: DVLS's `{data, result}` (result 1 = success; absent on older Coffre servers). */
+export const passwordResponseSchema = z.object({ data: z.string(), result: z.number().int().optional() });
 
 export const credentialCheckoutStateSchema = z.object({
   id: guidSchema,

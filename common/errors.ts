@@ -15,14 +15,24 @@ export const ERROR_STATUS = {
   approver_required: 422,
   approver_not_eligible: 422,
   duration_out_of_bounds: 422,
+  schedule_out_of_bounds: 422,
   extension_out_of_bounds: 422,
   self_approval_not_allowed: 422,
   throttled: 429,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * Structured facts about a refusal, beside its message (checkout dialect: `error.details`). A 409
+ * on a credential names the checkout that holds it when the caller may see that checkout.
+ */
+export const errorDetailsSchema = z.object({ checkoutId: z.string().optional() });
+export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
+
 export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
+  /** DVLS's own error field (the Devolutions.Server module reads it); Coffre's servers send both. */
+  message: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: errorDetailsSchema.optional() }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 

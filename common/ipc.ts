@@ -9,6 +9,7 @@ import type { Approver, Checkout, Credential, Vault } from './checkout.ts';
 import type { ClientErrorKind } from './errors.ts';
 import { guidSchema } from './ids.ts';
 import type { User } from './roles.ts';
+import { EXTEND_BOUNDS, LANGUAGES, SETTINGS_BOUNDS, THEMES } from './settings.ts';
 
 export const dialectSchema = z.enum(['checkout', 'mim']);
 export type Dialect = z.infer<typeof dialectSchema>;
@@ -24,16 +25,25 @@ export const serverProfileSchema = z.object({
 });
 export type ServerProfile = z.infer<typeof serverProfileSchema>;
 
-export const LANGUAGES = ['system', 'en', 'fr'] as const;
-export const THEMES = ['system', 'light', 'dark'] as const;
-
 export const settingsSchema = z.object({
   /** Seconds before a copied password is cleared from the clipboard. */
-  clipboardClearSeconds: z.number().int().min(5).max(600),
+  clipboardClearSeconds: z
+    .number()
+    .int()
+    .min(SETTINGS_BOUNDS.clipboardClearSeconds.min)
+    .max(SETTINGS_BOUNDS.clipboardClearSeconds.max),
   /** Minutes of inactivity before the app locks; 0 = never. */
-  autoLockMinutes: z.number().int().min(0).max(480),
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(SETTINGS_BOUNDS.autoLockMinutes.min)
+    .max(SETTINGS_BOUNDS.autoLockMinutes.max),
   /** Seconds a revealed password stays on screen. */
-  revealSeconds: z.number().int().min(5).max(120),
+  revealSeconds: z
+    .number()
+    .int()
+    .min(SETTINGS_BOUNDS.revealSeconds.min)
+    .max(SETTINGS_BOUNDS.revealSeconds.max),
   language: z.enum(LANGUAGES),
   theme: z.enum(THEMES),
   profiles: z.array(serverProfileSchema).max(50),
@@ -118,7 +128,10 @@ export interface RequestCheckoutResult {
 }
 
 export const decisionSchema = z.object({ id: guidSchema, message: z.string().max(2000).optional() });
-export const extendSchema = z.object({ id: guidSchema, minutes: z.number().int().positive().max(1440) });
+export const extendSchema = z.object({
+  id: guidSchema,
+  minutes: z.number().int().min(EXTEND_BOUNDS.min).max(EXTEND_BOUNDS.max),
+});
 
 export interface CopyResult {
   /** ISO time at which the clipboard is cleared if it still holds the password. */
@@ -168,6 +181,43 @@ export const ipcCalls = {
 } as const;
 
 export type IpcChannel = keyof typeof ipcCalls;
+
+/**
+ * The least session state a call needs, checked by the router before the handler runs:
+ * `signedOut` — any state (sign-in, settings, the session's own state); `signedIn` — a session,
+ * locked or not; `unlocked` — signed in and unlocked (everything that shows or changes the vault).
+ */
+export type SessionRequirement = 'signedOut' | 'signedIn' | 'unlocked';
+
+export const ipcSessionRequirements: Readonly<Record<IpcChannel, SessionRequirement>> = {
+  'session:getState': 'signedOut',
+  // Signing in again (another account, from the lock screen) signs the current session out first.
+  'session:signIn': 'signedOut',
+  'session:signOut': 'signedOut',
+  'session:lock': 'signedOut',
+  'session:unlock': 'signedIn',
+  'settings:get': 'signedOut',
+  'settings:update': 'signedOut',
+  'vaults:list': 'unlocked',
+  'credentials:list': 'unlocked',
+  'credentials:get': 'unlocked',
+  'credentials:approvers': 'unlocked',
+  'sync:now': 'unlocked',
+  'checkouts:request': 'unlocked',
+  'checkouts:mine': 'unlocked',
+  'checkouts:history': 'unlocked',
+  'checkouts:extend': 'unlocked',
+  'checkouts:checkIn': 'unlocked',
+  'checkouts:cancel': 'unlocked',
+  'approvals:list': 'unlocked',
+  'approvals:approve': 'unlocked',
+  'approvals:deny': 'unlocked',
+  'password:copy': 'unlocked',
+  'password:reveal': 'unlocked',
+  // Hiding a revealed password is always allowed: it only ever takes something out of sight.
+  'password:hide': 'signedOut',
+  'audit:list': 'unlocked',
+};
 export type IpcArgs<C extends IpcChannel> = z.input<(typeof ipcCalls)[C]['args']>;
 export type IpcParsedArgs<C extends IpcChannel> = z.output<(typeof ipcCalls)[C]['args']>;
 export type IpcResult<C extends IpcChannel> = (typeof ipcCalls)[C]['result'];

@@ -17,6 +17,8 @@ export const policySchema = z.object({
   maxExtension: z.number().int().nonnegative(),
   rotateOnCheckin: z.boolean(),
   exclusive: z.boolean(),
+  /** How far ahead (days) a scheduled checkout may start: 0 allows no scheduling. */
+  maxScheduleAheadDays: z.number().int().min(0).max(366),
   passwordLength: z.number().int().min(8).max(128),
   passwordClasses: z.array(characterClassSchema).min(1),
 });
@@ -37,6 +39,7 @@ export const DEFAULT_POLICY: Policy = {
   maxExtension: 240,
   rotateOnCheckin: false,
   exclusive: true,
+  maxScheduleAheadDays: 30,
   passwordLength: 24,
   passwordClasses: ['lower', 'upper', 'digit', 'symbol'],
 };

@@ -34,6 +34,7 @@ import { realTimers, systemClock } from '../client/ports.ts';
 import { createLogger } from '../common/logger.ts';
 import { type RunningServer, startServer } from '../server/startServer.ts';
 import { createDesktopApp, type DesktopApp } from './app/desktopApp.ts';
+import { catalogueFor, resolveLanguage } from './services/i18n/mainI18n.ts';
 import type { LockReason } from './services/sessionService.ts';
 import { appMenuTemplate } from './shell/appMenu.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './shell/appProtocol.ts';
@@ -46,7 +47,7 @@ import { installPermissionHandlers } from './shell/permissions.ts';
 import { watchPowerEvents } from './shell/powerEvents.ts';
 import { createSecretBox } from './shell/secretBox.ts';
 import { isTrustedSender } from './shell/senderValidation.ts';
-import { type AppTray, createTray, trayLabelsFor } from './shell/tray.ts';
+import { type AppTray, createTray } from './shell/tray.ts';
 import { mainWindowOptions } from './shell/windowOptions.ts';
 
 const APP_USER_MODEL_ID = 'com.coffre.desktop';
@@ -200,7 +201,8 @@ async function onReady(): Promise<void> {
     Tray,
     Menu,
     image: createTrayImage(),
-    labels: trayLabelsFor(locale),
+    // Until the settings are read (the desktop app below), the OS language; then the setting's.
+    labels: () => desktopApp?.i18n.catalogue().tray ?? catalogueFor(resolveLanguage('system', locale)).tray,
     platform,
     actions: {
       open: () => showWindow(),
@@ -228,6 +230,8 @@ async function onReady(): Promise<void> {
     log,
   });
   if (desktopApp.warning) log.warn({ warning: desktopApp.warning }, 'cache');
+  tray?.relabel();
+  desktopApp.i18n.onChange(() => tray?.relabel());
   registerIpcHandlers(ipcMain, desktopApp.router);
 
   const appForPower = desktopApp;

@@ -90,3 +90,12 @@ export function electronUnavailableMessage(reason: string, version: string): str
     'or without the desktop app: npm run server -- --demo, and npx coffre in another terminal.'
   );
 }
+
+/** Linux without an X or Wayland display: Electron could not open a window. */
+export function displayMissing(env: NodeJS.ProcessEnv = process.env, platform = process.platform): boolean {
+  return platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY;
+}
+
+export const NO_DISPLAY_MESSAGE =
+  'coffre: no display to open the desktop app on (DISPLAY and WAYLAND_DISPLAY are empty); run npm start in a ' +
+  'graphical session (or under xvfb-run), or without the desktop app: npm run server -- --demo, and npx coffre in another terminal.';

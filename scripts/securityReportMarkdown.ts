@@ -29,6 +29,18 @@ export interface ReportSection {
   rowPerTest: boolean;
 }
 
+/**
+ * One line of the threat model: what an attacker with a given position can or cannot do, and the
+ * test that shows it (its file, and a piece of its name). The line's verdict is that test's.
+ */
+export interface ThreatLine {
+  attacker: string;
+  can: boolean;
+  claim: string;
+  file: string;
+  test: string;
+}
+
 export interface ReportContext {
   date: string;
   commit: string;
@@ -104,14 +116,42 @@ function sectionMarkdown(
   return { text: lines.join('\n'), failed, total: mine.length + missing.length };
 }
 
+/** The threat model, per attacker: each line with the verdict of the test it points at. */
+function threatModelMarkdown(
+  lines: ThreatLine[],
+  rows: Row[],
+): { text: string; failed: number; total: number } {
+  const out = [
+    '## Threat model',
+    '',
+    'What an attacker in each position can and cannot do against the server and the desktop. Each line points at ' +
+      'the test that shows it; its verdict is that test’s in this run (❌ also when no such test ran).',
+  ];
+  let failed = 0;
+  for (const attacker of [...new Set(lines.map((line) => line.attacker))]) {
+    out.push('', `### ${attacker}`, '', '| | claim | verdict | test |', '| --- | --- | --- | --- |');
+    for (const line of lines.filter((l) => l.attacker === attacker)) {
+      const row = rows.find((r) => r.file === line.file && r.name.includes(line.test));
+      const status = row?.status ?? 'failed';
+      if (status !== 'passed') failed++;
+      out.push(
+        `| ${line.can ? 'can' : 'cannot'} | ${cell(line.claim)} | ${ICON[status] ?? status} | \`${line.file}\` › ${cell(line.test)} |`,
+      );
+    }
+  }
+  return { text: out.join('\n'), failed, total: lines.length };
+}
+
 export function renderSecurityReport(
   sections: ReportSection[],
   results: VitestJson[],
   root: string,
   context: ReportContext,
+  threatModel: ThreatLine[] = [],
 ): string {
   const rows = rowsOf(results, root);
   const rendered = sections.map((section) => sectionMarkdown(section, rows));
+  if (threatModel.length > 0) rendered.push(threatModelMarkdown(threatModel, rows));
   const failed = rendered.reduce((sum, section) => sum + section.failed, 0);
   const total = rendered.reduce((sum, section) => sum + section.total, 0);
   const electron =

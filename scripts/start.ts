@@ -1,17 +1,19 @@
 /**
  * `npm start`: gets the Electron binary when it is missing (Electron's own installer, with its
  * progress bar; see electronBinary.ts), builds main, preload and renderer into out/ (electron-vite)
- * and launches Electron on it. When Electron cannot be had it ends with one line (why, and what to
- * do) and exit code 1. Arguments after `--` go to the app (e.g. `npm start -- coffre://approvals/<id>`).
+ * and launches Electron on it. When Electron cannot be had, or there is no display to open it on,
+ * it ends with one line (why, and what to do) and exit code 1. Arguments after `--` go to the app (e.g. `npm start -- coffre://approvals/<id>`).
  * COFFRE_ELECTRON_INSTALLER replaces the installer script (tests).
  */
 import { spawn } from 'node:child_process';
 import { build } from 'electron-vite';
 import {
+  displayMissing,
   electronBinaryPath,
   electronInstallerPath,
   electronUnavailableMessage,
   electronVersion,
+  NO_DISPLAY_MESSAGE,
   runElectronInstaller,
 } from './electronBinary.ts';
 
@@ -35,6 +37,10 @@ async function ensureElectron(): Promise<string> {
   process.exit(1);
 }
 
+if (displayMissing()) {
+  console.error(NO_DISPLAY_MESSAGE);
+  process.exit(1);
+}
 const binary = await ensureElectron();
 await build({ logLevel: 'warn' });
 

@@ -10,6 +10,7 @@ import { EventHub } from './domain/eventHub.ts';
 import type { ThrottleState } from './domain/loginThrottle.ts';
 import { PasswordRotator } from './domain/passwordRotator.ts';
 import { RelayedEventHub } from './domain/relayedEventHub.ts';
+import { SessionStreams } from './domain/sessionStreams.ts';
 import { Sweeper } from './domain/sweeper.ts';
 import type { PamStore } from './store/pamStore.ts';
 import { PostgresStore } from './store/postgresStore.ts';
@@ -34,6 +35,8 @@ export interface ServerContext {
   store: PamStore;
   clock: Clock;
   hub: EventHub;
+  /** Open event streams by session, closed when the session ends. */
+  streams: SessionStreams;
   secretBox: SecretBox;
   auth: AuthService;
   checkouts: CheckoutService;
@@ -112,13 +115,15 @@ export function createServerContext(
       durability: options.durability ?? 'full',
     });
   const hub = opened?.hub ?? new EventHub();
+  const streams = new SessionStreams();
   const rotator = new PasswordRotator({ store, clock, secretBox, hub });
   const checkouts = new CheckoutService({ store, clock, secretBox, hub, rotator });
-  const admin = new AdminService({ store, clock, secretBox, checkouts });
+  const admin = new AdminService({ store, clock, secretBox, checkouts, streams });
   const auth = new AuthService({
     store,
     clock,
     options: options.auth ?? {},
+    streams,
     throttleState: opened?.throttleState,
   });
   const sweeper = new Sweeper({ store, clock, checkouts, rotator });
@@ -126,6 +131,7 @@ export function createServerContext(
     store,
     clock,
     hub,
+    streams,
     secretBox,
     auth,
     checkouts,

@@ -52,6 +52,20 @@ function parseTrustProxy(value: string): boolean | string {
   return value;
 }
 
+/** `--public-url`: an absolute http(s) URL, without query or fragment. */
+function parsePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be an absolute URL, such as https://pam.example.com.');
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
+    throw new InvalidArgumentError('must be an http(s) URL without credentials, query or fragment.');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -79,6 +93,11 @@ const program = new Command('coffre-server')
       .default('full'),
   )
   .option(
+    '--public-url <url>',
+    'the base URL clients reach the server at, for absolute links (MIM odata.metadata, Location)',
+    parsePublicUrl,
+  )
+  .option(
     '--trust-proxy <proxies>',
     'believe X-Forwarded-For from these proxies: true (any), or addresses/CIDRs (comma-separated)',
     parseTrustProxy,
@@ -98,6 +117,7 @@ const program = new Command('coffre-server')
       demo: Boolean(options.demo),
       durability: options.durability,
       trustProxy: options.trustProxy,
+      publicUrl: options.publicUrl,
       masterKeyEnv: process.env.COFFRE_MASTER_KEY,
       logger,
     });

@@ -14,6 +14,8 @@ export interface StartOptions extends ServerContextOptions {
   sweepIntervalMs?: number;
   /** See AppOptions.trustProxy. */
   trustProxy?: boolean | string | undefined;
+  /** See AppOptions.publicUrl. */
+  publicUrl?: string | undefined;
 }
 
 export interface RunningServer {
@@ -25,6 +27,7 @@ export interface RunningServer {
 }
 
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   if (options.demo && !LOOPBACK_HOSTS.has(options.host)) {
@@ -39,15 +42,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const seeded = options.demo ? await ctx.store.withClusterLock('demo-seed', () => seedDemo(ctx)) : false;
     await ctx.sweeper.sweep();
     if ((options.sweepIntervalMs ?? 1000) > 0) ctx.sweeper.start(options.sweepIntervalMs ?? 1000);
-    const app = await buildApp(ctx, { logger, trustProxy: options.trustProxy });
+    const app = await buildApp(ctx, { logger, trustProxy: options.trustProxy, publicUrl: options.publicUrl });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`;
+    // Absolute links need a base no client can forge: --public-url, else the address listened on
+    // (unless it is a wildcard, which no client can reach by: then links stay relative).
+    app.publicUrl = options.publicUrl ?? (WILDCARD_HOSTS.has(options.host) ? '' : url);
     return {
       app,
       ctx,
-      url: `http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`,
+      url,
       seeded,
       async close() {
         await app.close();

@@ -492,7 +492,7 @@ async function main(): Promise<void> {
     for (const query of QUERIES) {
       for (let length = 1; length <= query.length; length++) {
         const start = performance.now();
-        const envelope = await user.app.router.handle({ url: APP_URL }, 'credentials:list', {
+        const envelope = await user.app.router.handle({ url: APP_URL, topFrame: true }, 'credentials:list', {
           search: query.slice(0, length),
           offset: 0,
           limit: 200,

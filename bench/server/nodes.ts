@@ -90,7 +90,8 @@ async function cycle(urls: string[], pair: Pair): Promise<void> {
     credentialID: pair.credentialId,
   });
   await call(base, `/api/pam/passwords/${pair.credentialId}`, 'GET', pair.token);
-  await call(base, `/api/pam/checkouts/${created.checkout.id}`, 'PUT', pair.token, { status: 5 });
+  // The answer is the checkout itself (as DVLS answers it).
+  await call(base, `/api/pam/checkouts/${created.id}`, 'PUT', pair.token, { status: 5 });
 }
 
 async function closedLoop(urls: string[], pairs: Pair[]) {
@@ -147,7 +148,7 @@ async function measure(label: string, urls: string[]) {
   const open = await openLoop(urls, pairs, closed.cyclesPerSecond / 2);
   console.log(
     `${label.padEnd(26)} closed loop ${fmt(closed.cyclesPerSecond, 0)} cycles/s (p50 ${fmt(closed.cycleMs.p50)} ms, p99 ${fmt(closed.cycleMs.p99)} ms); ` +
-      `open loop at ${fmt(open.offeredCyclesPerSecond, 0)}/s: p50 ${fmt(open.cycleMs.p50)} ms, p95 ${fmt(open.cycleMs.p95)} ms, p99 ${fmt(open.cycleMs.p99)} ms`,
+      `open loop at $fmt(open.offeredCyclesPerSecond, 0)/s: p50 ${fmt(open.cycleMs.p50)} ms, p95 ${fmt(open.cycleMs.p95)} ms, p99 ${fmt(open.cycleMs.p99)} ms`,
   );
   return { label, nodes: urls.length, closed, open };
 }

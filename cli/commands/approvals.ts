@@ -1,5 +1,6 @@
 /** pending, approve, deny (Invoke-DSPamCheckoutPending and the approver's side). */
 import type { Command } from 'commander';
+import { checkoutIdFor } from '../checkoutRef.ts';
 import type { Cli } from '../context.ts';
 import { checkoutTable } from '../output.ts';
 
@@ -21,10 +22,14 @@ export function registerApprovalCommands(program: Command, cli: Cli): void {
     program
       .command(decision)
       .description(t.help.commands[decision])
-      .argument('<checkoutId>', t.help.args.checkoutId, cli.parseId)
+      .argument('<request>', t.help.args.request)
       .option('--message <text>', t.help.opts.message)
-      .action(async (checkoutId: string, options: { message?: string }) => {
+      .action(async (request: string, options: { message?: string }) => {
         const { backend } = await cli.session();
+        const checkoutId = checkoutIdFor(request, await backend.listToApprove(), {
+          none: t.errors.noPendingRequest,
+          several: t.errors.severalPendingRequests,
+        });
         const decided =
           decision === 'approve'
             ? await backend.approve(checkoutId, options.message)

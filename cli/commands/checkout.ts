@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { isPamClientError } from '../../client/errors.ts';
 import type { Checkout, PamBackend } from '../../client/pamBackend.ts';
+import { checkoutIdFor } from '../checkoutRef.ts';
 import type { ClipboardPort } from '../clipboard.ts';
 import { type Cli, isGuid } from '../context.ts';
 import { copyPassword, DEFAULT_CLEAR_AFTER_S, requireClipboard } from '../deliver.ts';
@@ -30,6 +31,14 @@ interface PasswordOptions {
 }
 
 /** `--approver` takes an ID, or a user name looked up among the credential's approvers. */
+/** The checkout a checkin/extend/cancel argument means, among the caller's open ones (see checkoutRef.ts). */
+async function myCheckoutId(cli: Cli, backend: PamBackend, what: string): Promise<string> {
+  return checkoutIdFor(what, await backend.listMyCheckouts({ activeAndPending: true }), {
+    none: cli.t.errors.noOpenCheckout,
+    several: cli.t.errors.severalOpenCheckouts,
+  });
+}
+
 async function resolveApprover(cli: Cli, backend: PamBackend, credentialId: string, approver: string) {
   if (isGuid(approver)) return approver.toLowerCase();
   const approvers = await backend.listApprovers(credentialId);
@@ -248,10 +257,10 @@ export function registerCheckoutCommands(program: Command, cli: Cli): void {
   program
     .command('checkin')
     .description(t.help.commands.checkin)
-    .argument('<checkoutId>', t.help.args.checkoutId, cli.parseId)
-    .action(async (checkoutId: string) => {
+    .argument('<checkout>', t.help.args.myCheckout)
+    .action(async (checkout: string) => {
       const { backend } = await cli.session();
-      const ended = await backend.checkIn(checkoutId);
+      const ended = await backend.checkIn(await myCheckoutId(cli, backend, checkout));
       if (cli.json) return cli.printJson(ended);
       cli.print(t.notices.checkedIn(ended.credentialName));
     });
@@ -259,11 +268,11 @@ export function registerCheckoutCommands(program: Command, cli: Cli): void {
   program
     .command('extend')
     .description(t.help.commands.extend)
-    .argument('<checkoutId>', t.help.args.checkoutId, cli.parseId)
+    .argument('<checkout>', t.help.args.myCheckout)
     .requiredOption('--minutes <n>', t.help.opts.minutes, cli.parsePositiveInt)
-    .action(async (checkoutId: string, options: { minutes: number }) => {
+    .action(async (checkout: string, options: { minutes: number }) => {
       const { backend } = await cli.session();
-      const extended = await backend.extend(checkoutId, options.minutes);
+      const extended = await backend.extend(await myCheckoutId(cli, backend, checkout), options.minutes);
       if (cli.json) return cli.printJson(extended);
       cli.print(t.notices.extended(extended.credentialName, formatDate(extended.expiresAt, cli.lang)));
     });
@@ -271,10 +280,10 @@ export function registerCheckoutCommands(program: Command, cli: Cli): void {
   program
     .command('cancel')
     .description(t.help.commands.cancel)
-    .argument('<checkoutId>', t.help.args.checkoutId, cli.parseId)
-    .action(async (checkoutId: string) => {
+    .argument('<checkout>', t.help.args.myCheckout)
+    .action(async (checkout: string) => {
       const { backend } = await cli.session();
-      const canceled = await backend.cancel(checkoutId);
+      const canceled = await backend.cancel(await myCheckoutId(cli, backend, checkout));
       if (cli.json) return cli.printJson(canceled);
       cli.print(t.notices.canceled(canceled.credentialName));
     });

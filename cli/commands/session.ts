@@ -1,4 +1,4 @@
-/** login, logout, whoami. */
+/** login, logout, whoami, switch, accounts: several accounts at once, one of them current. */
 import type { Command } from 'commander';
 import { isPamClientError } from '../../client/errors.ts';
 import type { PamDialect } from '../../client/pamBackend.ts';
@@ -33,8 +33,15 @@ async function readPassword(cli: Cli, options: LoginOptions, server: string): Pr
   return password;
 }
 
-/** Logs the replaced session out on its server (best effort): a new login leaves no valid token behind. */
-async function revokeQuietly(cli: Cli, config: SessionConfig, token: string): Promise<void> {
+/**
+ * Logs a replaced session of the same account out on its server (best effort): logging in again
+ * leaves no valid token behind. Other accounts are left alone.
+ */
+async function revokeQuietly(
+  cli: Cli,
+  config: Omit<SessionConfig, 'tokenStore'>,
+  token: string,
+): Promise<void> {
   try {
     const old = await cli.newBackend({
       server: config.server,
@@ -76,37 +83,36 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
       }
       const token = backend.session().token;
       if (!token) throw new CliError(t.errors.loginFailed('no token'), ExitCode.server);
-      const previous = await store.load().catch(() => null);
-      const saved = await store.save(
-        {
-          server,
-          dialect,
-          username: result.user.username,
-          user: result.user,
-          expiresAt: result.expiresAt,
-          ca,
-        },
-        token,
-      );
-      if (saved.keychainError) {
-        cli.notice(t.noticeLine(t.notices.keychainUnavailable(saved.keychainError, store.tokenFile)));
-      }
-      if (previous?.token && previous.token !== token)
-        await revokeQuietly(cli, previous.config, previous.token);
+      const session = {
+        server,
+        dialect,
+        username: result.user.username,
+        user: result.user,
+        expiresAt: result.expiresAt,
+        ca,
+      };
+      const saved = await store.save(session, token);
+      if (saved.replacedToken) await revokeQuietly(cli, session, saved.replacedToken);
+      const others = store.list().accounts.length - 1;
       if (cli.json) {
         cli.printJson({
+          account: saved.account,
           server,
           dialect,
           user: result.user,
           expiresAt: result.expiresAt,
           tokenStore: saved.tokenStore,
         });
+        if (saved.keychainError) {
+          cli.notice(t.noticeLine(t.notices.keychainUnavailable(saved.keychainError, store.tokenFile)));
+        }
         return;
       }
       cli.print(t.notices.loggedIn(result.user.displayName || result.user.username, server));
       cli.print(
         details(
           [
+            [t.labels.account, saved.account],
             [t.labels.sessionExpires, formatDate(result.expiresAt, cli.lang)],
             [
               t.labels.tokenStore,
@@ -116,6 +122,11 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
           t.colon,
         ),
       );
+      // Said once: the first time the keychain fails; the token's place is in the block above.
+      if (saved.keychainError) {
+        cli.notice(t.noticeLine(t.notices.keychainUnavailable(saved.keychainError, store.tokenFile)));
+      }
+      if (others > 0) cli.notice(t.noticeLine(t.notices.otherAccounts(others)));
     });
 
   program
@@ -123,12 +134,14 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
     .description(t.help.commands.logout)
     .action(async () => {
       const store = await cli.store();
-      const loaded = await store.load();
-      if (!loaded) {
+      if (store.list().accounts.length === 0) {
         if (cli.json) cli.printJson({ loggedOut: false });
         else cli.print(t.notices.notLoggedIn);
         return;
       }
+      const account = cli.pickAccount(store);
+      const loaded = await store.load(account);
+      if (!loaded) throw new CliError(t.errors.notLoggedIn, ExitCode.auth);
       const { config, token } = loaded;
       if (token) {
         const backend = await cli.newBackend({
@@ -150,25 +163,71 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
           }
         }
       }
-      await store.clear();
-      if (cli.json) cli.printJson({ loggedOut: true, server: config.server });
-      else cli.print(t.notices.loggedOut(config.server));
+      await store.remove(account);
+      if (cli.json) cli.printJson({ loggedOut: true, account, server: config.server });
+      else cli.print(t.notices.loggedOutAccount(account));
+    });
+
+  program
+    .command('switch')
+    .description(t.help.commands.switch)
+    .argument('<account>', t.help.args.account)
+    .action(async (name: string) => {
+      const store = await cli.store();
+      const account = cli.accountNamed(store, name.trim());
+      store.setCurrent(account);
+      if (cli.json) cli.printJson({ current: account });
+      else cli.print(t.notices.switched(account));
+    });
+
+  program
+    .command('accounts')
+    .description(t.help.commands.accounts)
+    .action(async () => {
+      const store = await cli.store();
+      const { current, accounts } = store.list();
+      if (cli.json) {
+        cli.printJson(
+          accounts.map(({ account, config }) => ({
+            account,
+            current: account === current,
+            server: config.server,
+            dialect: config.dialect,
+            username: config.username,
+            expiresAt: config.expiresAt,
+            tokenStore: config.tokenStore,
+          })),
+        );
+        return;
+      }
+      if (accounts.length === 0) {
+        cli.print(t.notices.noAccounts);
+        return;
+      }
+      for (const { account } of accounts) cli.print(`${account === current ? '*' : ' '} ${account}`);
     });
 
   program
     .command('whoami')
     .description(t.help.commands.whoami)
     .action(async () => {
-      const { backend, config, store } = await cli.session();
+      const { backend, account, config, store } = await cli.session();
       const user = await backend.whoami();
-      store.updateConfig({ user });
+      store.updateConfig(account, { user });
       if (cli.json) {
-        cli.printJson({ server: config.server, dialect: backend.dialect, user, expiresAt: config.expiresAt });
+        cli.printJson({
+          account,
+          server: config.server,
+          dialect: backend.dialect,
+          user,
+          expiresAt: config.expiresAt,
+        });
         return;
       }
       cli.print(
         details(
           [
+            [t.labels.account, account],
             [t.labels.user, user.username],
             [t.labels.displayName, user.displayName],
             [t.labels.id, user.id],

@@ -7,18 +7,17 @@ import { createPamBackend } from '../../client/createPamBackend.ts';
 import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
 import { type Clock, type LogPort, type SecretBoxPort, silentLog, type Timers } from '../../client/ports.ts';
-import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
+import type { Checkout } from '../../common/checkout.ts';
 import { openCache } from '../cache/credentialCache.ts';
 import { createIpcRouter, type IpcRouter } from '../ipc/router.ts';
 import { AppError } from '../services/appError.ts';
-import {
-  APPROVALS_MESSAGES_EN,
-  APPROVALS_MESSAGES_FR,
-  ApprovalsWatcher,
-} from '../services/approvalsWatcher.ts';
+import { ApprovalsWatcher } from '../services/approvalsWatcher.ts';
+import { AuditTrail } from '../services/auditTrail.ts';
 import { CheckoutActions } from '../services/checkoutActions.ts';
 import { ClipboardGuard } from '../services/clipboardGuard.ts';
-import { EXPIRY_MESSAGES_EN, EXPIRY_MESSAGES_FR, ExpiryScheduler } from '../services/expiryScheduler.ts';
+import { ExpiryScheduler } from '../services/expiryScheduler.ts';
+import { ExposedSecrets } from '../services/exposedSecrets.ts';
+import { MainI18n } from '../services/i18n/mainI18n.ts';
 import { PasswordAccess } from '../services/passwordAccess.ts';
 import type { ClipboardPort, EventSink, NotifierPort, TrayPort } from '../services/ports.ts';
 import { createServerCaller } from '../services/serverCalls.ts';
@@ -26,9 +25,6 @@ import { type LockReason, SessionService } from '../services/sessionService.ts';
 import { SettingsService } from '../services/settingsService.ts';
 import { SyncService } from '../services/syncService.ts';
 import { createHandlers } from './handlers.ts';
-
-/** How often the credential list (and who holds what) is refreshed while signed in. */
-export const PERIODIC_SYNC_MS = 5 * 60_000;
 
 export interface DesktopPorts {
   clipboard: ClipboardPort;
@@ -68,6 +64,8 @@ export interface DesktopApp {
   /** Minutes of inactivity before the shell locks the app; 0 = never. */
   autoLockMinutes(): number;
   warning: string | null;
+  /** The main process's texts in the language setting's language (the tray follows it). */
+  i18n: MainI18n;
 }
 
 export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp> {
@@ -92,15 +90,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   });
   const cache = opened.cache;
   const settings = new SettingsService({ cache });
-  const french = () => {
-    const language = settings.get().language;
-    return language === 'fr' || (language === 'system' && deps.locale.toLowerCase().startsWith('fr'));
-  };
-  const formatTime = (epochMs: number) =>
-    new Date(epochMs).toLocaleTimeString(french() ? 'fr-CA' : 'en-US', {
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+  const i18n = new MainI18n({ settings, systemLocale: deps.locale });
 
   const session = new SessionService({
     cache,
@@ -113,7 +103,14 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     storageWarning: opened.warningCode,
   });
   const callServer = createServerCaller(session);
-  const sync = new SyncService({ cache, events: ports.events, clock: ports.clock, session, callServer });
+  const sync = new SyncService({
+    cache,
+    events: ports.events,
+    clock: ports.clock,
+    timers: ports.timers,
+    session,
+    callServer,
+  });
   const clipboard = new ClipboardGuard({
     clipboard: ports.clipboard,
     clock: ports.clock,
@@ -128,19 +125,19 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     clock: ports.clock,
     timers: ports.timers,
   });
+  const exposed = new ExposedSecrets({ clipboard, passwords });
   const checkouts = new CheckoutActions({ callServer, cache, events: ports.events });
   const expiry = new ExpiryScheduler({
     notifier: ports.notifier,
     clock: ports.clock,
     timers: ports.timers,
     events: ports.events,
-    messages: () => (french() ? EXPIRY_MESSAGES_FR : EXPIRY_MESSAGES_EN),
-    formatTime,
+    messages: () => i18n.catalogue().expiry,
+    formatTime: (epochMs) => i18n.formatTime(epochMs),
     onExtendRequested: (checkoutId: string) =>
       ports.events.emit({ type: 'navigate', route: 'checkouts', id: checkoutId }),
     onExpired: (checkout: Checkout) => {
-      void clipboard.clearForCredential(checkout.credentialID, 'expiry');
-      passwords.hide(checkout.credentialID);
+      void exposed.withdraw(checkout.credentialID, 'expiry');
       void checkouts.mine().catch(logFailure('checkouts'));
     },
   });
@@ -161,7 +158,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
         if (event.type === 'checkouts.changed') void checkouts.mine().catch(logFailure('checkouts'));
       },
     },
-    messages: () => (french() ? APPROVALS_MESSAGES_FR : APPROVALS_MESSAGES_EN),
+    messages: () => i18n.catalogue().approvals,
     onOpenCheckout: (checkoutId: string) =>
       ports.events.emit({ type: 'navigate', route: 'checkouts', id: checkoutId }),
     onOpen: (checkoutId: string) =>
@@ -169,60 +166,38 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     onError: (error: unknown) => deps.onInternalError?.('approvals', error),
   });
 
-  checkouts.setSideEffects({
-    released: async (checkout) => {
-      await clipboard.clearForCredential(checkout.credentialID, 'checkin');
-      passwords.hide(checkout.credentialID);
-    },
-    changed: (open) => {
+  const subscriptions = [
+    checkouts.onReleased((checkout) => exposed.withdraw(checkout.credentialID, 'checkin')),
+    checkouts.onChanged((open) => {
       expiry.track(open);
-      const held = clipboard.heldCredentialId();
-      const stillActive = open.some((c) => c.credentialID === held && c.status === CheckoutStatus.Active);
-      if (held && !stillActive) {
-        void clipboard.clearForCredential(held, 'checkin');
-        passwords.hide(held);
-      }
-    },
-  });
-  // Who holds which credential changes without events for the other users: refresh it now and then.
-  let syncTimer: unknown = null;
-  const stopPeriodicSync = () => {
-    if (syncTimer !== null) ports.timers.clearTimeout(syncTimer);
-    syncTimer = null;
-  };
-  const schedulePeriodicSync = () => {
-    stopPeriodicSync();
-    syncTimer = ports.timers.setTimeout(() => {
-      void sync.sync().catch(logFailure('periodic sync')).finally(schedulePeriodicSync);
-    }, PERIODIC_SYNC_MS);
-  };
-
-  session.setHooks({
-    onSignedIn: async (backend, user) => {
+      void exposed.keepActiveOnly(open);
+    }),
+    session.onSignedIn(async (backend, user) => {
       log.info({ userId: user.id, dialect: backend.dialect }, 'signed in');
-      schedulePeriodicSync();
+      sync.start(logFailure('periodic sync'));
       await approvals.start(backend, user).catch((error) => deps.onInternalError?.('approvals', error));
       // Fill the cache and the expiry scheduler in the background; failures show as offline. In
       // full: whoever signed in last, the cache holds what this user sees of this server now.
       void sync.sync({ full: true }).catch(logFailure('sync'));
       void checkouts.mine().catch(logFailure('checkouts'));
-    },
-    onSignedOut: async (reason) => {
+    }),
+    session.onSignedOut(async (reason) => {
       log.info({ reason }, 'signed out');
-      await clipboard.clearIfOurs(reason === 'signOut' || reason === 'expired' ? 'signOut' : 'lock');
-      passwords.hideAll();
-      if (reason === 'signOut' || reason === 'expired') {
-        stopPeriodicSync();
+      const forGood = reason === 'signOut' || reason === 'expired';
+      await exposed.withdrawAll(forGood ? 'signOut' : 'lock');
+      if (forGood) {
+        sync.stop();
         approvals.stop();
         expiry.track([]);
       }
-    },
-  });
+    }),
+  ];
 
   const router = createIpcRouter(
-    createHandlers({ session, settings, sync, checkouts, passwords, callServer }),
+    createHandlers({ session, settings, sync, checkouts, passwords, audit: new AuditTrail({ callServer }) }),
     {
       isTrustedSender: deps.isTrustedSender ?? (() => false),
+      requireSession: (requirement) => session.require(requirement),
       onInternalError: (channel, error) => deps.onInternalError?.(channel, error),
       log,
     },
@@ -233,6 +208,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   return {
     router,
     warning: opened.warning,
+    i18n,
     async lock(reason) {
       log.info({ reason }, 'lock');
       await session.lock(reason);
@@ -244,9 +220,9 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     },
     async quit() {
       log.info({}, 'quit');
-      stopPeriodicSync();
-      await clipboard.clearIfOurs('quit');
-      passwords.hideAll();
+      for (const unsubscribe of subscriptions) unsubscribe();
+      sync.stop();
+      await exposed.withdrawAll('quit');
       approvals.stop();
       expiry.track([]);
       cache.close();

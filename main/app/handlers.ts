@@ -1,24 +1,24 @@
 import type { IpcHandlers } from '../ipc/router.ts';
-import { AppError } from '../services/appError.ts';
+import type { AuditTrail } from '../services/auditTrail.ts';
 import type { CheckoutActions } from '../services/checkoutActions.ts';
 import type { PasswordAccess } from '../services/passwordAccess.ts';
-import type { ServerCaller } from '../services/serverCalls.ts';
 import type { SessionService } from '../services/sessionService.ts';
 import type { SettingsService } from '../services/settingsService.ts';
 import type { SyncService } from '../services/syncService.ts';
 
-/** The IPC handler table: each entry calls one service method and nothing else. */
+/**
+ * The IPC handler table: each entry calls one service method and nothing else. The router has
+ * already checked the sender, the argument and the session state the contract requires.
+ */
 export function createHandlers(services: {
   session: SessionService;
   settings: SettingsService;
   sync: SyncService;
   checkouts: CheckoutActions;
   passwords: PasswordAccess;
-  callServer: ServerCaller;
+  audit: AuditTrail;
 }): IpcHandlers {
-  const { session, settings, sync, checkouts, passwords, callServer } = services;
-  /** Cached data is shown only to a signed-in, unlocked user. */
-  const unlocked = () => session.requireBackend();
+  const { session, settings, sync, checkouts, passwords, audit } = services;
   return {
     'session:getState': () => session.state(),
     'session:signIn': (args) => session.signIn(args),
@@ -27,22 +27,10 @@ export function createHandlers(services: {
     'session:unlock': ({ password }) => session.unlock(password),
     'settings:get': () => settings.get(),
     'settings:update': (patch) => settings.update(patch),
-    'vaults:list': () => {
-      unlocked();
-      return sync.listVaults();
-    },
-    'credentials:list': (query) => {
-      unlocked();
-      return sync.listCredentials(query);
-    },
-    'credentials:get': async ({ id }) => {
-      const credential = await callServer((backend) => backend.getCredential(id));
-      // The fresh state (who holds it now) replaces the cached row, so the list shows it too.
-      sync.remember(credential);
-      return credential;
-    },
-    'credentials:approvers': ({ credentialId }) =>
-      callServer((backend) => backend.listApprovers(credentialId)),
+    'vaults:list': () => sync.listVaults(),
+    'credentials:list': (query) => sync.listCredentials(query),
+    'credentials:get': ({ id }) => sync.fetchCredential(id),
+    'credentials:approvers': ({ credentialId }) => checkouts.approvers(credentialId),
     'sync:now': () => sync.sync(),
     'checkouts:request': (input) => checkouts.request(input),
     'checkouts:mine': () => checkouts.mine(),
@@ -59,16 +47,6 @@ export function createHandlers(services: {
       passwords.hide(credentialId);
       return undefined;
     },
-    'audit:list': (filter) =>
-      callServer((backend) => {
-        if (!backend.listAudit) {
-          throw new AppError(
-            'unsupported',
-            'audit_unsupported',
-            'This server does not share its audit trail.',
-          );
-        }
-        return backend.listAudit(filter);
-      }),
+    'audit:list': (filter) => audit.list(filter),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The IPC router: every message from the renderer goes through `handle`, which checks the sender
- * frame, validates the argument against the contract's schema, calls the handler and returns an
+ * frame (our origin, the top frame), validates the argument against the contract's schema, checks
+ * the session state the contract requires for the channel, calls the handler and returns an
  * envelope. Errors travel as data ({kind, code, message}); nothing else of an exception leaves.
  */
 
@@ -13,6 +14,8 @@ import {
   type IpcParsedArgs,
   type IpcResult,
   ipcCalls,
+  ipcSessionRequirements,
+  type SessionRequirement,
 } from '../../common/ipc.ts';
 import { AppError } from '../services/appError.ts';
 
@@ -23,10 +26,20 @@ export type IpcHandlers = {
 export interface IpcSender {
   /** The URL of the frame that sent the message (Electron's event.senderFrame.url). */
   url: string | undefined;
+  /**
+   * Whether that frame is the window's top frame. Our page has no frames; a sub-frame calling is
+   * refused even from our origin (defence in depth beside the CSP's frame-src).
+   */
+  topFrame: boolean;
 }
 
 export interface IpcRouterOptions {
   isTrustedSender(url: string | undefined): boolean;
+  /**
+   * Throws (an AppError: locked, signed out) unless the session is in the state the contract
+   * requires for the channel (common/ipc.ts `ipcSessionRequirements`).
+   */
+  requireSession(requirement: SessionRequirement): void;
   /** Called for unexpected failures (bugs), with the channel; never with the arguments. */
   onInternalError?(channel: string, error: unknown): void;
   /** One debug line per call (request id, channel, outcome, duration); refusals at warn. */
@@ -59,13 +72,15 @@ export function createIpcRouter(handlers: IpcHandlers, options: IpcRouterOptions
         ok: envelope.ok,
         ...(envelope.ok ? {} : { kind: envelope.error.kind, code: envelope.error.code }),
       };
-      if (!envelope.ok && ['untrusted_sender', 'unknown_channel'].includes(envelope.error.code))
-        log.warn(fields, 'ipc call refused');
+      if (!envelope.ok && REFUSALS.includes(envelope.error.code)) log.warn(fields, 'ipc call refused');
       else log.debug(fields, 'ipc call');
       return envelope;
     },
   };
 }
+
+/** Codes of calls refused before any handler, logged at warn: a bug or an attack, never the user. */
+const REFUSALS = ['untrusted_sender', 'untrusted_frame', 'unknown_channel'];
 
 async function route(
   handlers: IpcHandlers,
@@ -81,6 +96,16 @@ async function route(
         kind: 'forbidden',
         code: 'untrusted_sender',
         message: 'Refused: the request did not come from Coffre.',
+      },
+    };
+  }
+  if (!sender.topFrame) {
+    return {
+      ok: false,
+      error: {
+        kind: 'forbidden',
+        code: 'untrusted_frame',
+        message: 'Refused: the request came from a frame inside the window.',
       },
     };
   }
@@ -109,6 +134,8 @@ async function route(
     };
   }
   try {
+    // No await between this check and the handler's start: the state checked is the state it runs in.
+    options.requireSession(ipcSessionRequirements[channel as IpcChannel]);
     const handler = handlers[channel as IpcChannel] as (a: unknown) => unknown;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {

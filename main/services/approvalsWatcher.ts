@@ -3,7 +3,7 @@ import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import type { PamEvent } from '../../common/events.ts';
 import type { EventSink, NotifierPort, TrayPort } from './ports.ts';
 
-/** Notification texts, so the app can pass them in the user's language. */
+/** Notification texts, in the user's language (main/services/i18n/). */
 export interface ApprovalsMessages {
   /** To an approver: "<requester> requests <credential>". */
   requestTitle(requester: string, credentialName: string): string;
@@ -19,42 +19,6 @@ export interface ApprovalsMessages {
   /** Stands for a requester or approver the server did not name. */
   someone: string;
 }
-
-function durationText(minutes: number, hour: string, minute: string): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (h === 0) return `${m}\u00a0${minute}`;
-  return m === 0 ? `${h}\u00a0${hour}` : `${h}\u00a0${hour} ${m}\u00a0${minute}`;
-}
-
-export const APPROVALS_MESSAGES_EN: ApprovalsMessages = {
-  requestTitle: (requester, credential) => `${requester} requests ${credential}`,
-  requestBody: (reason, minutes) =>
-    `${reason ? `Reason: ${reason}` : 'No reason given'} — for ${durationText(minutes, 'h', 'min')}`,
-  approveAction: 'Approve',
-  denyAction: 'Deny',
-  approvedTitle: (credential, approver) => `${credential} approved by ${approver}`,
-  approvedBody: (message) => (message ? `“${message}” — you can use it now.` : 'You can use it now.'),
-  deniedTitle: (credential, approver) => `${credential} denied by ${approver}`,
-  deniedBody: (message) => (message ? `Denied: ${message}` : 'Denied, no reason given.'),
-  someone: 'an approver',
-};
-
-export const APPROVALS_MESSAGES_FR: ApprovalsMessages = {
-  requestTitle: (requester, credential) => `${requester} demande ${credential}`,
-  requestBody: (reason, minutes) =>
-    `${reason ? `Motif\u00a0: ${reason}` : 'Aucun motif donné'} — durée\u00a0: ${durationText(minutes, 'h', 'min')}`,
-  approveAction: 'Approuver',
-  denyAction: 'Refuser',
-  approvedTitle: (credential, approver) => `Extraction de ${credential} approuvée par ${approver}`,
-  approvedBody: (message) =>
-    message
-      ? `«\u00a0${message}\u00a0» — vous pouvez l’utiliser dès maintenant.`
-      : 'Vous pouvez l’utiliser dès maintenant.',
-  deniedTitle: (credential, approver) => `Extraction de ${credential} refusée par ${approver}`,
-  deniedBody: (message) => (message ? `Refusée\u00a0: ${message}` : 'Refusée sans motif.'),
-  someone: 'un approbateur',
-};
 
 export const APPROVE_ACTION = 'approve';
 export const DENY_ACTION = 'deny';

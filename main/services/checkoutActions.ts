@@ -1,22 +1,17 @@
-import { type Checkout, CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
+import { type Approver, type Checkout, CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
 import type { RequestCheckoutInput, RequestCheckoutResult } from '../../common/ipc.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import type { EventSink } from './ports.ts';
 import type { ServerCaller } from './serverCalls.ts';
-
-export interface CheckoutSideEffects {
-  /** A checkout stopped being usable (checked in, canceled): clear its clipboard and revealed password. */
-  released(checkout: Checkout): Promise<void> | void;
-  /** The set of the user's open checkouts may have changed (the expiry scheduler re-tracks). */
-  changed(open: Checkout[]): void;
-}
+import { Subscribers } from './subscribers.ts';
 
 /** What the user does with checkouts and, as an approver, with requests. */
 export class CheckoutActions {
   private readonly callServer: ServerCaller;
   private readonly cache: CredentialCache;
   private readonly events: EventSink;
-  private effects: CheckoutSideEffects = { released: () => undefined, changed: () => undefined };
+  private readonly released = new Subscribers<[checkout: Checkout]>();
+  private readonly changed = new Subscribers<[open: Checkout[]]>();
   /** What the last refresh saw: `checkouts.changed` is announced only when this differs. */
   private lastSeen = '';
 
@@ -26,8 +21,14 @@ export class CheckoutActions {
     this.events = deps.events;
   }
 
-  setSideEffects(effects: CheckoutSideEffects): void {
-    this.effects = effects;
+  /** A checkout stopped being usable (checked in, canceled here). Returns the cleanup. */
+  onReleased(listener: (checkout: Checkout) => Promise<void> | void): () => void {
+    return this.released.add(listener);
+  }
+
+  /** The user's open checkouts, after each refresh (they may have changed). Returns the cleanup. */
+  onChanged(listener: (open: Checkout[]) => Promise<void> | void): () => void {
+    return this.changed.add(listener);
   }
 
   async request(input: RequestCheckoutInput): Promise<RequestCheckoutResult> {
@@ -56,7 +57,7 @@ export class CheckoutActions {
     const all = await this.callServer((backend) => backend.listMyCheckouts());
     this.cache.putCheckouts(all);
     const open = all.filter((checkout) => !FINAL_STATUSES.includes(checkout.status));
-    this.effects.changed(open);
+    await this.changed.notify(open);
     // A plain read that finds nothing new stays silent: the window reloads on this event, and
     // announcing every read would make its own reload announce itself again, forever.
     const seen = JSON.stringify(all.map((c) => [c.id, c.status, c.expiresAt, c.approverMessage]));
@@ -91,16 +92,21 @@ export class CheckoutActions {
 
   async checkIn(id: string): Promise<Checkout> {
     const checkout = await this.callServer((backend) => backend.checkIn(id));
-    await this.effects.released(checkout);
+    await this.released.notify(checkout);
     await this.refresh();
     return checkout;
   }
 
   async cancel(id: string): Promise<Checkout> {
     const checkout = await this.callServer((backend) => backend.cancel(id));
-    await this.effects.released(checkout);
+    await this.released.notify(checkout);
     await this.refresh();
     return checkout;
+  }
+
+  /** Who may approve a checkout of this credential. */
+  async approvers(credentialId: string): Promise<Approver[]> {
+    return this.callServer((backend) => backend.listApprovers(credentialId));
   }
 
   async toApprove(): Promise<Checkout[]> {

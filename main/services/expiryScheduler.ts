@@ -2,7 +2,7 @@ import type { Clock, TimerHandle, Timers } from '../../client/ports.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import type { EventSink, NotifierPort } from './ports.ts';
 
-/** Notification texts, so the app can pass them in the user's language. */
+/** Notification texts, in the user's language (main/services/i18n/). */
 export interface ExpiryMessages {
   /** `time` is already formatted (`formatTime`). */
   expiringTitle(credentialName: string, time: string): string;
@@ -11,23 +11,6 @@ export interface ExpiryMessages {
   expiredBody(credentialName: string): string;
   extendAction: string;
 }
-
-export const EXPIRY_MESSAGES_EN: ExpiryMessages = {
-  expiringTitle: (name, time) => `${name} expires at ${time}`,
-  expiringBody: () => 'Extend the checkout or check it in before then.',
-  expiredTitle: (name) => `${name} has expired`,
-  expiredBody: () => 'The checkout has ended. Request a new one to use this credential again.',
-  extendAction: 'Extend',
-};
-
-export const EXPIRY_MESSAGES_FR: ExpiryMessages = {
-  expiringTitle: (name, time) => `${name} expire à ${time}`,
-  expiringBody: () => 'Prolongez l’extraction ou restituez-la avant cette heure.',
-  expiredTitle: (name) => `${name} a expiré`,
-  expiredBody: () =>
-    'L’extraction est terminée. Faites une nouvelle demande pour utiliser de nouveau cet identifiant.',
-  extendAction: 'Prolonger',
-};
 
 /** The notification action that asks for an extension. */
 export const EXTEND_ACTION = 'extend';

@@ -30,6 +30,17 @@ export interface NotifierPort {
   close(id: string): void;
 }
 
+/** The tray's texts, in the user's language (main/services/i18n/). */
+export interface TrayLabels {
+  tooltip: string;
+  open: string;
+  /** `{count}` is replaced by the number of pending requests. */
+  pending: string;
+  noPending: string;
+  lock: string;
+  quit: string;
+}
+
 export interface TrayPort {
   setPendingCount(count: number): void;
 }

@@ -1,21 +1,18 @@
 import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, SecretBoxPort } from '../../client/ports.ts';
-import type { ServerProfile, SessionState } from '../../common/ipc.ts';
+import type { ServerProfile, SessionRequirement, SessionState } from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import { AppError } from './appError.ts';
 import type { EventSink } from './ports.ts';
 import type { SettingsService } from './settingsService.ts';
+import { Subscribers } from './subscribers.ts';
 
 export type LockReason = 'user' | 'idle' | 'screen' | 'suspend';
 
-export interface SessionHooks {
-  /** A backend is ready for this user (after sign-in, restore or unlock). */
-  onSignedIn(backend: PamBackend, user: User): Promise<void> | void;
-  /** Leaving the signed-in state: clear what must not survive it (clipboard, revealed passwords). */
-  onSignedOut(reason: 'signOut' | 'expired' | LockReason): Promise<void> | void;
-}
+/** Why the signed-in state ends: for good ('signOut', 'expired') or until unlocked (a lock). */
+export type SignedOutReason = 'signOut' | 'expired' | LockReason;
 
 /**
  * Who is signed in to which server, and whether the app is locked. Locking keeps the session but
@@ -30,7 +27,8 @@ export class SessionService {
   private readonly createBackend: (options: CreatePamBackendOptions) => PamBackend;
   private readonly embeddedServerUrl: string | null;
   private readonly storageWarning: SessionState['storageWarning'];
-  private hooks: SessionHooks = { onSignedIn: () => undefined, onSignedOut: () => undefined };
+  private readonly signedIn = new Subscribers<[backend: PamBackend, user: User]>();
+  private readonly signedOut = new Subscribers<[reason: SignedOutReason]>();
 
   private backend: PamBackend | null = null;
   private user: User | null = null;
@@ -58,8 +56,17 @@ export class SessionService {
     this.embeddedServerUrl = deps.embeddedServerUrl;
   }
 
-  setHooks(hooks: SessionHooks): void {
-    this.hooks = hooks;
+  /** A backend is ready for this user (after sign-in, restore or unlock). Returns the cleanup. */
+  onSignedIn(listener: (backend: PamBackend, user: User) => Promise<void> | void): () => void {
+    return this.signedIn.add(listener);
+  }
+
+  /**
+   * Leaving the signed-in state: clear what must not survive it (clipboard, revealed passwords).
+   * Returns the cleanup.
+   */
+  onSignedOut(listener: (reason: SignedOutReason) => Promise<void> | void): () => void {
+    return this.signedOut.add(listener);
   }
 
   state(): SessionState {
@@ -84,14 +91,21 @@ export class SessionService {
     return state;
   }
 
-  /** The backend of a signed-in, unlocked session; anything else is refused. */
-  requireBackend(): PamBackend {
-    if (this.status === 'locked')
+  /** Refuses (throws) unless the session is at least in the state a call needs. */
+  require(requirement: SessionRequirement): void {
+    if (requirement === 'signedOut') return;
+    if (this.status === 'locked' && requirement === 'unlocked')
       throw new AppError('locked', 'locked', 'Coffre is locked. Unlock it to continue.');
-    if (!this.backend || this.status !== 'signedIn') {
+    if (!this.backend || this.status === 'signedOut') {
       throw new AppError('unauthorized', 'signed_out', 'Sign in to continue.');
     }
-    return this.backend;
+  }
+
+  /** The backend of a signed-in, unlocked session; anything else is refused. */
+  requireBackend(): PamBackend {
+    this.require('unlocked');
+    // require('unlocked') passed: there is a backend.
+    return this.backend as PamBackend;
   }
 
   currentUser(): User | null {
@@ -105,13 +119,13 @@ export class SessionService {
       ...(input.profile.caPem ? { ca: input.profile.caPem } : {}),
     });
     const { user } = await backend.login(input.username, input.password);
-    if (this.backend && this.status !== 'signedOut') await this.hooks.onSignedOut('signOut');
+    if (this.backend && this.status !== 'signedOut') await this.signedOut.notify('signOut');
     const profile = { ...input.profile, username: input.username };
     this.settings.rememberProfile(profile);
     const { token } = backend.session();
     if (token) this.cache.storeToken(profile.id, token);
     this.enter(backend, user, profile);
-    await this.hooks.onSignedIn(backend, user);
+    await this.signedIn.notify(backend, user);
     return this.changed();
   }
 
@@ -130,7 +144,7 @@ export class SessionService {
     try {
       const user = await backend.whoami();
       this.enter(backend, user, profile);
-      await this.hooks.onSignedIn(backend, user);
+      await this.signedIn.notify(backend, user);
     } catch (error) {
       if (isPamClientError(error) && error.kind === 'unauthorized') this.cache.clearToken(profile.id);
     }
@@ -151,7 +165,7 @@ export class SessionService {
     this.backend = null;
     this.user = null;
     this.status = 'signedOut';
-    await this.hooks.onSignedOut('signOut');
+    await this.signedOut.notify('signOut');
     await backend?.logout().catch(() => undefined);
     return this.changed();
   }
@@ -162,14 +176,14 @@ export class SessionService {
     if (this.profile) this.cache.clearToken(this.profile.id);
     this.backend = null;
     this.status = 'signedOut';
-    await this.hooks.onSignedOut('expired');
+    await this.signedOut.notify('expired');
     this.changed();
   }
 
   async lock(reason: LockReason): Promise<SessionState> {
     if (this.status !== 'signedIn') return this.state();
     this.status = 'locked';
-    await this.hooks.onSignedOut(reason);
+    await this.signedOut.notify(reason);
     return this.changed();
   }
 
@@ -183,7 +197,7 @@ export class SessionService {
     if (token && this.profile) this.cache.storeToken(this.profile.id, token);
     this.user = user;
     this.status = 'signedIn';
-    await this.hooks.onSignedIn(this.backend, user);
+    await this.signedIn.notify(this.backend, user);
     return this.changed();
   }
 

@@ -1,5 +1,5 @@
 import type { PamBackend } from '../../client/pamBackend.ts';
-import type { Clock } from '../../client/ports.ts';
+import type { Clock, TimerHandle, Timers } from '../../client/ports.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
 import type { CredentialListResult, CredentialQuery } from '../../common/ipc.ts';
 import { credentialQuerySchema } from '../../common/ipc.ts';
@@ -9,6 +9,9 @@ import type { ServerCaller } from './serverCalls.ts';
 import type { SessionService } from './sessionService.ts';
 
 export const SYNC_PAGE_SIZE = 1000;
+
+/** How often the credential list (and who holds what) is refreshed while signed in. */
+export const PERIODIC_SYNC_MS = 5 * 60_000;
 
 /**
  * Even where the server lists changes, a full listing at least this often: it also corrects what
@@ -57,7 +60,10 @@ export class SyncService {
   private readonly clock: Clock;
   private readonly session: SessionService;
   private readonly callServer: ServerCaller;
+  private readonly timers: Timers;
   private running: { full: boolean; done: Promise<{ count: number }> } | null = null;
+  /** The periodic sync while started: its next timer, or 'syncing' while one runs. */
+  private periodic: { next: TimerHandle | 'syncing'; onFailure: (error: unknown) => void } | null = null;
 
   constructor(deps: {
     cache: CredentialCache;
@@ -65,12 +71,45 @@ export class SyncService {
     clock: Clock;
     session: SessionService;
     callServer: ServerCaller;
+    timers: Timers;
   }) {
     this.cache = deps.cache;
     this.events = deps.events;
     this.clock = deps.clock;
     this.session = deps.session;
     this.callServer = deps.callServer;
+    this.timers = deps.timers;
+  }
+
+  /**
+   * Syncs every PERIODIC_SYNC_MS until `stop`: who holds which credential changes without events
+   * for the other users. A failure goes to `onFailure` (it shows as offline) and the next one
+   * still comes.
+   */
+  start(onFailure: (error: unknown) => void): void {
+    this.stop();
+    this.periodic = { next: null, onFailure };
+    this.scheduleNext();
+  }
+
+  stop(): void {
+    const next = this.periodic?.next;
+    if (next !== undefined && next !== null && next !== 'syncing') this.timers.clearTimeout(next);
+    this.periodic = null;
+  }
+
+  private scheduleNext(): void {
+    const periodic = this.periodic;
+    if (!periodic) return;
+    periodic.next = this.timers.setTimeout(() => {
+      periodic.next = 'syncing';
+      void this.sync()
+        .catch(periodic.onFailure)
+        // Stopped (or restarted) meanwhile: that call owns the schedule now.
+        .finally(() => {
+          if (this.periodic === periodic) this.scheduleNext();
+        });
+    }, PERIODIC_SYNC_MS);
   }
 
   /**
@@ -193,9 +232,14 @@ export class SyncService {
     return this.cache.credentialIds().length;
   }
 
-  /** Keeps one credential read outside a sync (its live checkout state) in the cache. */
-  remember(credential: Credential): void {
+  /**
+   * One credential as the server has it now (who holds it); the fresh row replaces the cached one,
+   * so the list shows it too.
+   */
+  async fetchCredential(id: string): Promise<Credential> {
+    const credential = await this.callServer((backend) => backend.getCredential(id));
     this.cache.upsertCredentials([credential]);
+    return credential;
   }
 
   listVaults(): Vault[] {

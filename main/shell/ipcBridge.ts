@@ -1,8 +1,8 @@
 /**
  * Electron's side of the IPC contract: one ipcMain.handle per channel of common/ipc.ts, each
- * handing the sender frame's URL, the channel and the raw argument to the router (which checks the
- * sender, validates the argument and returns an envelope); and the EventSink that pushes AppEvents
- * to the window on the one event channel.
+ * handing the sender frame's URL and whether it is the top frame, the channel and the raw argument
+ * to the router (which checks the sender, validates the argument and returns an envelope); and the
+ * EventSink that pushes AppEvents to the window on the one event channel.
  */
 import type { IpcMain, WebContents } from 'electron';
 import { type AppEvent, IPC_CHANNELS, IPC_EVENT_CHANNEL, type IpcEnvelope } from '../../common/ipc.ts';
@@ -10,7 +10,11 @@ import type { EventSink } from '../services/ports.ts';
 import { isTrustedSender } from './senderValidation.ts';
 
 export interface IpcRouterLike {
-  handle(sender: { url: string | undefined }, channel: string, args: unknown): Promise<IpcEnvelope<unknown>>;
+  handle(
+    sender: { url: string | undefined; topFrame: boolean },
+    channel: string,
+    args: unknown,
+  ): Promise<IpcEnvelope<unknown>>;
 }
 
 /** Registers every channel; returns the function that removes them. */
@@ -18,7 +22,12 @@ export function registerIpcHandlers(ipcMain: IpcMain, router: IpcRouterLike): ()
   for (const channel of IPC_CHANNELS) {
     // Only the first argument is the call's; anything else a renderer sends is ignored.
     ipcMain.handle(channel, (event, args: unknown) =>
-      router.handle({ url: event.senderFrame?.url }, channel, args),
+      // A frame without a parent is the top one; a destroyed sender frame (null) counts as a sub-frame.
+      router.handle(
+        { url: event.senderFrame?.url, topFrame: event.senderFrame?.parent === null },
+        channel,
+        args,
+      ),
     );
   }
   return () => {

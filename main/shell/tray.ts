@@ -4,39 +4,7 @@
  * (n), Lock, Quit. The menu template is pure; `createTray` wires it to Electron's Tray.
  */
 import type { MenuItemConstructorOptions, Menu as MenuType, NativeImage, Tray as TrayType } from 'electron';
-import type { TrayPort } from '../services/ports.ts';
-
-export interface TrayLabels {
-  tooltip: string;
-  open: string;
-  /** `{count}` is replaced by the number of pending requests. */
-  pending: string;
-  noPending: string;
-  lock: string;
-  quit: string;
-}
-
-export const TRAY_LABELS_EN: TrayLabels = {
-  tooltip: 'Coffre',
-  open: 'Open Coffre',
-  pending: 'Pending requests ({count})',
-  noPending: 'No pending requests',
-  lock: 'Lock',
-  quit: 'Quit Coffre',
-};
-
-export const TRAY_LABELS_FR: TrayLabels = {
-  tooltip: 'Coffre',
-  open: 'Ouvrir Coffre',
-  pending: 'Demandes en attente ({count})',
-  noPending: 'Aucune demande en attente',
-  lock: 'Verrouiller',
-  quit: 'Quitter Coffre',
-};
-
-export function trayLabelsFor(locale: string): TrayLabels {
-  return locale.toLowerCase().startsWith('fr') ? TRAY_LABELS_FR : TRAY_LABELS_EN;
-}
+import type { TrayLabels, TrayPort } from '../services/ports.ts';
 
 export interface TrayActions {
   open(): void;
@@ -87,12 +55,15 @@ export interface ElectronTrayDeps {
   Tray: typeof TrayType;
   Menu: typeof MenuType;
   image: NativeImage;
-  labels: TrayLabels;
+  /** Read at each render: the texts in the language in effect now. */
+  labels: () => TrayLabels;
   actions: TrayActions;
   platform: NodeJS.Platform;
 }
 
 export interface AppTray extends TrayPort {
+  /** Renders again with the current labels (after a language change). */
+  relabel(): void;
   destroy(): void;
 }
 
@@ -100,9 +71,10 @@ export function createTray(deps: ElectronTrayDeps): AppTray {
   const tray = new deps.Tray(deps.image);
   let count = 0;
   const render = () => {
-    tray.setToolTip(trayTooltip(count, deps.labels));
+    const labels = deps.labels();
+    tray.setToolTip(trayTooltip(count, labels));
     if (deps.platform === 'darwin') tray.setTitle(trayTitle(count));
-    tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(count, deps.labels, deps.actions)));
+    tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(count, labels, deps.actions)));
   };
   // Windows and Linux: a left click opens the window; the context menu stays on right click.
   if (deps.platform !== 'darwin') tray.on('click', () => deps.actions.open());
@@ -114,6 +86,7 @@ export function createTray(deps: ElectronTrayDeps): AppTray {
       count = normalised;
       render();
     },
+    relabel: render,
     destroy() {
       tray.destroy();
     },

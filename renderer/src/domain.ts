@@ -19,19 +19,9 @@ export type {
 export type { Policy } from '../../common/policy.ts';
 export type { User } from '../../common/roles.ts';
 
-import { CheckoutStatus } from '../../common/checkoutStatus.ts';
+export { EXTEND_BOUNDS, LANGUAGES, SETTINGS_BOUNDS, THEMES } from '../../common/settings.ts';
 
-export const LANGUAGES = ['system', 'en', 'fr'] as const;
-export const THEMES = ['system', 'light', 'dark'] as const;
-
-/** Bounds of the settings, as common/ipc.ts's schema states them. */
-export const SETTINGS_BOUNDS = {
-  clipboardClearSeconds: { min: 5, max: 600 },
-  autoLockMinutes: { min: 0, max: 480 },
-  revealSeconds: { min: 5, max: 120 },
-} as const;
-
-export const EXTEND_BOUNDS = { min: 1, max: 1440 } as const;
+import { CheckoutStatus, FINAL_STATUSES } from '../../common/checkoutStatus.ts';
 
 export function isPending(checkout: Checkout): boolean {
   return checkout.status === CheckoutStatus.Pending;
@@ -43,13 +33,7 @@ export function isActive(checkout: Checkout): boolean {
 }
 
 export function isFinal(checkout: Checkout): boolean {
-  return (
-    checkout.status === CheckoutStatus.Denied ||
-    checkout.status === CheckoutStatus.Ended ||
-    checkout.status === CheckoutStatus.Expired ||
-    checkout.status === CheckoutStatus.Aborted ||
-    checkout.status === CheckoutStatus.RequestCanceled
-  );
+  return FINAL_STATUSES.includes(checkout.status);
 }
 
 /** What a credential row shows about who holds it. */

@@ -22,6 +22,7 @@ import type { CheckoutService } from './checkoutService.ts';
 import type { Clock } from './clock.ts';
 import { effectiveCheckout } from './lifecycle.ts';
 import { forbidden, notFound, PamError } from './pamError.ts';
+import type { SessionStreams } from './sessionStreams.ts';
 import { toApiAudit, toApiUser, toApiVault } from './views.ts';
 
 type CreateUser = z.output<typeof createUserRequestSchema>;
@@ -36,9 +37,17 @@ export class AdminService {
   private readonly clock: Clock;
   private readonly secretBox: SecretBox;
   private readonly checkouts: CheckoutService;
+  private readonly streams: SessionStreams | undefined;
 
-  constructor(deps: { store: PamStore; clock: Clock; secretBox: SecretBox; checkouts: CheckoutService }) {
+  constructor(deps: {
+    store: PamStore;
+    clock: Clock;
+    secretBox: SecretBox;
+    checkouts: CheckoutService;
+    streams?: SessionStreams;
+  }) {
     this.store = deps.store;
+    this.streams = deps.streams;
     this.clock = deps.clock;
     this.secretBox = deps.secretBox;
     this.checkouts = deps.checkouts;
@@ -93,6 +102,9 @@ export class AdminService {
 
   async updateUser(actor: Actor, id: string, patch: UpdateUserRequest): Promise<User> {
     this.assertAdmin(actor);
+    // Hashed first: the read below and the write that depends on it must not have a slow await
+    // between them (a concurrent disable would be overwritten by this stale copy of the user).
+    const passwordHash = patch.password ? await hashUserPassword(patch.password) : undefined;
     const user = await this.store.getUser(id);
     if (!user) throw notFound('The user');
     if (id === actor.id && (patch.disabled || (patch.roles && !patch.roles.includes('admin')))) {
@@ -103,15 +115,24 @@ export class AdminService {
       displayName: patch.displayName ?? user.displayName,
       roles: patch.roles ? [...new Set(patch.roles)] : user.roles,
       disabled: patch.disabled ?? user.disabled,
-      passwordHash: patch.password ? await hashUserPassword(patch.password) : user.passwordHash,
+      passwordHash: passwordHash ?? user.passwordHash,
       updatedAt: this.clock.now(),
     };
     const changed = Object.keys(patch).filter((key) => key !== 'password');
     if (patch.password) changed.push('password');
-    await this.store.updateUser(next, {
-      audit: [this.audit(actor, 'user.updated', { details: `${user.username}: ${changed.join(', ')}` })],
-      events: [],
-    });
+    // A new password or fewer rights end every session of the user (as disabling does): a token
+    // taken before must not keep what the change meant to take away.
+    const lostRole = user.roles.some((role) => !next.roles.includes(role));
+    const revokeTokens = next.disabled || passwordHash !== undefined || lostRole;
+    await this.store.updateUser(
+      next,
+      {
+        audit: [this.audit(actor, 'user.updated', { details: `${user.username}: ${changed.join(', ')}` })],
+        events: [],
+      },
+      { revokeTokens },
+    );
+    if (revokeTokens) this.streams?.closeUser(id);
     return toApiUser(next);
   }
 
@@ -245,17 +266,22 @@ export class AdminService {
       .filter((checkout) => checkout.credentialId === id)
       .map((checkout) => effectiveCheckout(checkout, now))
       .filter((checkout) => !FINAL_STATUSES.includes(checkout.status));
-    if (open.length > 0) {
-      throw new PamError(
+    const refuse = (count: number | null) =>
+      new PamError(
         'conflict',
-        `The credential has ${open.length} open checkout${open.length === 1 ? '' : 's'} or request${open.length === 1 ? '' : 's'}; end them first (an administrator can abort them).`,
+        count === null
+          ? 'The credential has an open checkout or request; end it first (an administrator can abort it).'
+          : `The credential has ${count} open checkout${count === 1 ? '' : 's'} or request${count === 1 ? '' : 's'}; end them first (an administrator can abort them).`,
       );
-    }
-    const deleted = await this.store.deleteCredential(id, {
+    if (open.length > 0) throw refuse(open.length);
+    // The store checks again in the delete's own transaction: a checkout created since the read
+    // above must not be stranded on a deleted credential.
+    const outcome = await this.store.deleteCredential(id, now, {
       audit: [this.audit(actor, 'credential.deleted', { credentialId: id })],
       events: [],
     });
-    if (!deleted) throw notFound('The credential');
+    if (outcome === 'has_open_checkouts') throw refuse(null);
+    if (outcome === 'not_found') throw notFound('The credential');
   }
 
   async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {

@@ -8,6 +8,7 @@ import type { Actor } from './actor.ts';
 import type { Clock } from './clock.ts';
 import { LoginThrottle, type ThrottleState } from './loginThrottle.ts';
 import { PamError } from './pamError.ts';
+import type { SessionStreams } from './sessionStreams.ts';
 import { toApiUser } from './views.ts';
 
 export interface AuthOptions {
@@ -40,14 +41,17 @@ export class AuthService {
   private readonly clock: Clock;
   private readonly options: AuthOptions;
   private readonly throttle: LoginThrottle;
+  private readonly streams: SessionStreams | undefined;
 
   constructor(deps: {
     store: PamStore;
     clock: Clock;
     options?: Partial<AuthOptions>;
     throttleState?: ThrottleState;
+    streams?: SessionStreams;
   }) {
     this.store = deps.store;
+    this.streams = deps.streams;
     this.clock = deps.clock;
     this.options = { ...DEFAULT_AUTH_OPTIONS, ...deps.options };
     this.throttle = new LoginThrottle(
@@ -111,6 +115,7 @@ export class AuthService {
 
   async logout(token: string, actor: Actor): Promise<void> {
     await this.store.revokeToken(hashToken(token));
+    this.streams?.closeToken(hashToken(token));
     await this.store.appendAudit({
       audit: [{ at: this.clock.now(), actorId: actor.id, actorName: actor.username, action: 'logout' }],
       events: [],

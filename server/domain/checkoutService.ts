@@ -9,6 +9,7 @@ import {
 } from '../../common/checkout.ts';
 import type { PamEventType } from '../../common/events.ts';
 import { type Policy, resolvePolicy } from '../../common/policy.ts';
+import { visibleTextOrEmpty } from '../../common/visibleText.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import type { PamStore, SideEffects, TransitionResult } from '../store/pamStore.ts';
@@ -17,7 +18,7 @@ import { type Actor, hasRole } from './actor.ts';
 import type { Clock } from './clock.ts';
 import type { EventHub } from './eventHub.ts';
 import { effectiveCheckout, MINUTE_MS } from './lifecycle.ts';
-import { alreadyCheckedOut, forbidden, notFound, PamError } from './pamError.ts';
+import { alreadyCheckedOut, forbidden, notFound, openCheckoutExists, PamError } from './pamError.ts';
 import type { PasswordRotator } from './passwordRotator.ts';
 import { toApiCheckout, toApiCredential } from './views.ts';
 
@@ -158,12 +159,14 @@ export class CheckoutService {
         `The duration must be between ${policy.minDuration} and ${policy.maxDuration} minutes.`,
       );
     }
-    const reason = (request.reason ?? '').trim();
+    // A mandatory reason must be readable: "\u200b" is no reason (common/visibleText.ts).
+    const reason = visibleTextOrEmpty(request.reason ?? '');
     if (policy.reasonMode === 'mandatory' && reason === '') {
       throw new PamError('reason_required', 'A reason is required to check out this credential.');
     }
     const start = request.scheduledStart ? Date.parse(request.scheduledStart) : null;
     const scheduledStart = start !== null && start > now ? start : null;
+    assertScheduleWithinPolicy(scheduledStart, now, policy);
     const approval = await this.decideApproval(actor, policy, request.approverID);
     // API.md, roles: requesting checkouts is what `user` is for; an approver-only or admin-only
     // account decides and manages but never holds a credential. (After the policy checks, so that a
@@ -208,10 +211,11 @@ export class CheckoutService {
       },
     );
     if (!result.ok) {
+      if (result.reason === 'credential_deleted') throw notFound('The credential');
       if (result.reason === 'duplicate_request') {
-        throw new PamError('conflict', 'You already have an open checkout or request for this credential.');
+        throw openCheckoutExists((await this.store.findOpenCheckout(actor.id, credential.id))?.id);
       }
-      throw alreadyCheckedOut();
+      throw await this.heldBy(actor, credential.id, now);
     }
     this.publish(result.events);
     const response: CreateCheckoutResponse = { checkout: toApiCheckout(result.checkout, now) };
@@ -242,16 +246,30 @@ export class CheckoutService {
 
   async getCheckout(actor: Actor, id: string): Promise<Checkout> {
     const record = await this.visibleCheckout(actor, id);
+    // A request still waiting (and its reason) is shown to its approver only while they may decide
+    // it; trying to decide it still answers 403 "no longer an approver" (assertMayDecide).
+    if (record.status === CheckoutStatus.Pending && record.userId !== actor.id && !hasRole(actor, 'admin')) {
+      const user = await this.store.getUser(actor.id);
+      const { policy } = await this.credentialWithPolicy(record.credentialId);
+      if (!user || !isEligibleApprover(user, policy)) throw notFound('The checkout');
+    }
     return toApiCheckout(record, this.clock.now());
   }
 
   /** A checkout the actor may see (requester, its approver, admins); others get not found, not a hint. */
   private async visibleCheckout(actor: Actor, id: string): Promise<CheckoutRecord> {
     const record = await this.store.getCheckout(id);
-    if (!record) throw notFound('The checkout');
-    if (record.userId === actor.id || record.approverId === actor.id || hasRole(actor, 'admin'))
-      return record;
+    if (record && maySee(actor, record)) return record;
     throw notFound('The checkout');
+  }
+
+  /**
+   * The 409 for a credential someone holds, naming the holding checkout when the actor may see it.
+   * Read after the refusal, for the message only: the refusal itself was decided atomically.
+   */
+  private async heldBy(actor: Actor, credentialId: string, now: number): Promise<PamError> {
+    const holder = (await this.store.holdersOf([credentialId], now)).get(credentialId);
+    return alreadyCheckedOut(holder && maySee(actor, holder) ? holder.id : undefined);
   }
 
   async listMine(actor: Actor, activeAndPending: boolean): Promise<Checkout[]> {
@@ -263,9 +281,21 @@ export class CheckoutService {
       .filter((checkout) => !activeAndPending || (open as number[]).includes(checkout.status));
   }
 
+  /**
+   * The pending requests the actor may decide NOW: named as their approver, and still an eligible
+   * approver of the credential (enabled, approver role, in its policy). A former approver sees
+   * nothing, not even the reasons of requests still naming them.
+   */
   async listToApprove(actor: Actor): Promise<Checkout[]> {
     const now = this.clock.now();
-    return (await this.store.listCheckoutsToApprove(actor.id)).map((record) => toApiCheckout(record, now));
+    const user = await this.store.getUser(actor.id);
+    if (!user) return [];
+    const decidable: Checkout[] = [];
+    for (const record of await this.store.listCheckoutsToApprove(actor.id)) {
+      const { policy } = await this.credentialWithPolicy(record.credentialId);
+      if (isEligibleApprover(user, policy)) decidable.push(toApiCheckout(record, now));
+    }
+    return decidable;
   }
 
   async changeStatus(actor: Actor, id: string, request: UpdateCheckoutRequest): Promise<Checkout> {
@@ -282,7 +312,13 @@ export class CheckoutService {
       stored.status,
       { ...decision.patch, status: decision.status },
       {
-        exclusiveNow: decision.status === CheckoutStatus.Active && policy.exclusive ? now : undefined,
+        // Approving for now or for a later window: refused if another approved checkout holds the
+        // credential at some moment of this one's window (test/security/scheduledExclusivity.test.ts).
+        exclusiveNow:
+          (decision.status === CheckoutStatus.Active || decision.status === CheckoutStatus.Granted) &&
+          policy.exclusive
+            ? now
+            : undefined,
         // The rotation commits with the check-in: never one without the other, even after a crash.
         setPassword:
           endedActive && policy.rotateOnCheckin
@@ -296,13 +332,18 @@ export class CheckoutService {
         events: [this.checkoutEvent(decision.event, now, [stored.userId, stored.approverId])],
       },
     );
-    const checkout = this.settle(result);
+    const checkout = await this.settle(actor, stored.credentialId, now, result);
     return toApiCheckout(checkout, this.clock.now());
   }
 
-  private settle(result: TransitionResult): CheckoutRecord {
+  private async settle(
+    actor: Actor,
+    credentialId: string,
+    now: number,
+    result: TransitionResult,
+  ): Promise<CheckoutRecord> {
     if (!result.ok) {
-      if (result.reason === 'already_checked_out') throw alreadyCheckedOut();
+      if (result.reason === 'already_checked_out') throw await this.heldBy(actor, credentialId, now);
       throw new PamError('invalid_transition', 'The checkout changed meanwhile; reload it and try again.');
     }
     this.publish(result.events);
@@ -317,7 +358,7 @@ export class CheckoutService {
     now: number,
   ): Promise<Decision> {
     const isRequester = current.userId === actor.id;
-    const message = request.approverMessage?.trim() ?? '';
+    const message = visibleTextOrEmpty(request.approverMessage ?? '');
     const refuse = (what: string) =>
       new PamError('invalid_transition', `${what} (the checkout is ${statusLabel(current.status)}).`);
     switch (request.status) {
@@ -433,14 +474,18 @@ export class CheckoutService {
         extendedMinutes: current.extendedMinutes + minutes,
         expiringNotified: false,
       },
-      // Computed from what was read: a concurrent extension makes this one stale (409), not lost.
-      { unchanged: { expiresAt: stored.expiresAt, extendedMinutes: stored.extendedMinutes } },
+      {
+        // Computed from what was read: a concurrent extension makes this one stale (409), not lost.
+        unchanged: { expiresAt: stored.expiresAt, extendedMinutes: stored.extendedMinutes },
+        // Nor may it run into the window of someone's approved scheduled checkout.
+        exclusiveNow: policy.exclusive ? now : undefined,
+      },
       {
         audit: [this.auditOf(actor, 'checkout.extended', now, stored.credentialId, `+${minutes} min`)],
         events: [this.checkoutEvent('checkout.updated', now, [stored.userId, stored.approverId])],
       },
     );
-    return toApiCheckout(this.settle(result), now);
+    return toApiCheckout(await this.settle(actor, stored.credentialId, now, result), now);
   }
 
   async readPassword(actor: Actor, credentialId: string): Promise<string> {
@@ -448,13 +493,63 @@ export class CheckoutService {
     const credential = await this.store.getCredential(credentialId);
     if (!credential) throw notFound('The credential');
     const open = await this.store.findOpenCheckout(actor.id, credentialId);
-    const holding = open && effectiveCheckout(open, now).status === CheckoutStatus.Active ? open : undefined;
+    let holding = open && effectiveCheckout(open, now).status === CheckoutStatus.Active ? open : undefined;
+    // A scheduled checkout whose start has come but that the sweeper has not started yet: start it
+    // here, with the exclusivity check, before any password leaves.
+    if (holding?.status === CheckoutStatus.Granted) holding = await this.activateScheduled(holding, now);
     if (!holding) throw forbidden('You do not hold an active checkout of this credential.');
     await this.store.appendAudit({
       audit: [{ ...this.auditOf(actor, 'password.read', now, credentialId), checkoutId: holding.id }],
       events: [],
     });
     return this.secretBox.open(credential.passwordSealed, credential.id);
+  }
+
+  /**
+   * Starts a scheduled (Granted) checkout whose start has come, checking again that no one else
+   * holds an exclusive credential (a window approved before the rule existed, or restored data).
+   * If someone does, the scheduled checkout is aborted rather than made a second holder. Returns
+   * the started checkout, or undefined if it did not start.
+   */
+  async activateScheduled(record: CheckoutRecord, now: number): Promise<CheckoutRecord | undefined> {
+    const { policy } = await this.credentialWithPolicy(record.credentialId);
+    const audience = [record.userId, record.approverId];
+    const system = { at: now, actorId: null, actorName: 'system', credentialId: record.credentialId };
+    const result = await this.store.transitionCheckout(
+      record.id,
+      CheckoutStatus.Granted,
+      { status: CheckoutStatus.Active, checkoutAt: record.scheduledStart },
+      { unchanged: { expiresAt: record.expiresAt }, exclusiveNow: policy.exclusive ? now : undefined },
+      {
+        audit: [{ ...system, action: 'checkout.activated', checkoutId: record.id }],
+        events: [this.checkoutEvent('checkout.updated', now, audience)],
+      },
+    );
+    if (result.ok) {
+      this.publish(result.events);
+      return result.checkout;
+    }
+    if (result.reason === 'stale') {
+      // Started (or ended) by someone else meanwhile: what it is now decides.
+      const fresh = await this.store.getCheckout(record.id);
+      return fresh?.status === CheckoutStatus.Active ? fresh : undefined;
+    }
+    const aborted = await this.store.transitionCheckout(
+      record.id,
+      CheckoutStatus.Granted,
+      {
+        status: CheckoutStatus.Aborted,
+        checkinAt: now,
+        approverMessage: 'Another checkout holds the credential during this window.',
+      },
+      {},
+      {
+        audit: [{ ...system, action: 'checkout.aborted', checkoutId: record.id, details: 'conflict' }],
+        events: [this.checkoutEvent('checkout.updated', now, audience)],
+      },
+    );
+    if (aborted.ok) this.publish(aborted.events);
+    return undefined;
   }
 
   private auditOf(actor: Actor, action: AuditAction, at: number, credentialId: string, details = '') {
@@ -468,6 +563,20 @@ export class CheckoutService {
   publish(events: EventRecord[]): void {
     for (const event of events) this.hub.publish(event, event.audience ?? []);
   }
+}
+
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** A start further ahead than the policy allows would let anyone reserve a credential for years. */
+function assertScheduleWithinPolicy(scheduledStart: number | null, now: number, policy: Policy): void {
+  if (scheduledStart === null || scheduledStart - now <= policy.maxScheduleAheadDays * DAY_MS) return;
+  const days = policy.maxScheduleAheadDays;
+  throw new PamError(
+    'schedule_out_of_bounds',
+    days === 0
+      ? 'This credential cannot be checked out for a later start.'
+      : `A checkout of this credential can start at most ${days} day${days === 1 ? '' : 's'} ahead.`,
+  );
 }
 
 export function isEligibleApprover(user: UserRecord, policy: Policy): boolean {
@@ -492,3 +601,7 @@ function statusLabel(status: CheckoutStatus): string {
 }
 
 export type { SideEffects };
+
+function maySee(actor: Actor, checkout: CheckoutRecord): boolean {
+  return checkout.userId === actor.id || checkout.approverId === actor.id || hasRole(actor, 'admin');
+}

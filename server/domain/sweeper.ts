@@ -56,13 +56,8 @@ export class Sweeper {
         record.scheduledStart !== null &&
         record.scheduledStart <= now
       ) {
-        const started = await this.apply(
-          record,
-          { status: CheckoutStatus.Active, checkoutAt: record.scheduledStart },
-          'checkout.activated',
-          'checkout.updated',
-          now,
-        );
+        // Re-checks exclusivity at the start; a conflicting scheduled checkout is aborted, not started.
+        const started = await this.checkouts.activateScheduled(record, now).catch(() => undefined);
         if (!started) continue;
         record = started;
         changes++;

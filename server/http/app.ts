@@ -14,13 +14,17 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { ServerContext } from '../context.ts';
+import { DvlsSessions } from '../dvls/dvlsSessions.ts';
 import { tokenOf } from './authentication.ts';
 import { errorBody, sendError } from './dialectErrors.ts';
 import { registerAdminRoutes } from './routes/adminRoutes.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
+import { registerDvlsPamRoutes } from './routes/dvlsPamRoutes.ts';
+import { registerDvlsSessionRoutes } from './routes/dvlsSessionRoutes.ts';
 import { registerEventRoutes } from './routes/eventRoutes.ts';
 import { registerMimRoutes } from './routes/mimRoutes.ts';
 import { registerPamRoutes } from './routes/pamRoutes.ts';
+import { SECURITY_HEADERS } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
 
@@ -35,6 +39,16 @@ export interface AppOptions {
    * pick the address the sign-in throttle counts against.
    */
   trustProxy?: boolean | string | undefined;
+  /** `--public-url`: the base of the absolute links the server writes (MIM); unset: relative links
+   * (startServer then sets the address it listens on). */
+  publicUrl?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configured public base URL without a trailing slash, or '' (links stay relative). */
+    publicUrl: string;
+  }
 }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions): Promise<FastifyInstance> {
@@ -55,13 +69,14 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
+  app.decorate('publicUrl', (options.publicUrl ?? '').replace(/\/+$/, ''));
 
   await app.register(fastifySwagger, {
     openapi: {
       info: {
         title: 'Coffre reference PAM server',
         description:
-          'Checkout dialect (/api/pam, modelled on Devolutions Server PAM) and MIM dialect (/api/pamresources, modelled on the Microsoft Identity Manager PAM REST API).',
+          'Checkout dialect (/api/pam and the /api sign-in of Devolutions Server, as its PowerShell module and go-dvls send them; docs/wire/dvls.md) and MIM dialect (/api/pamresources, modelled on the Microsoft Identity Manager PAM REST API).',
         version: options.version ?? '0.1.0',
       },
       components: {
@@ -78,6 +93,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
+    reply.headers(SECURITY_HEADERS);
     if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return;
     request.actor = await ctx.auth.authenticate(tokenOf(request));
   });
@@ -93,8 +109,11 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     ),
   );
 
+  const dvls = new DvlsSessions();
   registerAuthRoutes(app, ctx);
-  registerPamRoutes(app, ctx);
+  registerDvlsSessionRoutes(app, ctx, dvls);
+  registerPamRoutes(app, ctx, dvls);
+  registerDvlsPamRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerMimRoutes(app, ctx);

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { ErrorCode } from '../../common/errors.ts';
+import type { ErrorCode, ErrorDetails } from '../../common/errors.ts';
 import { PamError } from '../domain/pamError.ts';
+import { SECURITY_HEADERS } from './securityHeaders.ts';
 
 export const MIM_PREFIX = '/api/pamresources';
 
@@ -9,6 +10,7 @@ export interface ErrorShape {
   statusCode: number;
   code: string;
   message: string;
+  details?: ErrorDetails | undefined;
 }
 
 /** Both dialects share error semantics; only the body differs (API.md, "Errors"). */
@@ -16,7 +18,12 @@ export function errorBody(url: string, error: ErrorShape): unknown {
   if (url.startsWith(MIM_PREFIX)) {
     return { 'odata.error': { code: error.code, message: { lang: 'en-US', value: error.message } } };
   }
-  return { error: { code: error.code, message: error.message } };
+  // The top-level `message` is where the Devolutions.Server module reads errors (Invoke-DS:
+  // `($_.ErrorDetails.Message | ConvertFrom-Json).message`); `error.code` is Coffre's, for its clients.
+  return {
+    message: error.message,
+    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+  };
 }
 
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
@@ -36,7 +43,7 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
 /** Turns anything thrown while handling a request into a 4xx the client can act on, or a logged 500. */
 export function toErrorShape(error: unknown): ErrorShape {
   if (error instanceof PamError)
-    return { statusCode: error.statusCode, code: error.code, message: error.message };
+    return { statusCode: error.statusCode, code: error.code, message: error.message, details: error.details };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation
       .slice(0, 3)
@@ -69,5 +76,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   if (shape.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   if (error instanceof PamError && error.retryAfterSeconds)
     reply.header('retry-after', error.retryAfterSeconds);
+  // Router refusals (malformed URLs) come here before any hook has set them.
+  reply.headers(SECURITY_HEADERS);
   return reply.code(shape.statusCode).send(errorBody(request.url, shape));
 }

@@ -31,7 +31,7 @@ export interface PasswordChange {
 
 export type InsertCheckoutResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
-  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' };
+  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' | 'credential_deleted' };
 
 export type TransitionResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
@@ -60,7 +60,11 @@ export interface PamStore {
 
   // users and tokens
   insertUser(user: UserRecord, effects: SideEffects): Promise<void>;
-  updateUser(user: UserRecord, effects: SideEffects): Promise<void>;
+  /**
+   * Writes the user. Deletes every token of the user in the same transaction when the user is
+   * disabled or `options.revokeTokens` is set (password changed, a role removed).
+   */
+  updateUser(user: UserRecord, effects: SideEffects, options?: { revokeTokens?: boolean }): Promise<void>;
   getUser(id: string): Promise<UserRecord | undefined>;
   getUserByName(username: string): Promise<UserRecord | undefined>;
   listUsers(): Promise<UserRecord[]>;
@@ -79,7 +83,16 @@ export interface PamStore {
   listVaults(): Promise<VaultRecord[]>;
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
   updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]>;
-  deleteCredential(id: string, effects: SideEffects): Promise<boolean>;
+  /**
+   * Deletes (tombstones) the credential, unless it has an open checkout at `now` (Pending, or
+   * Granted/Active not yet ended): checked in the same transaction, so that no checkout created
+   * meanwhile is stranded on a deleted credential.
+   */
+  deleteCredential(
+    id: string,
+    now: number,
+    effects: SideEffects,
+  ): Promise<'deleted' | 'not_found' | 'has_open_checkouts'>;
   getCredential(id: string): Promise<CredentialRecord | undefined>;
   listCredentials(query: CredentialQuery): Promise<{ data: CredentialRecord[]; total: number }>;
   /**
@@ -100,8 +113,10 @@ export interface PamStore {
   // checkouts
   /**
    * Inserts a checkout. With `exclusive`, refuses when another checkout of the credential holds it
-   * (Active or Granted and not past its end at `now`); always refuses a second open request of
-   * the same user for the same credential.
+   * at some moment of the new checkout's window (`windowOf` in checkoutWindow.ts: from its scheduled
+   * start or `now`, until its end): an Active one not ended by then, or a Granted (approved,
+   * scheduled) one whose own window overlaps. Always refuses a second open request of the same
+   * user for the same credential, and a checkout of a credential deleted meanwhile.
    */
   insertCheckout(
     checkout: NewCheckout,
@@ -111,7 +126,10 @@ export interface PamStore {
   /**
    * Applies `patch` only if the checkout is still in `expected` status (compare-and-set), and
    * still has the values of `unchanged` (a patch computed from them, like an extension, must not
-   * overwrite a change made since they were read). `setPassword` commits with the transition (the
+   * overwrite a change made since they were read). With `exclusiveNow`, refuses
+   * (`already_checked_out`) when the patched checkout's window (as for `insertCheckout`, with
+   * `exclusiveNow` as now) overlaps another holder's; for a Granted → Active start, only an Active
+   * holder counts (its window was checked against the Granted ones when it was approved). `setPassword` commits with the transition (the
    * rotation at the end of a checkout: a crash cannot leave the checkout ended and the password
    * its holder saw still valid).
    */
@@ -131,7 +149,10 @@ export interface PamStore {
   findOpenCheckout(userId: string, credentialId: string): Promise<CheckoutRecord | undefined>;
   listCheckoutsOfUser(userId: string, statuses: CheckoutStatus[] | null): Promise<CheckoutRecord[]>;
   listCheckoutsToApprove(approverId: string): Promise<CheckoutRecord[]>;
-  /** Checkouts holding each credential now (Active or Granted, not yet ended at `now`). */
+  /**
+   * Checkouts holding each credential now: Active, or Granted whose start has come, and not yet
+   * ended at `now`. (A Granted checkout waiting for a later start holds nothing yet.)
+   */
   holdersOf(credentialIds: string[], now: number): Promise<Map<string, CheckoutRecord>>;
   /** Checkouts the sweeper must look at: due to start, expire or warn before `now + warnMs`. */
   listDueCheckouts(now: number, warnMs: number): Promise<CheckoutRecord[]>;

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { CheckoutStatus } from '../../common/checkout.ts';
 import type { ThrottleEntry, ThrottleState, ThrottleWrites } from '../domain/loginThrottle.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
+import { windowOf } from './checkoutWindow.ts';
 import type {
   CheckoutPatch,
   InsertCheckoutResult,
@@ -317,7 +318,11 @@ export class PostgresStore implements PamStore {
     });
   }
 
-  updateUser(user: UserRecord, effects: SideEffects): Promise<void> {
+  updateUser(
+    user: UserRecord,
+    effects: SideEffects,
+    options: { revokeTokens?: boolean } = {},
+  ): Promise<void> {
     return this.transaction(async (client) => {
       await this.exec(
         client,
@@ -333,7 +338,9 @@ export class PostgresStore implements PamStore {
           user.updatedAt,
         ],
       );
-      if (user.disabled) await this.exec(client, 'DELETE FROM tokens WHERE user_id = $1', [user.id]);
+      if (user.disabled || options.revokeTokens) {
+        await this.exec(client, 'DELETE FROM tokens WHERE user_id = $1', [user.id]);
+      }
       await this.writeEffects(client, effects);
     });
   }
@@ -509,8 +516,21 @@ export class PostgresStore implements PamStore {
     });
   }
 
-  deleteCredential(id: string, effects: SideEffects): Promise<boolean> {
+  deleteCredential(
+    id: string,
+    now: number,
+    effects: SideEffects,
+  ): Promise<'deleted' | 'not_found' | 'has_open_checkouts'> {
     return this.transaction(async (client) => {
+      // The credential's lock first: no checkout of it is decided while the deletion is.
+      await this.lockCredential(client, id);
+      const open = await this.one(
+        client,
+        `SELECT id FROM checkouts WHERE credential_id = $1 AND (status = ${CheckoutStatus.Pending}
+           OR (status IN ${HOLDING_STATUSES} AND (expires_at IS NULL OR expires_at > $2))) LIMIT 1`,
+        [id, now],
+      );
+      if (open) return 'has_open_checkouts';
       const at = effects.audit[0]?.at ?? Date.now();
       const changed =
         (
@@ -524,7 +544,7 @@ export class PostgresStore implements PamStore {
         await this.touchCredential(client, id);
         await this.writeEffects(client, effects);
       }
-      return changed > 0;
+      return changed > 0 ? 'deleted' : 'not_found';
     });
   }
 
@@ -613,17 +633,25 @@ export class PostgresStore implements PamStore {
     await this.exec(client, 'SELECT 1 FROM credentials WHERE id = $1 FOR NO KEY UPDATE', [credentialId]);
   }
 
+  /**
+   * Another checkout of the credential holding it at some moment of [begin, end): an Active one
+   * not yet ended at `begin`, or an approved scheduled (Granted) one whose own window overlaps.
+   */
   private async holderOf(
     client: Queryable,
     credentialId: string,
-    now: number,
+    window: { begin: number; end: number },
     exceptId: string | null,
+    activeOnly = false,
   ): Promise<Row | undefined> {
     return this.one(
       client,
-      `SELECT id FROM checkouts WHERE credential_id = $1 AND status IN ${HOLDING_STATUSES}
-         AND (expires_at IS NULL OR expires_at > $2) AND id IS DISTINCT FROM $3 LIMIT 1`,
-      [credentialId, now, exceptId],
+      `SELECT id FROM checkouts WHERE credential_id = $1 AND id IS DISTINCT FROM $2
+         AND (expires_at IS NULL OR expires_at > $3)
+         AND (status = ${CheckoutStatus.Active}
+              OR (NOT $5::boolean AND status = ${CheckoutStatus.Granted} AND COALESCE(scheduled_start, 0) < $4))
+       LIMIT 1`,
+      [credentialId, exceptId, window.begin, window.end, activeOnly],
     );
   }
 
@@ -641,7 +669,14 @@ export class PostgresStore implements PamStore {
         [checkout.credentialId, checkout.userId, options.now],
       );
       if (duplicate) return { ok: false, reason: 'duplicate_request' };
-      if (options.exclusive && (await this.holderOf(client, checkout.credentialId, options.now, null))) {
+      const live = await this.one(client, 'SELECT 1 FROM credentials WHERE id = $1 AND deleted_at IS NULL', [
+        checkout.credentialId,
+      ]);
+      if (!live) return { ok: false, reason: 'credential_deleted' };
+      if (
+        options.exclusive &&
+        (await this.holderOf(client, checkout.credentialId, windowOf(checkout, options.now), null))
+      ) {
         return { ok: false, reason: 'already_checked_out' };
       }
       await this.exec(
@@ -700,14 +735,22 @@ export class PostgresStore implements PamStore {
       if (!current || current.status !== expected) return { ok: false, reason: 'stale' };
       const unchanged = Object.entries(options.unchanged ?? {}) as Array<[keyof CheckoutPatch, unknown]>;
       if (unchanged.some(([key, value]) => current[key] !== value)) return { ok: false, reason: 'stale' };
+      const updatedAt = effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now();
+      const next: CheckoutRecord = { ...current, ...patch, updatedAt };
       if (
         options.exclusiveNow !== undefined &&
-        (await this.holderOf(client, current.credentialId, options.exclusiveNow, id))
+        (await this.holderOf(
+          client,
+          current.credentialId,
+          windowOf(next, options.exclusiveNow),
+          id,
+          // A scheduled checkout starting: its window was checked against the others when it was
+          // approved, so only an Active holder stops it (of two due at once, the first to start wins).
+          current.status === CheckoutStatus.Granted && next.status === CheckoutStatus.Active,
+        ))
       ) {
         return { ok: false, reason: 'already_checked_out' };
       }
-      const updatedAt = effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now();
-      const next: CheckoutRecord = { ...current, ...patch, updatedAt };
       await this.exec(
         client,
         `UPDATE checkouts SET status = $3, approver_message = $4, checkout_at = $5, checkin_at = $6, expires_at = $7,
@@ -782,6 +825,7 @@ export class PostgresStore implements PamStore {
       this.pool,
       `${CHECKOUT_SELECT} WHERE c.credential_id = ANY($1::text[]) AND c.status IN ${HOLDING_STATUSES}
          AND (c.expires_at IS NULL OR c.expires_at > $2)
+         AND (c.status = ${CheckoutStatus.Active} OR COALESCE(c.scheduled_start, 0) <= $2)
        ORDER BY c.status DESC, c.requested_at`,
       [credentialIds, now],
     );

@@ -5,6 +5,7 @@ import { CheckoutStatus } from '../../common/checkout.ts';
 import type { PolicyPatch } from '../../common/policy.ts';
 import type { Role } from '../../common/roles.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
+import { windowOf } from './checkoutWindow.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   CheckoutPatch,
@@ -224,13 +225,18 @@ export class SqliteStore implements PamStore {
     });
   }
 
-  updateUser(user: UserRecord, effects: SideEffects): Promise<void> {
+  updateUser(
+    user: UserRecord,
+    effects: SideEffects,
+    options: { revokeTokens?: boolean } = {},
+  ): Promise<void> {
     return this.inTransaction(() => {
       this.stmt(
         `UPDATE users SET username = @username, display_name = @displayName, password_hash = @passwordHash,
            roles = @roles, disabled = @disabled, updated_at = @updatedAt WHERE id = @id`,
       ).run(userParams(user));
-      if (user.disabled) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(user.id);
+      if (user.disabled || options.revokeTokens)
+        this.stmt('DELETE FROM tokens WHERE user_id = ?').run(user.id);
       this.writeEffects(effects);
     });
   }
@@ -356,8 +362,17 @@ export class SqliteStore implements PamStore {
     });
   }
 
-  deleteCredential(id: string, effects: SideEffects): Promise<boolean> {
+  deleteCredential(
+    id: string,
+    now: number,
+    effects: SideEffects,
+  ): Promise<'deleted' | 'not_found' | 'has_open_checkouts'> {
     return this.inTransaction(() => {
+      const open = this.stmt(
+        `SELECT id FROM checkouts WHERE credential_id = ? AND (status = ${CheckoutStatus.Pending}
+           OR (status IN ${HOLDING_STATUSES} AND (expires_at IS NULL OR expires_at > ?))) LIMIT 1`,
+      ).get(id, now);
+      if (open) return 'has_open_checkouts';
       const at = effects.audit[0]?.at ?? Date.now();
       const changed = this.stmt(
         'UPDATE credentials SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
@@ -366,7 +381,7 @@ export class SqliteStore implements PamStore {
         this.touchCredential(id);
         this.writeEffects(effects);
       }
-      return changed > 0;
+      return changed > 0 ? 'deleted' : 'not_found';
     });
   }
 
@@ -441,11 +456,23 @@ export class SqliteStore implements PamStore {
 
   // checkouts
 
-  private holderOf(credentialId: string, now: number, exceptId: string | null): Row | undefined {
+  /**
+   * Another checkout of the credential holding it at some moment of [begin, end): an Active one
+   * not yet ended at `begin`, or an approved scheduled (Granted) one whose own window overlaps.
+   */
+  private holderOf(
+    credentialId: string,
+    window: { begin: number; end: number },
+    exceptId: string | null,
+    activeOnly = false,
+  ): Row | undefined {
     return this.stmt(
-      `SELECT id FROM checkouts WHERE credential_id = ? AND status IN ${HOLDING_STATUSES}
-         AND (expires_at IS NULL OR expires_at > ?) AND id IS NOT ? LIMIT 1`,
-    ).get(credentialId, now, exceptId) as Row | undefined;
+      `SELECT id FROM checkouts WHERE credential_id = @credentialId AND id IS NOT @exceptId
+         AND (expires_at IS NULL OR expires_at > @begin)
+         AND (status = ${CheckoutStatus.Active}
+              OR (@activeOnly = 0 AND status = ${CheckoutStatus.Granted} AND COALESCE(scheduled_start, 0) < @end))
+       LIMIT 1`,
+    ).get({ credentialId, exceptId, activeOnly: activeOnly ? 1 : 0, ...window }) as Row | undefined;
   }
 
   insertCheckout(
@@ -459,7 +486,11 @@ export class SqliteStore implements PamStore {
            AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`,
       ).get(checkout.credentialId, checkout.userId, options.now);
       if (duplicate) return { ok: false, reason: 'duplicate_request' };
-      if (options.exclusive && this.holderOf(checkout.credentialId, options.now, null)) {
+      const live = this.stmt('SELECT 1 FROM credentials WHERE id = ? AND deleted_at IS NULL').get(
+        checkout.credentialId,
+      );
+      if (!live) return { ok: false, reason: 'credential_deleted' };
+      if (options.exclusive && this.holderOf(checkout.credentialId, windowOf(checkout, options.now), null)) {
         return { ok: false, reason: 'already_checked_out' };
       }
       this.stmt(
@@ -493,14 +524,21 @@ export class SqliteStore implements PamStore {
       if (!current || current.status !== expected) return { ok: false, reason: 'stale' };
       const unchanged = Object.entries(options.unchanged ?? {}) as Array<[keyof CheckoutPatch, unknown]>;
       if (unchanged.some(([key, value]) => current[key] !== value)) return { ok: false, reason: 'stale' };
+      const updatedAt = effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now();
+      const next: CheckoutRecord = { ...current, ...patch, updatedAt };
       if (
         options.exclusiveNow !== undefined &&
-        this.holderOf(current.credentialId, options.exclusiveNow, id)
+        this.holderOf(
+          current.credentialId,
+          windowOf(next, options.exclusiveNow),
+          id,
+          // A scheduled checkout starting: its window was checked against the others when it was
+          // approved, so only an Active holder stops it (of two due at once, the first to start wins).
+          current.status === CheckoutStatus.Granted && next.status === CheckoutStatus.Active,
+        )
       ) {
         return { ok: false, reason: 'already_checked_out' };
       }
-      const updatedAt = effects.audit[0]?.at ?? effects.events[0]?.at ?? Date.now();
-      const next: CheckoutRecord = { ...current, ...patch, updatedAt };
       this.stmt(
         `UPDATE checkouts SET status = @status, approver_message = @approverMessage, checkout_at = @checkoutAt,
            checkin_at = @checkinAt, expires_at = @expiresAt, extended_minutes = @extendedMinutes,
@@ -581,9 +619,10 @@ export class SqliteStore implements PamStore {
       .prepare(
         `${CHECKOUT_SELECT} WHERE c.credential_id IN (${placeholders}) AND c.status IN ${HOLDING_STATUSES}
            AND (c.expires_at IS NULL OR c.expires_at > ?)
+           AND (c.status = ${CheckoutStatus.Active} OR COALESCE(c.scheduled_start, 0) <= ?)
          ORDER BY c.status DESC, c.requested_at`,
       )
-      .all(...credentialIds, now) as Row[];
+      .all(...credentialIds, now, now) as Row[];
     for (const row of rows) {
       const record = mapCheckout(row)!;
       if (!holders.has(record.credentialId)) holders.set(record.credentialId, record);

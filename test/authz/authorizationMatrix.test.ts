@@ -258,7 +258,7 @@ async function buildScene(cast: Cast, vaultId: string, action: Action): Promise<
     reason: 'authorization matrix',
   });
   expect(requested.status, requested.text).toBe(201);
-  const checkoutId = requested.body.checkout.id as string;
+  const checkoutId = requested.body.id as string;
   if (state === 'active') {
     const approved = await people[cast.named].request('PUT', `/api/pam/checkouts/${checkoutId}`, {
       status: CheckoutStatus.Active,
@@ -370,8 +370,9 @@ const PERFORM: Record<Action, Performer> = {
     return {
       response,
       check: async () => {
-        expect(response.body.checkout.status).toBe(CheckoutStatus.Active);
-        expect(typeof response.body.password).toBe('string');
+        expect(response.body.status).toBe(CheckoutStatus.Active);
+        const read = await actor.request('GET', `/api/pam/passwords/${credentialId}`);
+        expect(typeof read.body.data).toBe('string');
       },
     };
   },
@@ -531,9 +532,10 @@ describe('self-approval (API.md): who may name themselves as approver', () => {
     });
     expect(response.status, response.text).toBe(expected);
     if (expected === 201) {
-      expect(response.body.checkout.status).toBe(CheckoutStatus.Active);
-      expect(response.body.checkout.approverID).toBe(ids[who]);
-      expect(typeof response.body.password).toBe('string');
+      expect(response.body.status).toBe(CheckoutStatus.Active);
+      expect(response.body.approverID).toBe(ids[who]);
+      const read = await people[who].request('GET', `/api/pam/passwords/${credential.body.id}`);
+      expect(typeof read.body.data).toBe('string');
     } else {
       expect(await storeFingerprint(server)).toBe(before);
     }

@@ -115,6 +115,30 @@ describe('server answers', () => {
     await bob.json(['checkin', first.checkout.id]);
   });
 
+  it('checking out again what one holds names the open checkout (exit 6), in both languages', async () => {
+    const first = await bob.json(['checkout', 'c2000000-0000-4000-8000-000000000005']);
+    const id = first.checkout.id as string;
+    const en = await bob.run(['checkout', 'c2000000-0000-4000-8000-000000000005']);
+    expect(en.code).toBe(6);
+    expectOneLine(
+      en.stderr,
+      new RegExp(
+        `^coffre: conflict: You already have an open checkout or request \\(id ${id}\\) on this credential\\.$`,
+        'm',
+      ),
+    );
+    const fr = await bob.run(['checkout', 'c2000000-0000-4000-8000-000000000005'], { env: FR });
+    expect(fr.code).toBe(6);
+    expectOneLine(
+      fr.stderr,
+      new RegExp(
+        `^coffre : conflit : Vous avez déjà une extraction ou une demande en cours \\(id ${id}\\) sur cet identifiant\\.$`,
+        'm',
+      ),
+    );
+    await bob.json(['checkin', id]);
+  });
+
   it('approver required (exit 7), with a hint', async () => {
     const en = await kelly.run(['checkout', DEMO_IDS.approvedCredential, '--reason', 'Because']);
     expect(en.code).toBe(7);

@@ -155,16 +155,17 @@ describe('seed examples', () => {
     expect(human.stdout).toBe('Checked in Linux jump host root.\n');
   });
 
-  it('COFFRE_SERVER chooses the server; a new login revokes the session it replaces', async () => {
+  it('COFFRE_SERVER chooses the server; logging in again revokes the session it replaces', async () => {
     const bob = profile('env-server');
     const first = await bob.run(['login', '-u', 'bob', '--password-stdin'], {
       input: 'coffre-demo\n',
       env: { COFFRE_SERVER: server.url },
     });
     expect(first.code).toBe(0);
-    const oldToken = fs.readFileSync(`${bob.dir}/token`, 'utf8').trim();
+    const tokenOf = () => JSON.parse(fs.readFileSync(`${bob.dir}/tokens.json`, 'utf8'))[`bob@${server.url}`];
+    const oldToken = tokenOf();
     await bob.login(server.url, 'bob');
-    const newToken = fs.readFileSync(`${bob.dir}/token`, 'utf8').trim();
+    const newToken = tokenOf();
     expect(newToken).not.toBe(oldToken);
     const old = await fetch(`${server.url}/api/pam/vaults`, { headers: { tokenId: oldToken } });
     expect(old.status).toBe(401);
@@ -175,7 +176,7 @@ describe('seed examples', () => {
     const bob = profile('logout');
     await bob.login(server.url, 'bob');
     const out = await bob.json(['logout']);
-    expect(out).toEqual({ loggedOut: true, server: server.url });
+    expect(out).toEqual({ loggedOut: true, account: `bob@${server.url}`, server: server.url });
     const after = await bob.run(['whoami']);
     expect(after.code).toBe(3);
     expect(after.stderr).toMatch(/^coffre: not logged in/);

@@ -1,4 +1,4 @@
-/** Where the session token lives: the OS keychain (a fake here) or a 0600 file; never both. */
+/** Accounts and where their tokens live: the OS keychain (a fake here) or a 0600 file; never both. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,25 +47,33 @@ afterEach(() => {
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
+const BOB = 'bob@https://pam.example.com';
+const ALICE = 'alice@https://pam.example.com';
+const ALICE_SESSION = { ...SESSION, username: 'alice', user: { ...SESSION.user, username: 'alice' } };
+
 describe('SessionStore', () => {
   it('without a keychain: the token in a 0600 file, the directory 0700', async () => {
     const store = new SessionStore({ dir: tempDir(), keychain: null });
     const saved = await store.save(SESSION, TOKEN);
-    expect(saved).toEqual({ tokenStore: 'file' });
-    expect(fs.readFileSync(store.tokenFile, 'utf8').trim()).toBe(TOKEN);
+    expect(saved).toEqual({ account: BOB, tokenStore: 'file' });
+    expect(JSON.parse(fs.readFileSync(store.tokenFile, 'utf8'))).toEqual({ [BOB]: TOKEN });
     if (process.platform !== 'win32') {
       expect(mode(store.tokenFile)).toBe(0o600);
-      expect(mode(store.configFile)).toBe(0o600);
+      expect(mode(store.accountsFile)).toBe(0o600);
       expect(mode(store.dir)).toBe(0o700);
     }
-    expect(fs.readFileSync(store.configFile, 'utf8')).not.toContain(TOKEN);
-    expect(await store.load()).toEqual({ config: { ...SESSION, tokenStore: 'file' }, token: TOKEN });
+    expect(fs.readFileSync(store.accountsFile, 'utf8')).not.toContain(TOKEN);
+    expect(await store.load()).toEqual({
+      account: BOB,
+      config: { ...SESSION, tokenStore: 'file' },
+      token: TOKEN,
+    });
   });
 
   it('a token file left by someone else with loose permissions is replaced with 0600', async () => {
     const dir = tempDir();
     fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-    fs.writeFileSync(path.join(dir, 'token'), 'old', { mode: 0o644 });
+    fs.writeFileSync(path.join(dir, 'tokens.json'), '{}', { mode: 0o644 });
     const store = new SessionStore({ dir, keychain: null });
     await store.save(SESSION, TOKEN);
     if (process.platform !== 'win32') {
@@ -74,51 +82,102 @@ describe('SessionStore', () => {
     }
   });
 
-  it('with a keychain: the token only there, config.json without it, no token file', async () => {
+  it('with a keychain: the token only there, accounts.json without it, no token file', async () => {
     const { keychain, entries } = fakeKeychain();
     const store = new SessionStore({ dir: tempDir(), keychain });
-    // A previous file-based session must not leave its token file behind.
+    // A previous file-based session of the account must not leave its token in the file.
     await new SessionStore({ dir: store.dir, keychain: null }).save(SESSION, 'old-token');
     expect(fs.existsSync(store.tokenFile)).toBe(true);
 
-    expect(await store.save(SESSION, TOKEN)).toEqual({ tokenStore: 'keychain' });
-    expect(entries.get('bob@https://pam.example.com')).toBe(TOKEN);
+    expect(await store.save(SESSION, TOKEN)).toEqual({
+      account: BOB,
+      tokenStore: 'keychain',
+      replacedToken: 'old-token',
+    });
+    expect(entries.get(BOB)).toBe(TOKEN);
     expect(fs.existsSync(store.tokenFile)).toBe(false);
-    const config = fs.readFileSync(store.configFile, 'utf8');
-    expect(config).not.toContain(TOKEN);
-    expect(JSON.parse(config)).toMatchObject({ server: SESSION.server, tokenStore: 'keychain' });
+    const accounts = fs.readFileSync(store.accountsFile, 'utf8');
+    expect(accounts).not.toContain(TOKEN);
+    expect(JSON.parse(accounts).accounts[BOB]).toMatchObject({
+      server: SESSION.server,
+      tokenStore: 'keychain',
+    });
     expect((await store.load())?.token).toBe(TOKEN);
 
-    await store.clear();
+    await store.remove(BOB);
     expect(entries.size).toBe(0);
-    expect(fs.existsSync(store.configFile)).toBe(false);
+    expect(store.list()).toEqual({ current: null, accounts: [] });
     expect(await store.load()).toBeNull();
   });
 
-  it('falls back to the file when the keychain fails, and says why', async () => {
+  it('falls back to the file when the keychain fails, and says why once only', async () => {
     const { keychain } = fakeKeychain({ failing: true });
     const store = new SessionStore({ dir: tempDir(), keychain });
     expect(await store.save(SESSION, TOKEN)).toEqual({
+      account: BOB,
       tokenStore: 'file',
       keychainError: 'no secret service',
     });
     expect((await store.load())?.token).toBe(TOKEN);
+    expect(await store.save(ALICE_SESSION, 'other')).toEqual({ account: ALICE, tokenStore: 'file' });
+    expect(await store.save(SESSION, 'again')).toEqual({
+      account: BOB,
+      tokenStore: 'file',
+      replacedToken: TOKEN,
+    });
   });
 
-  it('a new login replaces the previous keychain entry', async () => {
+  it('several accounts: a login adds one and makes it current, the others stay signed in', async () => {
     const { keychain, entries } = fakeKeychain();
     const store = new SessionStore({ dir: tempDir(), keychain });
     await store.save(SESSION, TOKEN);
-    await store.save({ ...SESSION, username: 'alice' }, 'other');
-    expect([...entries.keys()]).toEqual(['alice@https://pam.example.com']);
+    expect(await store.save(ALICE_SESSION, 'alice-token')).toEqual({
+      account: ALICE,
+      tokenStore: 'keychain',
+    });
+    expect([...entries.keys()].sort()).toEqual([ALICE, BOB]);
+    expect(store.list().current).toBe(ALICE);
+    expect(store.list().accounts.map((entry) => entry.account)).toEqual([ALICE, BOB]);
+    expect((await store.load())?.token).toBe('alice-token');
+    expect((await store.load(BOB))?.token).toBe(TOKEN);
+
+    store.setCurrent(BOB);
+    expect((await store.load())?.account).toBe(BOB);
+    await store.remove(BOB);
+    expect(store.list()).toMatchObject({ current: null, accounts: [{ account: ALICE }] });
+    expect((await store.load(ALICE))?.token).toBe('alice-token');
   });
 
-  it('logout clears a file session', async () => {
+  it('an account is named by its user name when only one has it, else by <username>@<server>', async () => {
     const store = new SessionStore({ dir: tempDir(), keychain: null });
     await store.save(SESSION, TOKEN);
-    await store.clear();
-    expect(fs.existsSync(store.tokenFile)).toBe(false);
-    expect(await store.load()).toBeNull();
+    await store.save({ ...SESSION, server: 'http://127.0.0.1:8086' }, 'local');
+    await store.save(ALICE_SESSION, 'alice-token');
+    expect(store.select('alice')).toEqual({ found: ALICE });
+    expect(store.select(BOB)).toEqual({ found: BOB });
+    expect(store.select('bob')).toEqual({ ambiguous: 'bob', accounts: ['bob@http://127.0.0.1:8086', BOB] });
+    expect(store.select('kelly')).toEqual({
+      unknown: 'kelly',
+      accounts: [ALICE, 'bob@http://127.0.0.1:8086', BOB],
+    });
+  });
+
+  it('reads the single session of earlier versions (config.json + token) and moves it over', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...SESSION, tokenStore: 'file' }));
+    fs.writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
+    const store = new SessionStore({ dir, keychain: null });
+    expect(await store.load()).toEqual({
+      account: BOB,
+      config: { ...SESSION, tokenStore: 'file' },
+      token: TOKEN,
+    });
+    await store.save(ALICE_SESSION, 'alice-token');
+    expect(fs.existsSync(path.join(dir, 'config.json'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'token'))).toBe(false);
+    expect((await store.load(BOB))?.token).toBe(TOKEN);
+    expect((await store.load())?.token).toBe('alice-token');
   });
 });
 

@@ -7,8 +7,9 @@ import type { FetchLike, SubscriptionStatus } from '../../client/pamBackend.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import type { PamEvent } from '../../common/events.ts';
 import { DEMO_IDS } from '../../server/demo.ts';
+import { ManualTimers } from '../support/fakes.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-import { EventCollector, localServer, loggedIn, ManualTimers, signal, tcpProxy } from './support.ts';
+import { EventCollector, localServer, loggedIn, signal, tcpProxy } from './support.ts';
 
 let server: TestServer;
 beforeAll(async () => {

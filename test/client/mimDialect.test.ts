@@ -5,8 +5,9 @@ import { PamClientError } from '../../client/errors.ts';
 import { checkoutStatusFromMim, fromMimDate, MIM_VAULT_ID } from '../../client/mimDialect.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import { DEMO_IDS } from '../../server/demo.ts';
+import { ManualTimers } from '../support/fakes.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
-import { caught, EventCollector, localServer, loggedIn, ManualTimers } from './support.ts';
+import { caught, EventCollector, localServer, loggedIn } from './support.ts';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -156,7 +156,7 @@ describe('correctness across nodes, enforced by the database', () => {
       duration: 30,
     });
     expect(created.status, created.text).toBe(201);
-    const id = created.body.checkout.id as string;
+    const id = created.body.id as string;
     const sealedBefore = (await a.ctx.store.getCredential(DEMO_IDS.autoCredential))!.passwordSealed;
     const attempts = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -216,12 +216,12 @@ describe('events across nodes', () => {
         reason: `request ${i}`,
       });
       expect(created.status, created.text).toBe(201);
-      ids.push(created.body.checkout.id);
+      ids.push(created.body.id);
       // Alternate the node that cancels: events of both nodes interleave in one stream.
       const cancel = await apiRequest(
         i % 2 === 0 ? a.url : b.url,
         'PUT',
-        `/api/pam/checkouts/${created.body.checkout.id}`,
+        `/api/pam/checkouts/${created.body.id}`,
         { status: CheckoutStatus.RequestCanceled },
         { tokenId: kelly.token },
       );
@@ -282,10 +282,10 @@ describe('one sweeper at a time', () => {
     cluster.clock.advance(20 * 60_000);
     await Promise.all([b.ctx.sweeper.sweep(), c.ctx.sweeper.sweep(), b.ctx.sweeper.sweep()]);
     const rows = (await c.ctx.store.listAudit({ offset: 0, limit: 100_000 })).filter(
-      (row) => row.checkoutId === created.body.checkout.id && row.action === 'checkout.expired',
+      (row) => row.checkoutId === created.body.id && row.action === 'checkout.expired',
     );
     expect(rows).toHaveLength(1);
-    expect((await c.ctx.store.getCheckout(created.body.checkout.id))!.status).toBe(CheckoutStatus.Expired);
+    expect((await c.ctx.store.getCheckout(created.body.id))!.status).toBe(CheckoutStatus.Expired);
   });
 });
 

@@ -31,19 +31,13 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { createPamBackend } from '../../client/createPamBackend.ts';
 import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
-import type { SecretBoxPort } from '../../client/ports.ts';
 import type { AppEvent, IpcError } from '../../common/ipc.ts';
 import { createLogger as createDesktopLogger } from '../../common/logger.ts';
 import { createDesktopApp, type DesktopApp } from '../../main/app/desktopApp.ts';
-import type {
-  ClipboardPort,
-  NotificationRequest,
-  NotifierPort,
-  TrayPort,
-} from '../../main/services/ports.ts';
 import { appResponseHeaders, resolveAppRequest } from '../../main/shell/appProtocol.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, startServer } from '../../server/startServer.ts';
+import { type FakeClipboard, fakeDesktopPorts, type ShownNotification } from '../support/fakes.ts';
 import { type ApiResponse, apiRequest } from '../support/testServer.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -206,14 +200,6 @@ export async function startE2eServer(clock: SharedClock): Promise<E2eServer> {
 
 // ── Simulated users ─────────────────────────────────────────────────────────────────────────────
 
-export interface RecordingClipboard {
-  value: string;
-  writes: Array<{ text: string; concealed: boolean; at: number }>;
-  clears: Array<{ at: number }>;
-}
-
-export type RecordedNotification = NotificationRequest & { at: number; onAction: (action: string) => void };
-
 export interface UserOptions {
   /** For messages: 'alice', 'bob light fr'… */
   label: string;
@@ -236,8 +222,8 @@ export interface E2eUser {
   dataDir: string;
   /** Every AppEvent the main process emitted, in order. */
   events: AppEvent[];
-  clipboard: RecordingClipboard;
-  notifications: RecordedNotification[];
+  clipboard: FakeClipboard;
+  notifications: ShownNotification[];
   trayCounts: number[];
   /** Requests the page made to anything but the app origin (refused). */
   strayRequests: string[];
@@ -351,9 +337,6 @@ async function openUser(
   const locale = options.locale ?? 'en-US';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-e2e-desktop-'));
   const events: AppEvent[] = [];
-  const clipboardState: RecordingClipboard = { value: '', writes: [], clears: [] };
-  const notifications: RecordedNotification[] = [];
-  const trayCounts: number[] = [];
   const strayRequests: string[] = [];
   const pageErrors: string[] = [];
   const internalErrors: string[] = [];
@@ -374,31 +357,6 @@ async function openUser(
     };
     return backend;
   };
-
-  const clipboard: ClipboardPort = {
-    async writeText(text, { concealed }) {
-      clipboardState.value = text;
-      clipboardState.writes.push({ text, concealed, at: Date.now() });
-    },
-    readText: async () => clipboardState.value,
-    async clear() {
-      clipboardState.value = '';
-      clipboardState.clears.push({ at: Date.now() });
-    },
-  };
-  const notifier: NotifierPort = {
-    show(request, onAction) {
-      notifications.push({ ...request, at: Date.now(), onAction });
-    },
-    close: () => undefined,
-  };
-  // A reversible transform stands in for the OS keychain ('os': the token is kept, as on a desktop).
-  const secretBox: SecretBoxPort = {
-    state: () => 'os',
-    encrypt: (plain) => Buffer.from(plain.map((byte) => byte ^ 0x5a)),
-    decrypt: (sealed) => Buffer.from(sealed.map((byte) => byte ^ 0x5a)),
-  };
-  const tray: TrayPort = { setPendingCount: (count) => trayCounts.push(count) };
 
   // webContents.send: queued per page and delivered in order, one evaluate per batch.
   let context: BrowserContext | null = null;
@@ -432,6 +390,13 @@ async function openUser(
     }
   };
 
+  const { clipboard, notifier, tray, ports } = fakeDesktopPorts({
+    clock,
+    emit(event) {
+      events.push(event);
+      deliver(event);
+    },
+  });
   const app = await createDesktopApp({
     dataDir,
     embeddedServerUrl: options.noDemoServer ? null : server.url,
@@ -446,23 +411,7 @@ async function openUser(
     onInternalError: (where, error) => {
       internalErrors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
     },
-    ports: {
-      clipboard,
-      notifier,
-      secretBox,
-      tray,
-      events: {
-        emit(event) {
-          events.push(event);
-          deliver(event);
-        },
-      },
-      clock,
-      timers: {
-        setTimeout: (callback, ms) => setTimeout(callback, ms),
-        clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-      },
-    },
+    ports,
   });
 
   context = await browser.newContext({
@@ -479,7 +428,11 @@ async function openUser(
   // The answer crosses as JSON text: Playwright's own value serializer takes ~50 ms for a page of
   // 200 credentials, where Electron's structured clone takes about one; a string is as quick.
   await context.exposeBinding('coffreInvoke', async (source, channel: string, args: unknown) => {
-    const envelope = await app.router.handle({ url: source.frame.url() }, channel, args);
+    const envelope = await app.router.handle(
+      { url: source.frame.url(), topFrame: source.frame.parentFrame() === null },
+      channel,
+      args,
+    );
     if (!envelope.ok) ipcErrors.push({ channel, error: envelope.error });
     if (!envelope.ok && envelope.error.kind === 'internal') {
       internalErrors.push(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
@@ -504,9 +457,9 @@ async function openUser(
     app,
     dataDir,
     events,
-    clipboard: clipboardState,
-    notifications,
-    trayCounts,
+    clipboard,
+    notifications: notifier.shown,
+    trayCounts: tray.counts,
     strayRequests,
     pageErrors,
     internalErrors,

@@ -103,19 +103,13 @@ beforeAll(async () => {
     'maurice: postgres',
   );
   const wifi = await request(maurice!, { credentialID: ID.wifi }, 'maurice: wifi');
-  await decide(maurice!, wifi.checkout.id, CheckoutStatus.Ended, undefined, 'maurice: wifi check-in');
+  await decide(maurice!, wifi.id, CheckoutStatus.Ended, undefined, 'maurice: wifi check-in');
   const edge = await request(
     maurice!,
     { credentialID: ID.edgeFirewall, reason: 'Open 443 for the new portal', approverID: DEMO_IDS.alice },
     'maurice: edge firewall',
   );
-  await decide(
-    alice!,
-    edge.checkout.id,
-    CheckoutStatus.Denied,
-    'Use the Friday change window.',
-    'alice: deny',
-  );
+  await decide(alice!, edge.id, CheckoutStatus.Denied, 'Use the Friday change window.', 'alice: deny');
   // Two requests waiting for maurice's decision.
   await request(
     kelly!,

@@ -142,12 +142,7 @@ async function createWorld(): Promise<World> {
   return {
     server,
     sessions,
-    checkoutIds: [
-      pending.body.checkout.id,
-      active.body.checkout.id,
-      self.body.checkout.id,
-      mim.body.RequestId,
-    ],
+    checkoutIds: [pending.body.id, active.body.id, self.body.id, mim.body.RequestId],
     victimUserId: victimUser.body.id,
     victimVaultId: victimVault.body.id,
     victimCredentialId: victimCredential.body.id,
@@ -954,8 +949,8 @@ async function checkCall(world: World, request: RawRequest): Promise<RawResponse
     const after = await storeFingerprint(world.server);
     if (after !== before) problems.push(`refused, yet changed: ${fingerprintDiff(before, after)}`);
   } else if (response.status === 201) {
-    const body = response.json as { checkout?: { id?: string }; RequestId?: string } | undefined;
-    const created = body?.checkout?.id ?? body?.RequestId;
+    const body = response.json as { id?: string; RequestId?: string } | undefined;
+    const created = body?.id ?? body?.RequestId;
     if (created) world.checkoutIds.push(created);
   }
   if (problems.length > 0) {
@@ -1829,7 +1824,7 @@ describe('HTTP fuzzing: refused calls change nothing', () => {
     const ended = await bob.request('POST', '/api/pam/checkouts', {
       credentialID: 'c2000000-0000-4000-8000-000000000005',
     });
-    await bob.request('PUT', `/api/pam/checkouts/${ended.body.checkout.id}`, {
+    await bob.request('PUT', `/api/pam/checkouts/${ended.body.id}`, {
       status: CheckoutStatus.Ended,
     });
     const denied = await kelly.request('POST', '/api/pam/checkouts', {
@@ -1837,14 +1832,14 @@ describe('HTTP fuzzing: refused calls change nothing', () => {
       approverID: DEMO_IDS.alice,
       reason: 'fuzz fixture',
     });
-    await alice.request('PUT', `/api/pam/checkouts/${denied.body.checkout.id}`, {
+    await alice.request('PUT', `/api/pam/checkouts/${denied.body.id}`, {
       status: CheckoutStatus.Denied,
     });
     fx = {
       pending: world.checkoutIds[0]!,
       active: world.checkoutIds[1]!,
-      ended: ended.body.checkout.id,
-      denied: denied.body.checkout.id,
+      ended: ended.body.id,
+      denied: denied.body.id,
       mimPending: world.checkoutIds[3]!,
     };
   });

@@ -106,7 +106,7 @@ const sameKeys = (value: Record<string, unknown>, keys: string[]) =>
 
 /**
  * Why `json` is not an error body in the dialect of `path`, or null when it is. Checkout dialect
- * (and auth, admin, events): `{error: {code, message}}`; MIM: `{"odata.error": {code, message: {lang, value}}}`.
+ * (and auth, admin, events): `{error: {code, message, details?: {checkoutId?}}}`; MIM: `{"odata.error": {code, message: {lang, value}}}`.
  */
 export function errorShapeProblem(path: string, json: unknown): string | null {
   if (path.startsWith(MIM_PREFIX)) {
@@ -121,11 +121,22 @@ export function errorShapeProblem(path: string, json: unknown): string | null {
       return 'message.lang/value';
     return null;
   }
-  if (!isObject(json) || !sameKeys(json, ['error'])) return 'not {error: …}';
+  // The checkout dialect: DVLS's top-level message beside Coffre's {code, message}.
+  if (!isObject(json) || !sameKeys(json, ['message', 'error'])) return 'not {message, error: …}';
+  if (typeof json.message !== 'string' || json.message === '') return 'message is not a string';
   const inner = json.error;
-  if (!isObject(inner) || !sameKeys(inner, ['code', 'message'])) return 'error is not {code, message}';
+  if (
+    !isObject(inner) ||
+    !sameKeys(inner, 'details' in inner ? ['code', 'message', 'details'] : ['code', 'message'])
+  )
+    return 'error is not {code, message, details?}';
   if (typeof inner.code !== 'string' || inner.code === '') return 'error.code is not a string';
   if (typeof inner.message !== 'string' || inner.message === '') return 'error.message is not a string';
+  if ('details' in inner) {
+    const details = inner.details;
+    if (!isObject(details) || !sameKeys(details, ['checkoutId']) || typeof details.checkoutId !== 'string')
+      return 'error.details is not {checkoutId}';
+  }
   return null;
 }
 

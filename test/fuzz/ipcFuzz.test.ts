@@ -18,10 +18,9 @@ import {
   type IpcChannel,
   type IpcEnvelope,
   ipcCalls,
-  LANGUAGES,
   type ServerProfile,
-  THEMES,
 } from '../../common/ipc.ts';
+import { LANGUAGES, THEMES } from '../../common/settings.ts';
 import { DEMO_IDS, DEMO_USERS } from '../../server/demo.ts';
 import { APP_URL, type DesktopHarness, startDesktop } from '../main/app/desktopHarness.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';

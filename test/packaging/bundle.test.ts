@@ -27,7 +27,8 @@ function bareImports(code: string): Set<string> {
     /\bfrom\s*["']([^"']+)["']/g,
     /\bimport\s*["']([^"']+)["']/g,
     /\bimport\(\s*["']([^"']+)["']\s*\)/g,
-    /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+    // A module require, not a method of that name (sessionService.require('unlocked')).
+    /(?<![.\w$])require\(\s*["']([^"']+)["']\s*\)/g,
   ];
   for (const pattern of patterns) {
     for (const match of code.matchAll(pattern)) {

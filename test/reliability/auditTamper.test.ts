@@ -66,7 +66,7 @@ beforeAll(async () => {
     const mine = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
     expect(mine.status).toBe(201);
     expect((await bob.request('GET', `/api/pam/passwords/${DEMO_IDS.autoCredential}`)).status).toBe(200);
-    const checkin = await bob.request('PUT', `/api/pam/checkouts/${mine.body.checkout.id}`, {
+    const checkin = await bob.request('PUT', `/api/pam/checkouts/${mine.body.id}`, {
       status: CheckoutStatus.Ended,
     });
     expect(checkin.status).toBe(200);
@@ -76,7 +76,7 @@ beforeAll(async () => {
       reason: 'patching',
     });
     expect(request.status).toBe(201);
-    const denied = await alice.request('PUT', `/api/pam/checkouts/${request.body.checkout.id}`, {
+    const denied = await alice.request('PUT', `/api/pam/checkouts/${request.body.id}`, {
       status: CheckoutStatus.Denied,
       approverMessage: 'not today',
     });

@@ -66,8 +66,8 @@ async function setUp() {
   const credentialID = credential.body.id as string;
   const created = await kelly.request('POST', '/api/pam/checkouts', { credentialID, duration: 10 });
   expect(created.status).toBe(201);
-  expect(created.body.checkout.status).toBe(CheckoutStatus.Active);
-  const password = created.body.password as string;
+  expect(created.body.status).toBe(CheckoutStatus.Active);
+  const password = (await kelly.request('GET', `/api/pam/passwords/${credentialID}`)).body.data as string;
   expect(password.length).toBeGreaterThan(0);
   return {
     dataDir,
@@ -76,7 +76,7 @@ async function setUp() {
     admin,
     kelly,
     credentialID,
-    checkoutId: created.body.checkout.id,
+    checkoutId: created.body.id,
     password,
   };
 }
@@ -124,8 +124,9 @@ async function expectExpiredAndRotated(
   expect(await server.ctx.sweeper.sweep()).toBe(0);
   const again = await kelly.request('POST', '/api/pam/checkouts', { credentialID, duration: 10 });
   expect(again.status).toBe(201);
-  expect(again.body.password).not.toBe(password);
-  expect(again.body.password).toBe(server.ctx.secretBox.open(credential.passwordSealed, credentialID));
+  const reread = (await kelly.request('GET', `/api/pam/passwords/${credentialID}`)).body.data;
+  expect(reread).not.toBe(password);
+  expect(reread).toBe(server.ctx.secretBox.open(credential.passwordSealed, credentialID));
 }
 
 describe('a checkout that ends while the server is down', () => {

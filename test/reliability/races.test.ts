@@ -68,16 +68,17 @@ describe('exclusive checkouts under contention', () => {
         });
       }
       const winner = winners[0]!;
-      expect(winner.response.body.checkout.status).toBe(CheckoutStatus.Active);
-      expect(typeof winner.response.body.password).toBe('string');
+      expect(winner.response.body.status).toBe(CheckoutStatus.Active);
+      const read = await winner.user.request('GET', `/api/pam/passwords/${credentialID}`);
+      expect(typeof read.body.data).toBe('string');
       const held = active.filter((checkout) => checkout.credentialId === credentialID);
-      expect(held.map((checkout) => checkout.id)).toEqual([winner.response.body.checkout.id]);
+      expect(held.map((checkout) => checkout.id)).toEqual([winner.response.body.id]);
       expect(held[0]!.userId).toBe(winner.user.userId);
       // The losers left nothing behind: one checkout row, one request in the audit trail.
       const rows = await admin.request('GET', `/api/pam/audit?credentialID=${credentialID}&limit=1000`);
       const requested = rows.body.filter((row: any) => row.action === 'checkout.requested');
       expect(requested).toHaveLength(1);
-      expect(requested[0].checkoutID).toBe(winner.response.body.checkout.id);
+      expect(requested[0].checkoutID).toBe(winner.response.body.id);
     }
     expect(await server.ctx.store.verifyAuditChain()).toBeNull();
   }, 60_000);
@@ -224,7 +225,7 @@ describe('transitions racing on one checkout end in one consistent state', () =>
           duration: 60,
         });
         expect(created.status).toBe(201);
-        const id = created.body.checkout.id as string;
+        const id = created.body.id as string;
         if (scenario.start === Active) {
           const approved = await approver.request('PUT', `/api/pam/checkouts/${id}`, { status: Active });
           expect(approved.status).toBe(200);
@@ -349,7 +350,7 @@ describe('extensions racing each other', () => {
         maxExtension: 240,
       });
       const created = await kelly.request('POST', '/api/pam/checkouts', { credentialID, duration: 60 });
-      const id = created.body.checkout.id as string;
+      const id = created.body.id as string;
       const base = (await server.ctx.store.getCheckout(id))!.expiresAt!;
       // Over HTTP, then straight through the service (both calls queued in one turn of the loop).
       const outcomes =

@@ -60,3 +60,33 @@ describe('docs/security.md rendering', () => {
     expect(markdown).toContain('(**behind**)');
   });
 });
+
+describe('the threat model section', () => {
+  it('gives each claim the verdict of the test it names, and fails a claim whose test did not run', () => {
+    const lines = [
+      {
+        attacker: 'Holder of a token',
+        can: false,
+        claim: 'read after logout',
+        file: 'test/a.test.ts',
+        test: 'First',
+      },
+      {
+        attacker: 'Holder of a token',
+        can: true,
+        claim: 'act until expiry',
+        file: 'test/a.test.ts',
+        test: 'Second',
+      },
+      { attacker: 'Disk', can: false, claim: 'read the cache', file: 'test/z.test.ts', test: 'nowhere' },
+    ];
+    const markdown = renderSecurityReport(sections, results('failed'), ROOT, context, lines);
+    expect(markdown).toContain('## Threat model');
+    expect(markdown).toContain('### Holder of a token');
+    expect(markdown).toContain('| cannot | read after logout | ✅ pass | `test/a.test.ts` › First |');
+    expect(markdown).toContain('| can | act until expiry | ❌ FAIL | `test/a.test.ts` › Second |');
+    expect(markdown).toContain('| cannot | read the cache | ❌ FAIL | `test/z.test.ts` › nowhere |');
+    // 4 section checks (one failing) + 3 claims (two failing).
+    expect(markdown).toContain('**3 not passing: 4 of 7 checks pass.**');
+  });
+});

@@ -18,7 +18,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function npmStart(installer: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function npmStart(
+  installer: string,
+  display: Record<string, string> = { DISPLAY: ':99', WAYLAND_DISPLAY: '' },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-electron-dist-'));
   dirs.push(dist);
   return new Promise((resolve) => {
@@ -28,6 +31,7 @@ function npmStart(installer: string): Promise<{ code: number | null; stdout: str
         ...process.env,
         COFFRE_ELECTRON_INSTALLER: path.join(FIXTURES, installer),
         ELECTRON_OVERRIDE_DIST_PATH: dist,
+        ...display,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,4 +71,20 @@ describe('npm start', () => {
     expect(lines[0]).toContain('npm run server -- --demo');
     expect(lines[0]).not.toMatch(/\n| {4}at /);
   }, 60_000);
+
+  it.runIf(process.platform === 'linux')(
+    'without a display: one line saying so and what to do, nothing downloaded',
+    async () => {
+      const { code, stdout, stderr } = await npmStart('workingInstaller.cjs', {
+        DISPLAY: '',
+        WAYLAND_DISPLAY: '',
+      });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        'coffre: no display to open the desktop app on (DISPLAY and WAYLAND_DISPLAY are empty); run npm start in a ' +
+          'graphical session (or under xvfb-run), or without the desktop app: npm run server -- --demo, and npx coffre in another terminal.\n',
+      );
+    },
+  );
 });

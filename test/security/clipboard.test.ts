@@ -172,7 +172,7 @@ describe('Clipboard: a copied password is cleared', () => {
       const copied = await copiedPassword(trigger.setUp ?? DEFAULT_SETUP);
       await trigger.fire(copied);
       expect(copied.desktop.clipboard.value).toBe('');
-      expect(copied.desktop.clipboard.clears).toBe(1);
+      expect(copied.desktop.clipboard.clears).toHaveLength(1);
     });
   }
 });
@@ -184,7 +184,7 @@ describe('Clipboard: left alone if the user copied something else meanwhile', ()
       copied.desktop.clipboard.value = 'a note the user copied';
       await trigger.fire(copied);
       expect(copied.desktop.clipboard.value).toBe('a note the user copied');
-      expect(copied.desktop.clipboard.clears).toBe(0);
+      expect(copied.desktop.clipboard.clears).toHaveLength(0);
     });
   }
 });

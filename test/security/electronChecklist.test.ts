@@ -203,18 +203,32 @@ describe('Electron security checklist', () => {
     const called = vi.fn(async () => ({}));
     const router = createIpcRouter(
       Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, called])) as never,
-      { isTrustedSender },
+      { isTrustedSender, requireSession: () => undefined },
     );
     registerIpcHandlers(ipcMain as never, router);
     expect([...handlers.keys()].sort()).toEqual([...IPC_CHANNELS].sort());
     for (const url of [...FOREIGN, undefined]) {
       for (const channel of IPC_CHANNELS) {
-        const envelope = await handlers.get(channel)!({ senderFrame: url ? { url } : null }, {});
+        const envelope = await handlers.get(channel)!(
+          { senderFrame: url ? { url, parent: null } : null },
+          {},
+        );
         expect(envelope).toMatchObject({ ok: false, error: { code: 'untrusted_sender' } });
       }
     }
+    // Our own origin in a frame inside the window (Electron's WebFrameMain.parent is set) is refused too.
+    for (const channel of IPC_CHANNELS) {
+      const framed = { senderFrame: { url: APP_ENTRY_URL, parent: { url: APP_ENTRY_URL } } };
+      expect(await handlers.get(channel)!(framed, undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'untrusted_frame' },
+      });
+    }
     expect(called).not.toHaveBeenCalled();
-    const trusted = await handlers.get('settings:get')!({ senderFrame: { url: APP_ENTRY_URL } }, undefined);
+    const trusted = await handlers.get('settings:get')!(
+      { senderFrame: { url: APP_ENTRY_URL, parent: null } },
+      undefined,
+    );
     expect(trusted).toMatchObject({ ok: true });
   });
 

@@ -21,7 +21,7 @@ describe('deleting a credential', () => {
     const refused = await admin.request('DELETE', `/api/admin/credentials/${created.body.id}`);
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain('1 open checkout');
-    await bob.request('PUT', `/api/pam/checkouts/${held.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${held.body.id}`, { status: CheckoutStatus.Ended });
     expect((await admin.request('DELETE', `/api/admin/credentials/${created.body.id}`)).status).toBe(204);
     expect((await bob.request('GET', `/api/pam/credentials/${created.body.id}`)).status).toBe(404);
   });

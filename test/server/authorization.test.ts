@@ -17,7 +17,7 @@ async function pendingKellyRequest() {
     reason: 'maintenance',
   });
   expect(created.status).toBe(201);
-  return { kelly, id: created.body.checkout.id as string };
+  return { kelly, id: created.body.id as string };
 }
 
 describe('authentication', () => {
@@ -84,7 +84,7 @@ describe('authorization', () => {
       expect(response.status).toBe(403);
       expect(response.body.error.code).toBe('forbidden');
     }
-    await bob.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+    await bob.request('PUT', `/api/pam/checkouts/${created.body.id}`, {
       status: CheckoutStatus.Ended,
     });
   });
@@ -149,7 +149,7 @@ describe('authorization', () => {
     const created = await bob.request('POST', '/api/pam/checkouts', {
       credentialID: DEMO_IDS.autoCredential,
     });
-    const url = `/api/pam/checkouts/${created.body.checkout.id}`;
+    const url = `/api/pam/checkouts/${created.body.id}`;
     expect((await bob.request('PUT', url, { status: CheckoutStatus.Aborted })).status).toBe(403);
     const aborted = await admin.request('PUT', url, {
       status: CheckoutStatus.Aborted,

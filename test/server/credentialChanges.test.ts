@@ -99,7 +99,7 @@ describe('incremental credential sync (changedSince)', () => {
     expect(seenByKelly.data[1]!.checkout).toMatchObject({ userID: DEMO_IDS.bob });
 
     // Checking in is a change too (the holder is gone from the list).
-    await bob.request('PUT', `/api/pam/checkouts/${checkout.body.checkout.id}`, {
+    await bob.request('PUT', `/api/pam/checkouts/${checkout.body.id}`, {
       status: CheckoutStatus.Ended,
     });
     const checkedIn = await changesSince(bob, changes.syncToken);
@@ -164,7 +164,7 @@ describe('incremental credential sync (changedSince)', () => {
     expect(pending.data.map((c) => [c.id, c.checkout?.status])).toEqual([
       [DEMO_IDS.approvedCredential, CheckoutStatus.Pending],
     ]);
-    await alice.request('PUT', `/api/pam/checkouts/${requested.body.checkout.id}`, {
+    await alice.request('PUT', `/api/pam/checkouts/${requested.body.id}`, {
       status: CheckoutStatus.Active,
     });
     const approved = await changesSince(kelly, pending.syncToken);
@@ -188,6 +188,7 @@ describe('incremental credential sync (changedSince)', () => {
       const answer = await bob.request('GET', `/api/pam/credentials?${query}`);
       expect(answer.status, query).toBe(400);
       expect(answer.body, query).toEqual({
+        message: expect.any(String),
         error: { code: 'invalid_request', message: expect.any(String) },
       });
     }

@@ -19,7 +19,7 @@ describe('expiry by the server clock', () => {
       credentialID: DEMO_IDS.autoCredential,
       duration: 10,
     });
-    const id = created.body.checkout.id;
+    const id = created.body.id;
     const sealedBefore = (await server.ctx.store.getCredential(DEMO_IDS.autoCredential))!.passwordSealed;
 
     server.clock.advance(10 * MINUTE);
@@ -53,7 +53,7 @@ describe('expiry by the server clock', () => {
       credentialID: DEMO_IDS.autoCredential,
       duration: 30,
     });
-    const id = created.body.checkout.id;
+    const id = created.body.id;
     const events: string[] = [];
     await server.eventsDelivered();
     const unsubscribe = server.ctx.hub.subscribe(bob.userId, (event) => events.push(event.type));
@@ -85,9 +85,8 @@ describe('expiry by the server clock', () => {
       scheduledStart: start,
     });
     expect(created.status).toBe(201);
-    expect(created.body.checkout.status).toBe(CheckoutStatus.Granted);
-    expect(created.body.password).toBeUndefined();
-    const id = created.body.checkout.id;
+    expect(created.body.status).toBe(CheckoutStatus.Granted);
+    const id = created.body.id;
     expect((await bob.request('GET', '/api/pam/passwords/c2000000-0000-4000-8000-000000000003')).status).toBe(
       403,
     );

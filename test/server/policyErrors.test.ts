@@ -69,10 +69,10 @@ describe('policy violations answer 422 with a code', () => {
     const created = await bob.request('POST', '/api/pam/checkouts', {
       credentialID: DEMO_IDS.autoCredential,
     });
-    const id = created.body.checkout.id;
+    const id = created.body.id;
     const ok = await bob.request('POST', `/api/pam/checkouts/${id}/extend`, { minutes: 200 });
     expect(ok.status).toBe(200);
-    expect(Date.parse(ok.body.expiresAt) - Date.parse(created.body.checkout.expiresAt)).toBe(200 * 60_000);
+    expect(Date.parse(ok.body.expiresAt) - Date.parse(created.body.expiresAt)).toBe(200 * 60_000);
     const tooMuch = await bob.request('POST', `/api/pam/checkouts/${id}/extend`, { minutes: 41 });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.error.code).toBe('extension_out_of_bounds');
@@ -96,7 +96,64 @@ describe('state conflicts answer 409', () => {
     });
     const listed = await kelly.request('GET', `/api/pam/credentials/${DEMO_IDS.autoCredential}`);
     expect(listed.body.checkout).toMatchObject({ userID: bob.userId, status: CheckoutStatus.Active });
-    await bob.request('PUT', `/api/pam/checkouts/${held.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${held.body.id}`, { status: CheckoutStatus.Ended });
+  });
+
+  it('a 409 names the checkout that holds the credential to whoever may see it, and to no one else', async () => {
+    const bob = await server.as('bob');
+    const kelly = await server.as('kelly');
+    const admin = await server.as('admin');
+    const held = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    expect(held.status).toBe(201);
+    const id = held.body.id as string;
+    // The holder's own second try: the checkout to check in (or to use) is named.
+    const again = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toEqual({
+      code: 'conflict',
+      message: `You already have an open checkout or request (id ${id}) on this credential.`,
+      details: { checkoutId: id },
+    });
+    // An administrator may see every checkout.
+    const byAdmin = await admin.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
+    expect(byAdmin.status).toBe(409);
+    expect(byAdmin.body.error).toEqual({
+      code: 'already_checked_out',
+      message: `The credential is already checked out (checkout ${id}).`,
+      details: { checkoutId: id },
+    });
+    // kelly may not see bob's checkout: nothing about it in the refusal.
+    const byKelly = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.autoCredential,
+    });
+    expect(byKelly.status).toBe(409);
+    expect(byKelly.body.error).toEqual({
+      code: 'already_checked_out',
+      message: 'The credential is already checked out.',
+    });
+    expect(byKelly.text).not.toContain(id);
+    await bob.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Ended });
+  });
+
+  it('a pending request is named to its requester too', async () => {
+    const kelly = await server.as('kelly');
+    const pending = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.approvedCredential,
+      approverID: DEMO_IDS.alice,
+      reason: 'patching',
+    });
+    expect(pending.status).toBe(201);
+    const id = pending.body.id as string;
+    const again = await kelly.request('POST', '/api/pam/checkouts', {
+      credentialID: DEMO_IDS.approvedCredential,
+      approverID: DEMO_IDS.alice,
+      reason: 'patching',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details).toEqual({ checkoutId: id });
+    await kelly.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.RequestCanceled });
   });
 
   it('a non-exclusive credential lets two users hold it', async () => {
@@ -106,8 +163,8 @@ describe('state conflicts answer 409', () => {
     const a = await bob.request('POST', '/api/pam/checkouts', { credentialID: oracle });
     const b = await kelly.request('POST', '/api/pam/checkouts', { credentialID: oracle });
     expect([a.status, b.status]).toEqual([201, 201]);
-    await bob.request('PUT', `/api/pam/checkouts/${a.body.checkout.id}`, { status: CheckoutStatus.Ended });
-    await kelly.request('PUT', `/api/pam/checkouts/${b.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${a.body.id}`, { status: CheckoutStatus.Ended });
+    await kelly.request('PUT', `/api/pam/checkouts/${b.body.id}`, { status: CheckoutStatus.Ended });
   });
 
   it('transitions outside the table: checking in twice, approving an ended checkout, status 9', async () => {
@@ -115,7 +172,7 @@ describe('state conflicts answer 409', () => {
     const created = await bob.request('POST', '/api/pam/checkouts', {
       credentialID: DEMO_IDS.autoCredential,
     });
-    const url = `/api/pam/checkouts/${created.body.checkout.id}`;
+    const url = `/api/pam/checkouts/${created.body.id}`;
     expect((await bob.request('PUT', url, { status: CheckoutStatus.Initial })).status).toBe(409);
     expect((await bob.request('PUT', url, { status: CheckoutStatus.RequestCanceled })).status).toBe(409);
     expect((await bob.request('PUT', url, { status: CheckoutStatus.Ended })).status).toBe(200);
@@ -132,7 +189,7 @@ describe('state conflicts answer 409', () => {
       approverID: DEMO_IDS.alice,
       reason: 'r',
     });
-    const url = `/api/pam/checkouts/${created.body.checkout.id}`;
+    const url = `/api/pam/checkouts/${created.body.id}`;
     const canceled = await kelly.request('PUT', url, { status: CheckoutStatus.RequestCanceled });
     expect(canceled.body.status).toBe(CheckoutStatus.RequestCanceled);
     expect((await alice.request('PUT', url, { status: CheckoutStatus.Active })).status).toBe(409);

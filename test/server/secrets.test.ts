@@ -21,9 +21,8 @@ describe('secrets never reach the logs, the database file or an error', () => {
     const created = await bob.request('POST', '/api/pam/checkouts', {
       credentialID: DEMO_IDS.autoCredential,
     });
-    secrets.push(created.body.password);
     secrets.push((await bob.request('GET', `/api/pam/passwords/${DEMO_IDS.autoCredential}`)).body.data);
-    await bob.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+    await bob.request('PUT', `/api/pam/checkouts/${created.body.id}`, {
       status: CheckoutStatus.Ended,
     });
     const pending = await kelly.request('POST', '/api/pam/checkouts', {
@@ -31,7 +30,7 @@ describe('secrets never reach the logs, the database file or an error', () => {
       approverID: DEMO_IDS.alice,
       reason: 'r',
     });
-    await alice.request('PUT', `/api/pam/checkouts/${pending.body.checkout.id}`, {
+    await alice.request('PUT', `/api/pam/checkouts/${pending.body.id}`, {
       status: CheckoutStatus.Active,
     });
     secrets.push((await kelly.request('GET', `/api/pam/passwords/${DEMO_IDS.approvedCredential}`)).body.data);

@@ -27,13 +27,13 @@ describe('Server-Sent Events', () => {
     const [createdEvent] = await aliceStream.waitFor(1);
     expect(createdEvent!.event).toBe('checkout.created');
     expect(createdEvent!.data).toMatchObject({
-      id: created.body.checkout.id,
+      id: created.body.id,
       status: CheckoutStatus.Pending,
       reason: 'patching',
     });
     expect(JSON.stringify(createdEvent!.data)).not.toMatch(/password/i);
 
-    await alice.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+    await alice.request('PUT', `/api/pam/checkouts/${created.body.id}`, {
       status: CheckoutStatus.Active,
     });
     const kellyMessages = await kellyStream.waitFor(2);
@@ -41,7 +41,7 @@ describe('Server-Sent Events', () => {
     expect(kellyMessages[1]!.data.status).toBe(CheckoutStatus.Active);
     aliceStream.close();
     kellyStream.close();
-    await kelly.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+    await kelly.request('PUT', `/api/pam/checkouts/${created.body.id}`, {
       status: CheckoutStatus.Ended,
     });
   });
@@ -58,12 +58,12 @@ describe('Server-Sent Events', () => {
     // bob's own event arrives; kelly's never does (it would have come first).
     const own = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
     const [first] = await bobStream.waitFor(1);
-    expect(first!.data.id).toBe(own.body.checkout.id);
+    expect(first!.data.id).toBe(own.body.id);
     bobStream.close();
-    await kelly.request('PUT', `/api/pam/checkouts/${created.body.checkout.id}`, {
+    await kelly.request('PUT', `/api/pam/checkouts/${created.body.id}`, {
       status: CheckoutStatus.RequestCanceled,
     });
-    await bob.request('PUT', `/api/pam/checkouts/${own.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${own.body.id}`, { status: CheckoutStatus.Ended });
   });
 
   it('Last-Event-ID replays exactly the events missed while disconnected', async () => {
@@ -73,19 +73,19 @@ describe('Server-Sent Events', () => {
     const [seen] = await first.waitFor(1);
     first.close();
     // While disconnected: check-in, then a new checkout.
-    await bob.request('PUT', `/api/pam/checkouts/${a.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${a.body.id}`, { status: CheckoutStatus.Ended });
     const b = await bob.request('POST', '/api/pam/checkouts', { credentialID: DEMO_IDS.autoCredential });
     const resumed = await openStream(bob.token, seen!.id);
     const replay = await resumed.waitFor(3);
     const checkoutEvents = replay.filter((m) => m.event.startsWith('checkout.'));
     expect(checkoutEvents.map((m) => [m.event, m.data.id])).toEqual([
-      ['checkout.updated', a.body.checkout.id],
-      ['checkout.created', b.body.checkout.id],
+      ['checkout.updated', a.body.id],
+      ['checkout.created', b.body.id],
     ]);
     expect(replay.some((m) => m.event === 'credential.rotated')).toBe(true);
     expect(replay.every((m) => m.id > seen!.id)).toBe(true);
     // Live events keep coming after the replay, without duplicates.
-    await bob.request('PUT', `/api/pam/checkouts/${b.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${b.body.id}`, { status: CheckoutStatus.Ended });
     const all = await resumed.waitFor(5);
     const ids = all.map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);

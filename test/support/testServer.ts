@@ -90,6 +90,7 @@ export async function startTestServer(
     logLevel?: string;
     start?: string;
     trustProxy?: boolean;
+    publicUrl?: string;
     auth?: Partial<AuthOptions>;
     /** One node of several on one PostgreSQL database: the database, clock and key they share. */
     node?: { databaseUrl: string; clock: ManualClock; masterKey: string; sweepIntervalMs?: number };
@@ -120,6 +121,7 @@ export async function startTestServer(
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
     masterKeyEnv: options.node?.masterKey,
     trustProxy: options.trustProxy,
+    publicUrl: options.publicUrl,
     auth: options.auth,
   });
   return {

@@ -1,11 +1,11 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
+import { CheckoutCard, RequestedAge } from '../components/CheckoutCard.tsx';
 import type { Checkout } from '../domain.ts';
-import { formatAge, formatClock, formatDuration } from '../format.ts';
+import { formatClock, formatDuration } from '../format.ts';
 import { useLang } from '../hooks.ts';
 import { actions as approvals, selectors, useApprovalsStore } from '../stores/approvals.ts';
-import { useNow } from '../stores/clock.ts';
 import { selectors as navSelectors, useNavigationStore } from '../stores/navigation.ts';
 
 /**
@@ -112,13 +112,10 @@ function ApprovalRow({
 }) {
   const { t } = useTranslation();
   const lang = useLang();
-  const now = useNow();
   const busy = useApprovalsStore(selectors.busy(checkout.id));
   const fresh = useApprovalsStore(selectors.isFresh(checkout.id));
   const [message, setMessage] = useState('');
-  const titleId = useId();
   const messageId = useId();
-  const age = formatAge(checkout.requestDateTime, now, lang);
 
   const decide = async (decision: 'approve' | 'deny') => {
     if (busy) return;
@@ -129,7 +126,7 @@ function ApprovalRow({
     if (done) onDecided();
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLLIElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     // Letters typed into the message field are text, not shortcuts.
     if ((event.target as HTMLElement).tagName === 'INPUT') return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -145,28 +142,23 @@ function ApprovalRow({
 
   return (
     // The row is focusable so its shortcuts work; the buttons inside do the same for the pointer.
-    <li
-      className={`card approval-row${fresh ? ' is-fresh' : ''}`}
-      // biome-ignore lint/a11y/noNoninteractiveTabindex: a focusable row carries the A / D shortcuts.
+    <CheckoutCard
+      as="li"
+      heading="h2"
+      className={`approval-row${fresh ? ' is-fresh' : ''}`}
       tabIndex={0}
-      aria-labelledby={titleId}
       aria-keyshortcuts="A D"
       data-testid="approval-row"
       data-checkout-id={checkout.id}
       onKeyDown={onKeyDown}
+      title={t('approvals.rowTitle', { name: checkout.username, credential: checkout.credentialName })}
+      meta={
+        <RequestedAge
+          requestedAt={t('approvals.requestedAt', { time: formatClock(checkout.requestDateTime) })}
+          since={checkout.requestDateTime}
+        />
+      }
     >
-      <header className="card-header">
-        <h2 id={titleId} className="card-title">
-          {t('approvals.rowTitle', { name: checkout.username, credential: checkout.credentialName })}
-        </h2>
-        <p className="card-meta">
-          {t('approvals.requestedAt', { time: formatClock(checkout.requestDateTime) })}
-          <span className="separator" aria-hidden="true">
-            ·
-          </span>
-          <span className="age">{age ? t('time.ago', { duration: age }) : t('time.justNow')}</span>
-        </p>
-      </header>
       <dl className="approval-facts">
         <dt>{t('approvals.requester')}</dt>
         <dd data-testid="approval-requester">{checkout.username}</dd>
@@ -224,6 +216,6 @@ function ApprovalRow({
           </span>
         </button>
       </div>
-    </li>
+    </CheckoutCard>
   );
 }

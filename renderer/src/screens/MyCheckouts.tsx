@@ -1,9 +1,10 @@
-import { type RefObject, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
+import { CheckoutCard, MetaSeparator, RequestedAge } from '../components/CheckoutCard.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { type Checkout, CheckoutStatus, EXTEND_BOUNDS } from '../domain.ts';
-import { formatAge, formatClock, formatDuration, formatSeconds, secondsLeft } from '../format.ts';
+import { formatClock, formatDuration, formatSeconds, secondsLeft } from '../format.ts';
 import { useLang } from '../hooks.ts';
 import { actions as checkouts, selectors, useCheckoutsStore } from '../stores/checkouts.ts';
 import { useNow } from '../stores/clock.ts';
@@ -26,42 +27,71 @@ export function MyCheckouts() {
   return (
     <div className="page">
       <h1 tabIndex={-1}>{t('checkouts.title')}</h1>
-      <section className="section" aria-labelledby="active-title">
-        <h2 id="active-title">{t('checkouts.active')}</h2>
-        {loaded && active.length === 0 ? (
-          <div className="empty-state" data-testid="no-active-checkouts">
-            <p className="muted">{t('checkouts.noneActive')}</p>
-            <button type="button" className="button" onClick={() => navigation.navigate('credentials')}>
-              {t('checkouts.findCredential')}
-            </button>
-          </div>
-        ) : (
-          <ul className="card-list" aria-labelledby="active-title">
-            {active.map((checkout) => (
-              <li key={checkout.id}>
-                <ActiveCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
-              </li>
-            ))}
-          </ul>
+      <CheckoutSection
+        titleId="active-title"
+        title={t('checkouts.active')}
+        checkouts={active}
+        empty={
+          loaded ? (
+            <div className="empty-state" data-testid="no-active-checkouts">
+              <p className="muted">{t('checkouts.noneActive')}</p>
+              <button type="button" className="button" onClick={() => navigation.navigate('credentials')}>
+                {t('checkouts.findCredential')}
+              </button>
+            </div>
+          ) : null
+        }
+        card={(checkout) => (
+          <ActiveCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
         )}
-      </section>
-      <section className="section" aria-labelledby="pending-title">
-        <h2 id="pending-title">{t('checkouts.pending')}</h2>
-        {loaded && pending.length === 0 ? (
-          <p className="muted empty-state" data-testid="no-pending-checkouts">
-            {t('checkouts.nonePending')}
-          </p>
-        ) : (
-          <ul className="card-list" aria-labelledby="pending-title">
-            {pending.map((checkout) => (
-              <li key={checkout.id}>
-                <PendingCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
-              </li>
-            ))}
-          </ul>
+      />
+      <CheckoutSection
+        titleId="pending-title"
+        title={t('checkouts.pending')}
+        checkouts={pending}
+        empty={
+          loaded ? (
+            <p className="muted empty-state" data-testid="no-pending-checkouts">
+              {t('checkouts.nonePending')}
+            </p>
+          ) : null
+        }
+        card={(checkout) => (
+          <PendingCheckout checkout={checkout} selected={checkout.id === selectedId} focusKey={seq} />
         )}
-      </section>
+      />
     </div>
+  );
+}
+
+/** A titled list of cards; `empty` stands in for the list when there is none (once loaded). */
+function CheckoutSection({
+  titleId,
+  title,
+  checkouts,
+  empty,
+  card,
+}: {
+  titleId: string;
+  title: string;
+  checkouts: Checkout[];
+  /** Null until the checkouts are loaded: an empty list is shown meanwhile. */
+  empty: ReactNode;
+  card: (checkout: Checkout) => ReactNode;
+}) {
+  return (
+    <section className="section" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      {empty !== null && checkouts.length === 0 ? (
+        empty
+      ) : (
+        <ul className="card-list" aria-labelledby={titleId}>
+          {checkouts.map((checkout) => (
+            <li key={checkout.id}>{card(checkout)}</li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -90,7 +120,6 @@ function ActiveCheckout({
   focusKey: number;
 }) {
   const { t } = useTranslation();
-  const titleId = useId();
   const busy = useCheckoutsStore(selectors.busy(checkout.id));
   const canExtend = useSessionStore(sessionSelectors.canExtend);
   const canRead = useSessionStore(sessionSelectors.canReadPassword);
@@ -116,31 +145,24 @@ function ActiveCheckout({
   };
 
   return (
-    <article
-      className={`card checkout-card${selected ? ' is-selected' : ''}`}
-      aria-labelledby={titleId}
+    <CheckoutCard
+      className={`checkout-card${selected ? ' is-selected' : ''}`}
       data-testid="active-checkout"
       data-checkout-id={checkout.id}
       data-credential-id={checkout.credentialID}
+      title={checkout.credentialName}
+      meta={
+        scheduled && checkout.scheduledStart ? (
+          t('checkouts.startsAt', { time: formatClock(checkout.scheduledStart) })
+        ) : checkout.expiresAt ? (
+          <>
+            <span>{t('checkouts.until', { time: formatClock(checkout.expiresAt) })}</span>
+            <MetaSeparator />
+            <ExpiryCountdown expiresAt={checkout.expiresAt} />
+          </>
+        ) : null
+      }
     >
-      <header className="card-header">
-        <h3 id={titleId} className="card-title">
-          {checkout.credentialName}
-        </h3>
-        <p className="card-meta">
-          {scheduled && checkout.scheduledStart ? (
-            t('checkouts.startsAt', { time: formatClock(checkout.scheduledStart) })
-          ) : checkout.expiresAt ? (
-            <>
-              <span>{t('checkouts.until', { time: formatClock(checkout.expiresAt) })}</span>
-              <span className="separator" aria-hidden="true">
-                ·
-              </span>
-              <ExpiryCountdown expiresAt={checkout.expiresAt} />
-            </>
-          ) : null}
-        </p>
-      </header>
       {checkout.approverName && checkout.approverID !== checkout.userID ? (
         <p className="card-line">
           {t('checkouts.approvedBy', { name: checkout.approverName })}
@@ -210,7 +232,7 @@ function ActiveCheckout({
           {busy === 'checkIn' ? t('checkouts.checkingIn') : t('checkouts.checkIn')}
         </button>
       </div>
-    </article>
+    </CheckoutCard>
   );
 }
 
@@ -337,31 +359,22 @@ function PendingCheckout({
 }) {
   const { t } = useTranslation();
   const lang = useLang();
-  const now = useNow();
-  const titleId = useId();
   const busy = useCheckoutsStore(selectors.busy(checkout.id));
   const cancelRef = useSelectedFocus(selected, focusKey);
-  const age = formatAge(checkout.requestDateTime, now, lang);
   return (
-    <article
-      className={`card checkout-card${selected ? ' is-selected' : ''}`}
-      aria-labelledby={titleId}
+    <CheckoutCard
+      className={`checkout-card${selected ? ' is-selected' : ''}`}
       data-testid="pending-checkout"
       data-checkout-id={checkout.id}
       data-credential-id={checkout.credentialID}
+      title={checkout.credentialName}
+      meta={
+        <RequestedAge
+          requestedAt={t('checkouts.requestedAt', { time: formatClock(checkout.requestDateTime) })}
+          since={checkout.requestDateTime}
+        />
+      }
     >
-      <header className="card-header">
-        <h3 id={titleId} className="card-title">
-          {checkout.credentialName}
-        </h3>
-        <p className="card-meta">
-          {t('checkouts.requestedAt', { time: formatClock(checkout.requestDateTime) })}
-          <span className="separator" aria-hidden="true">
-            ·
-          </span>
-          <span className="age">{age ? t('time.ago', { duration: age }) : t('time.justNow')}</span>
-        </p>
-      </header>
       <p className="card-line">
         {checkout.approverName
           ? t('checkouts.waitingFor', { name: checkout.approverName })
@@ -383,6 +396,6 @@ function PendingCheckout({
           {busy === 'cancel' ? t('checkouts.canceling') : t('checkouts.cancelRequest')}
         </button>
       </div>
-    </article>
+    </CheckoutCard>
   );
 }

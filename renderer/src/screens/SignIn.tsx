@@ -1,9 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CoffreError } from '../api.ts';
+import { AuthCard, AuthError, PasswordField } from '../components/AuthForm.tsx';
 import { StorageNotice } from '../components/StorageNotice.tsx';
 import type { ServerProfile } from '../domain.ts';
-import type { TranslationKey } from '../i18n/index.ts';
 import { actions as session, selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
 import { selectors as settingsSelectors, useSettingsStore } from '../stores/settings.ts';
 
@@ -11,28 +10,6 @@ type Dialect = ServerProfile['dialect'];
 const NEW_PROFILE = '';
 /** The demo server's accounts share one password (server/demo.ts); shown only when the app runs it. */
 const DEMO_PASSWORD = 'coffre-demo';
-
-/** Sign-in failures in words a person can act on; the server's own message follows as detail. */
-export function signInErrorKey(error: CoffreError): TranslationKey {
-  switch (error.kind) {
-    case 'unauthorized':
-      return 'signIn.errorCredentials';
-    case 'network':
-    case 'timeout':
-      return 'signIn.errorUnreachable';
-    case 'tls':
-      return 'signIn.errorTls';
-    case 'throttled':
-      return 'signIn.errorThrottled';
-    case 'invalid':
-      return 'signIn.errorInvalid';
-    case 'protocol':
-    case 'unsupported':
-      return 'signIn.errorProtocol';
-    default:
-      return 'signIn.errorOther';
-  }
-}
 
 function newProfileId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto
@@ -139,137 +116,114 @@ export function SignIn() {
   const demoInUse = Boolean(demoServerUrl) && url.trim() === demoServerUrl;
 
   return (
-    <main className="centered-page signin-page">
-      <div className="card signin-card">
-        <div className="brand large">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">Coffre</span>
+    <AuthCard pageClassName="signin-page">
+      <h1 tabIndex={-1}>{t('signIn.title')}</h1>
+      <StorageNotice />
+      {demoServerUrl ? (
+        <div className="demo-offer">
+          <button
+            type="button"
+            className={`button${demoInUse ? '' : ' primary'}`}
+            aria-pressed={demoInUse}
+            data-testid="use-demo-server"
+            onClick={useDemo}
+          >
+            {t('signIn.useDemo')}
+          </button>
+          <p className="muted small">{t('signIn.demoHint', { password: DEMO_PASSWORD })}</p>
         </div>
-        <h1 tabIndex={-1}>{t('signIn.title')}</h1>
-        <StorageNotice />
-        {demoServerUrl ? (
-          <div className="demo-offer">
-            <button
-              type="button"
-              className={`button${demoInUse ? '' : ' primary'}`}
-              aria-pressed={demoInUse}
-              data-testid="use-demo-server"
-              onClick={useDemo}
-            >
-              {t('signIn.useDemo')}
-            </button>
-            <p className="muted small">{t('signIn.demoHint', { password: DEMO_PASSWORD })}</p>
-          </div>
-        ) : null}
-        <form onSubmit={(event) => void submit(event)} noValidate data-testid="signin-form">
-          {profiles.length > 0 ? (
-            <div className="field">
-              <label htmlFor={`${ids}-profile`}>{t('signIn.profile')}</label>
-              <select
-                id={`${ids}-profile`}
-                className="input"
-                value={profileId}
-                data-testid="signin-profile"
-                onChange={(event) => choose(profiles.find((profile) => profile.id === event.target.value))}
-              >
-                {profiles.map((profile) => (
-                  <option key={profile.id} value={profile.id}>
-                    {profile.name}
-                  </option>
-                ))}
-                <option value={NEW_PROFILE}>{t('signIn.newProfile')}</option>
-              </select>
-            </div>
-          ) : null}
+      ) : null}
+      <form onSubmit={(event) => void submit(event)} noValidate data-testid="signin-form">
+        {profiles.length > 0 ? (
           <div className="field">
-            <label htmlFor={`${ids}-url`}>{t('signIn.url')}</label>
-            <input
-              id={`${ids}-url`}
-              ref={urlRef}
-              className="input"
-              type="url"
-              inputMode="url"
-              autoComplete="url"
-              spellCheck={false}
-              placeholder="https://pam.example.com"
-              value={url}
-              aria-invalid={urlInvalid ? true : undefined}
-              aria-describedby={urlInvalid ? `${ids}-url-error` : undefined}
-              data-testid="signin-url"
-              onChange={(event) => setUrl(event.target.value)}
-            />
-            <p id={`${ids}-url-error`} className="field-error">
-              {urlInvalid ? t('signIn.errorUrl') : null}
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor={`${ids}-dialect`}>{t('signIn.dialect')}</label>
+            <label htmlFor={`${ids}-profile`}>{t('signIn.profile')}</label>
             <select
-              id={`${ids}-dialect`}
+              id={`${ids}-profile`}
               className="input"
-              value={dialect}
-              data-testid="signin-dialect"
-              onChange={(event) => setDialect(event.target.value as Dialect)}
+              value={profileId}
+              data-testid="signin-profile"
+              onChange={(event) => choose(profiles.find((profile) => profile.id === event.target.value))}
             >
-              <option value="checkout">{t('signIn.dialectCheckout')}</option>
-              <option value="mim">{t('signIn.dialectMim')}</option>
+              {profiles.map((profile) => (
+                <option key={profile.id} value={profile.id}>
+                  {profile.name}
+                </option>
+              ))}
+              <option value={NEW_PROFILE}>{t('signIn.newProfile')}</option>
             </select>
           </div>
-          <div className="field">
-            <label htmlFor={`${ids}-username`}>{t('signIn.username')}</label>
-            <input
-              id={`${ids}-username`}
-              ref={usernameRef}
-              className="input"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              value={username}
-              aria-invalid={missing.username ? true : undefined}
-              aria-describedby={missing.username ? `${ids}-username-error` : undefined}
-              data-testid="signin-username"
-              onChange={(event) => setUsername(event.target.value)}
-            />
-            <p id={`${ids}-username-error`} className="field-error">
-              {missing.username ? t('signIn.errorUsername') : null}
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor={`${ids}-password`}>{t('signIn.password')}</label>
-            <input
-              id={`${ids}-password`}
-              ref={passwordRef}
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              aria-invalid={missing.password ? true : undefined}
-              aria-describedby={missing.password ? `${ids}-password-error` : undefined}
-              data-testid="signin-password"
-              onChange={(event) => setPassword(event.target.value)}
-            />
-            <p id={`${ids}-password-error`} className="field-error">
-              {missing.password ? t('signIn.errorPassword') : null}
-            </p>
-          </div>
-          <div className="form-error" role="alert" data-testid="signin-error" data-kind={error?.kind}>
-            {error ? (
-              <>
-                <strong>{t(signInErrorKey(error), { url: url.trim() })}</strong>
-                {error.message ? <span className="detail">{error.message}</span> : null}
-              </>
-            ) : null}
-          </div>
-          <button
-            type="submit"
-            className="button primary wide"
-            disabled={signingIn}
-            data-testid="signin-submit"
+        ) : null}
+        <div className="field">
+          <label htmlFor={`${ids}-url`}>{t('signIn.url')}</label>
+          <input
+            id={`${ids}-url`}
+            ref={urlRef}
+            className="input"
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            spellCheck={false}
+            placeholder="https://pam.example.com"
+            value={url}
+            aria-invalid={urlInvalid ? true : undefined}
+            aria-describedby={urlInvalid ? `${ids}-url-error` : undefined}
+            data-testid="signin-url"
+            onChange={(event) => setUrl(event.target.value)}
+          />
+          <p id={`${ids}-url-error`} className="field-error">
+            {urlInvalid ? t('signIn.errorUrl') : null}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${ids}-dialect`}>{t('signIn.dialect')}</label>
+          <select
+            id={`${ids}-dialect`}
+            className="input"
+            value={dialect}
+            data-testid="signin-dialect"
+            onChange={(event) => setDialect(event.target.value as Dialect)}
           >
-            {signingIn ? t('signIn.submitting') : t('signIn.submit')}
-          </button>
-        </form>
-      </div>
-    </main>
+            <option value="checkout">{t('signIn.dialectCheckout')}</option>
+            <option value="mim">{t('signIn.dialectMim')}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${ids}-username`}>{t('signIn.username')}</label>
+          <input
+            id={`${ids}-username`}
+            ref={usernameRef}
+            className="input"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={username}
+            aria-invalid={missing.username ? true : undefined}
+            aria-describedby={missing.username ? `${ids}-username-error` : undefined}
+            data-testid="signin-username"
+            onChange={(event) => setUsername(event.target.value)}
+          />
+          <p id={`${ids}-username-error`} className="field-error">
+            {missing.username ? t('signIn.errorUsername') : null}
+          </p>
+        </div>
+        <PasswordField
+          id={`${ids}-password`}
+          inputRef={passwordRef}
+          value={password}
+          onChange={setPassword}
+          missing={Boolean(missing.password)}
+          testId="signin-password"
+        />
+        <AuthError error={error} testId="signin-error" url={url.trim()} />
+        <button
+          type="submit"
+          className="button primary wide"
+          disabled={signingIn}
+          data-testid="signin-submit"
+        >
+          {signingIn ? t('signIn.submitting') : t('signIn.submit')}
+        </button>
+      </form>
+    </AuthCard>
   );
 }

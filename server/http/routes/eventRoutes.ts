@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../../context.ts';
+import { hashToken } from '../../crypto/tokens.ts';
 import { toApiCheckout } from '../../domain/views.ts';
 import type { CheckoutRecord, EventRecord } from '../../store/records.ts';
-import { actorOf } from '../authentication.ts';
+import { actorOf, tokenOf } from '../authentication.ts';
+import { SECURITY_HEADERS } from '../securityHeaders.ts';
 
 const HEARTBEAT_MS = 15_000;
 const REPLAY_LIMIT = 10_000;
@@ -26,13 +28,13 @@ export function formatSseEvent(event: EventRecord): string {
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const streams = new Set<ServerResponse>();
+  const liveResponses = new Set<ServerResponse>();
   // Graceful shutdown: streams would hold the close forever. Each ends with a short retry hint,
   // so its client reconnects soon (through the load balancer, to another node) and resumes with
   // Last-Event-ID.
   app.addHook('preClose', async () => {
-    for (const stream of streams) stream.end(`: server shutting down\nretry: ${SHUTDOWN_RETRY_MS}\n\n`);
-    streams.clear();
+    for (const stream of liveResponses) stream.end(`: server shutting down\nretry: ${SHUTDOWN_RETRY_MS}\n\n`);
+    liveResponses.clear();
   });
   typed.get(
     '/api/events',
@@ -47,6 +49,11 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (request, reply) => {
       const actor = actorOf(request);
+      const token = tokenOf(request)!;
+      const tokenHash = hashToken(token);
+      // The stream lives no longer than its session: it ends at the token's expiry, on logout or
+      // revocation (SessionStreams), and when a check at a heartbeat finds the session gone.
+      const expiresAt = (await ctx.store.getToken(tokenHash))?.expiresAt ?? 0;
       const resumeAfter = request.headers['last-event-id'] ?? request.query.lastEventId;
       reply.hijack();
       const response = reply.raw;
@@ -56,14 +63,16 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
+        ...SECURITY_HEADERS,
       });
       response.write('retry: 2000\n\n');
-      streams.add(response);
+      liveResponses.add(response);
 
       let sentUpTo = resumeAfter ?? (await ctx.store.lastEventId());
       let replaying = true;
       const queued: EventRecord[] = [];
       const send = (event: EventRecord) => {
+        if (ctx.clock.now() >= expiresAt) return end();
         if (event.id <= sentUpTo) return;
         sentUpTo = event.id;
         response.write(formatSseEvent(event));
@@ -71,13 +80,27 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
       const unsubscribe = ctx.hub.subscribe(actor.id, (event) =>
         replaying ? queued.push(event) : send(event),
       );
-      const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => {
+        void ctx.auth.authenticate(token).then(
+          () => response.write(': keep-alive\n\n'),
+          () => end(),
+        );
+      }, HEARTBEAT_MS);
       heartbeat.unref();
+      let ended = false;
       const close = () => {
+        if (ended) return;
+        ended = true;
         clearInterval(heartbeat);
         unsubscribe();
-        streams.delete(response);
+        liveResponses.delete(response);
+        forget();
       };
+      const end = () => {
+        close();
+        response.end();
+      };
+      const forget = ctx.streams.open({ tokenHash, userId: actor.id, close: end });
       request.raw.on('close', close);
       response.on('error', close);
 

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Checkout, CheckoutStatus, type Credential } from '../../../common/checkout.ts';
 import { toIso } from '../../../common/ids.ts';
+import { visibleTextOrEmpty } from '../../../common/visibleText.ts';
 import type { ServerContext } from '../../context.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { forbidden, notFound, PamError } from '../../domain/pamError.ts';
@@ -55,8 +56,11 @@ const ACTIONS: Partial<Record<MimEntitySet, readonly string[]>> = {
 };
 const CREDENTIAL_PAGE = 1000;
 
-/** `<protocol>://<host>` of the request itself, the base of every `odata.metadata` link. */
-const baseOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+/**
+ * The base of every `odata.metadata` link and `Location`: the configured `--public-url`, else
+ * nothing (links relative to the server). Never the request's own Host, which a client forges.
+ */
+const baseOf = (request: FastifyRequest) => request.server.publicUrl;
 
 /** OData v3 responses say which protocol version they speak. */
 const odata = (reply: FastifyReply) => reply.header('DataServiceVersion', '3.0;');
@@ -185,7 +189,7 @@ export function registerMimRoutes(app: FastifyInstance, ctx: ServerContext): voi
       const roleId = parseRoleId(input.RoleId);
       const ttl = parseRequestedTtl(input.RequestedTTL);
       const start = parseRequestedTime(input.RequestedTime);
-      const justification = (input.Justification ?? '').trim();
+      const justification = visibleTextOrEmpty(input.Justification ?? '');
 
       const { policy } = await renamingNotFound('The PAM role', () =>
         ctx.checkouts.credentialWithPolicy(roleId),

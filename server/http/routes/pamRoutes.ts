@@ -7,27 +7,45 @@ import {
   approverSchema,
   checkoutSchema,
   createCheckoutRequestSchema,
-  createCheckoutResponseSchema,
   credentialListingSchema,
-  credentialSchema,
   extendCheckoutRequestSchema,
   passwordResponseSchema,
-  updateCheckoutRequestSchema,
   vaultSchema,
 } from '../../../common/checkout.ts';
+import { dvlsCredentialSchema, SaveResult, wireCheckoutStatusSchema } from '../../../common/dvls.ts';
+import { encryptToHex } from '../../../common/dvlsCipher.ts';
 import { guidSchema } from '../../../common/ids.ts';
 import type { ServerContext } from '../../context.ts';
+import { hashToken } from '../../crypto/tokens.ts';
 import { PamError } from '../../domain/pamError.ts';
 import { toApiVault } from '../../domain/views.ts';
-import { actorOf } from '../authentication.ts';
+import type { DvlsSessions } from '../../dvls/dvlsSessions.ts';
+import { toDvlsCredential } from '../../dvls/dvlsViews.ts';
+import { actorOf, tokenOf } from '../authentication.ts';
+import { caseInsensitiveBody, EMPTY_GUID } from '../dvlsWire.ts';
 
 const idParams = z.object({ id: guidSchema });
+/**
+ * What Invoke-DSPamCheckout posts (a hashtable through ConvertTo-Json: keys in any order, an unset
+ * `[guid]$ApproverID` as the empty GUID, an unset `[string]$Reason` as "").
+ */
+const dvlsCreateCheckoutSchema = createCheckoutRequestSchema;
+
+/**
+ * What Invoke-DSPamCheckin and Invoke-DSPamCheckoutPending put: the whole `[PamCheckout]` (ID, UserID,
+ * dates…, ignored here), `Status` as a number, a numeric string or a name, `ApproverMessage` possibly null.
+ */
+const dvlsUpdateCheckoutSchema = z.object({
+  status: wireCheckoutStatusSchema,
+  approverMessage: z.string().max(2000).nullable().optional(),
+});
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
-/** The checkout dialect (API.md), as the *-DSPamCheckout cmdlets drive it. */
-export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): void {
+/** The checkout dialect (API.md), as the *-DSPamCheckout cmdlets drive it (docs/wire/dvls.md). */
+export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls: DvlsSessions): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['checkout dialect'];
 
@@ -82,8 +100,9 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   typed.get(
     '/api/pam/credentials/:id',
-    { schema: { tags, params: idParams, response: { 200: credentialSchema } } },
-    async (request) => ctx.checkouts.getCredential(actorOf(request), request.params.id),
+    { schema: { tags, params: idParams, response: { 200: dvlsCredentialSchema } } },
+    async (request) =>
+      toDvlsCredential(await ctx.checkouts.getCredential(actorOf(request), request.params.id)),
   );
 
   typed.get(
@@ -99,9 +118,31 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   typed.post(
     '/api/pam/checkouts',
-    { schema: { tags, body: createCheckoutRequestSchema, response: { 201: createCheckoutResponseSchema } } },
-    async (request, reply) =>
-      reply.code(201).send(await ctx.checkouts.createCheckout(actorOf(request), request.body)),
+    {
+      preValidation: caseInsensitiveBody({
+        names: ['credentialID', 'reason', 'approverID', 'duration', 'scheduledStart'],
+      }),
+      schema: {
+        tags,
+        description:
+          'DVLS answers the checkout itself (Invoke-DSPamCheckout reads Body.Status; 4 = Active); the password is then read with GET /api/pam/passwords/{credentialID}.',
+        body: dvlsCreateCheckoutSchema,
+        response: { 201: checkoutSchema },
+      },
+    },
+    async (request, reply) => {
+      const { approverID, reason, ...rest } = request.body;
+      const created = await ctx.checkouts.createCheckout(
+        actorOf(request),
+        {
+          ...rest,
+          ...(approverID && approverID !== EMPTY_GUID ? { approverID } : {}),
+          ...(reason ? { reason } : {}),
+        },
+        { revealPassword: false },
+      );
+      return reply.code(201).send(created.checkout);
+    },
   );
 
   typed.get(
@@ -135,11 +176,18 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
       schema: {
         tags,
         params: idParams,
-        body: updateCheckoutRequestSchema,
+        body: dvlsUpdateCheckoutSchema,
         response: { 200: checkoutSchema },
       },
+      preValidation: caseInsensitiveBody({ names: ['status', 'approverMessage'] }),
     },
-    async (request) => ctx.checkouts.changeStatus(actorOf(request), request.params.id, request.body),
+    async (request) => {
+      const { status, approverMessage } = request.body;
+      return ctx.checkouts.changeStatus(actorOf(request), request.params.id, {
+        status,
+        ...(approverMessage ? { approverMessage } : {}),
+      });
+    },
   );
 
   typed.post(
@@ -157,8 +205,21 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   typed.get(
     '/api/pam/passwords/:id',
-    { schema: { tags, params: idParams, response: { 200: passwordResponseSchema } } },
-    async (request) => ({ data: await ctx.checkouts.readPassword(actorOf(request), request.params.id) }),
+    {
+      schema: {
+        tags,
+        description:
+          'data is the password, or, for a session signed in with a session key (POST /api/login/partial with SafeSessionKey), hex(IV + AES-256-CBC) under that key, as Get-DSPamPassword -Decrypted reads it.',
+        params: idParams,
+        response: { 200: passwordResponseSchema },
+      },
+    },
+    async (request) => {
+      const password = await ctx.checkouts.readPassword(actorOf(request), request.params.id);
+      const token = tokenOf(request);
+      const sessionKey = token ? dvls.keyOf(hashToken(token), ctx.clock.now()) : undefined;
+      return { data: sessionKey ? encryptToHex(sessionKey, password) : password, result: SaveResult.Success };
+    },
   );
 
   typed.get(

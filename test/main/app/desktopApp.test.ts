@@ -254,7 +254,7 @@ describe('periodic sync', () => {
     await kelly.waitForEvent((e) => e.type === 'sync.progress' && e.done === e.total, mark);
     const after = await kelly.call('credentials:list', { search: 'web01' });
     expect(after.data[0]?.checkout).toMatchObject({ userID: bob.userId, status: CheckoutStatus.Active });
-    await bob.request('PUT', `/api/pam/checkouts/${held.body.checkout.id}`, { status: CheckoutStatus.Ended });
+    await bob.request('PUT', `/api/pam/checkouts/${held.body.id}`, { status: CheckoutStatus.Ended });
   });
 });
 
@@ -419,7 +419,7 @@ describe('incremental sync', () => {
         approverID: DEMO_IDS.alice,
         reason: 'Because',
       });
-      expect(requested.body.checkout.status).toBe(CheckoutStatus.Pending);
+      expect(requested.body.status).toBe(CheckoutStatus.Pending);
       const reads = { listings: 0, changes: 0 };
       const desktop = await signedInTo(local, {
         createBackend: countingBackend(reads, { changesKnown: true }),

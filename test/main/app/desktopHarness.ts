@@ -1,27 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SecretBoxPort, Timers } from '../../../client/ports.ts';
+import type { Timers } from '../../../client/ports.ts';
 import type { AppEvent, IpcArgs, IpcChannel, IpcEnvelope, IpcResult } from '../../../common/ipc.ts';
 import { createDesktopApp, type DesktopApp, type DesktopAppDeps } from '../../../main/app/desktopApp.ts';
-import type {
-  ClipboardPort,
-  NotificationRequest,
-  NotifierPort,
-  TrayPort,
-} from '../../../main/services/ports.ts';
+import { type FakeClipboard, fakeDesktopPorts, type ShownNotification } from '../../support/fakes.ts';
 
 /** The desktop main process under plain Node: real services, real cache, real HTTP; fake OS ports. */
 export interface DesktopHarness {
   app: DesktopApp;
   dataDir: string;
   events: AppEvent[];
-  clipboard: { value: string; writes: Array<{ text: string; concealed: boolean }>; clears: number };
-  notifications: Array<NotificationRequest & { onAction: (action: string) => void }>;
+  clipboard: FakeClipboard;
+  notifications: ShownNotification[];
   trayCounts: number[];
   call<C extends IpcChannel>(channel: C, args?: IpcArgs<C>): Promise<IpcResult<C>>;
-  /** `url` null: a sender frame without a URL. */
-  raw(channel: string, args: unknown, url?: string | null): Promise<IpcEnvelope<unknown>>;
+  /** A call as any frame could make it: `url` null for a frame without one, `topFrame` false for a sub-frame. */
+  raw(channel: string, args: unknown, url?: string | null, topFrame?: boolean): Promise<IpcEnvelope<unknown>>;
   /** Resolves with the first event at index ≥ `from` matching `predicate`. */
   waitForEvent(predicate: (event: AppEvent) => boolean, from?: number): Promise<AppEvent>;
   /** Quits the app and removes its data directory, unless it is kept for a restart on it. */
@@ -43,33 +38,18 @@ export async function startDesktop(
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-desktop-'));
   const events: AppEvent[] = [];
   const waiters: Array<{ predicate: (event: AppEvent) => boolean; resolve: (event: AppEvent) => void }> = [];
-  const clipboardState = { value: '', writes: [] as Array<{ text: string; concealed: boolean }>, clears: 0 };
-  const clipboard: ClipboardPort = {
-    async writeText(text, { concealed }) {
-      clipboardState.value = text;
-      clipboardState.writes.push({ text, concealed });
+  const { clipboard, notifier, tray, ports } = fakeDesktopPorts({
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.secretState ? { secretState: options.secretState } : {}),
+    emit(event) {
+      events.push(event);
+      for (const waiter of waiters.splice(0)) {
+        if (waiter.predicate(event)) waiter.resolve(event);
+        else waiters.push(waiter);
+      }
     },
-    readText: async () => clipboardState.value,
-    async clear() {
-      clipboardState.value = '';
-      clipboardState.clears++;
-    },
-  };
-  const notifications: DesktopHarness['notifications'] = [];
-  const notifier: NotifierPort = {
-    show(request, onAction) {
-      notifications.push({ ...request, onAction });
-    },
-    close: () => undefined,
-  };
-  // A reversible transform stands in for the OS keychain: what matters here is that the cache calls it.
-  const secretBox: SecretBoxPort = {
-    state: () => options.secretState ?? 'os',
-    encrypt: (plain) => Buffer.from(plain.map((byte) => byte ^ 0x5a)),
-    decrypt: (sealed) => Buffer.from(sealed.map((byte) => byte ^ 0x5a)),
-  };
-  const trayCounts: number[] = [];
-  const tray: TrayPort = { setPendingCount: (count) => trayCounts.push(count) };
+  });
   const app = await createDesktopApp({
     dataDir,
     embeddedServerUrl: null,
@@ -78,40 +58,22 @@ export async function startDesktop(
     ...(options.createBackend ? { createBackend: options.createBackend } : {}),
     // An internal error is a bug: make it loud in the test output.
     onInternalError: (where, error) => console.error(`internal error in ${where}:`, error),
-    ports: {
-      clipboard,
-      notifier,
-      secretBox,
-      tray,
-      events: {
-        emit(event) {
-          events.push(event);
-          for (const waiter of waiters.splice(0)) {
-            if (waiter.predicate(event)) waiter.resolve(event);
-            else waiters.push(waiter);
-          }
-        },
-      },
-      clock: options.clock ?? { now: () => Date.now() },
-      timers: options.timers ?? {
-        setTimeout: (callback, ms) => setTimeout(callback, ms),
-        clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-      },
-    },
+    ports,
   });
   return {
     app,
     dataDir,
     events,
-    clipboard: clipboardState,
-    notifications,
-    trayCounts,
+    clipboard,
+    notifications: notifier.shown,
+    trayCounts: tray.counts,
     async call(channel, args) {
-      const envelope = await app.router.handle({ url: APP_URL }, channel, args);
+      const envelope = await app.router.handle({ url: APP_URL, topFrame: true }, channel, args);
       if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
       return envelope.value as never;
     },
-    raw: (channel, args, url = APP_URL) => app.router.handle({ url: url ?? undefined }, channel, args),
+    raw: (channel, args, url = APP_URL, topFrame = true) =>
+      app.router.handle({ url: url ?? undefined, topFrame }, channel, args),
     waitForEvent(predicate, from = 0) {
       const seen = events.slice(from).find(predicate);
       if (seen) return Promise.resolve(seen);

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCache } from '../../../main/cache/credentialCache.ts';
 import { CACHE_APPLICATION_ID, CACHE_MIGRATIONS } from '../../../main/cache/migrations.ts';
 import { RowCipher } from '../../../main/cache/rowCipher.ts';
-import { checkout, credential, fakeKeyring, tempDir } from './support.ts';
+import { fakeKeyring } from '../../support/fakes.ts';
+import { checkout, credential, tempDir } from './support.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {

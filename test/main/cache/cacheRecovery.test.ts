@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCache } from '../../../main/cache/credentialCache.ts';
-import { cacheFileBytes, credential, fakeKeyring, findInFiles, tempDir } from './support.ts';
+import { fakeKeyring } from '../../support/fakes.ts';
+import { cacheFileBytes, credential, findInFiles, tempDir } from './support.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {

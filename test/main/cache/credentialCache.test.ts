@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckoutStatus } from '../../../common/checkout.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../common/ipc.ts';
 import { MAX_CACHED_CHECKOUTS, openCache, RECENT_ROWS } from '../../../main/cache/credentialCache.ts';
-import { checkout, credential, fakeKeyring, tempDir, VAULT_A, VAULT_B, vault } from './support.ts';
+import { fakeKeyring } from '../../support/fakes.ts';
+import { checkout, credential, tempDir, VAULT_A, VAULT_B, vault } from './support.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../../common/checkout.ts';
 import { type CredentialCache, openCache } from '../../../main/cache/credentialCache.ts';
 import { foldForSearch } from '../../../main/cache/foldText.ts';
-import { credential, fakeKeyring, guid, tempDir, VAULT_A, VAULT_B } from './support.ts';
+import { fakeKeyring } from '../../support/fakes.ts';
+import { credential, guid, tempDir, VAULT_A, VAULT_B } from './support.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let cache: CredentialCache;

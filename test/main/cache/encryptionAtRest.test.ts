@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../../common/ipc.ts';
 import { openCache } from '../../../main/cache/credentialCache.ts';
-import { cacheFileBytes, checkout, credential, fakeKeyring, findInFiles, tempDir, vault } from './support.ts';
+import { fakeKeyring } from '../../support/fakes.ts';
+import { cacheFileBytes, checkout, credential, findInFiles, tempDir, vault } from './support.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {

@@ -1,49 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SecretBoxPort } from '../../../client/ports.ts';
 import type { Checkout, Credential, Vault } from '../../../common/checkout.ts';
 import { CheckoutStatus } from '../../../common/checkout.ts';
 import { DEFAULT_POLICY } from '../../../common/policy.ts';
-
-export interface FakeKeyring extends SecretBoxPort {
-  /** Every plaintext handed to encrypt (the data keys it wrapped). */
-  wrapped: Buffer[];
-  setState(state: 'os' | 'basic_text' | 'unavailable'): void;
-}
-
-/**
- * The OS keychain as a real AES-256-GCM key held in memory: two keyrings do not open each other's
- * values (decrypt throws), as when the user's keychain is reset or the profile moves machines.
- */
-export function fakeKeyring(
-  options: { state?: 'os' | 'basic_text' | 'unavailable'; key?: Buffer; refuseEncrypt?: boolean } = {},
-): FakeKeyring {
-  const key = options.key ?? randomBytes(32);
-  let state = options.state ?? 'os';
-  const wrapped: Buffer[] = [];
-  return {
-    wrapped,
-    setState(next) {
-      state = next;
-    },
-    state: () => state,
-    encrypt(plain) {
-      if (options.refuseEncrypt) throw new Error('keychain locked');
-      wrapped.push(Buffer.from(plain));
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-      return Buffer.concat([iv, body, cipher.getAuthTag()]);
-    },
-    decrypt(sealed) {
-      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-      return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
-    },
-  };
-}
 
 export function tempDir(): { dir: string; file: string; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-cache-test-'));

@@ -3,14 +3,14 @@ import type { ListMyCheckoutsOptions, PamBackend, SubscribeOptions } from '../..
 import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
 import type { PamEvent } from '../../../common/events.ts';
 import {
-  APPROVALS_MESSAGES_EN,
-  APPROVALS_MESSAGES_FR,
   ApprovalsWatcher,
   type ApprovalsWatcherDeps,
   decisionNotificationId,
   requestNotificationId,
 } from '../../../main/services/approvalsWatcher.ts';
-import { FakeNotifier, FakeTray, RecordingSink } from './fakes.ts';
+import { APPROVALS_MESSAGES_EN } from '../../../main/services/i18n/en.ts';
+import { APPROVALS_MESSAGES_FR } from '../../../main/services/i18n/fr.ts';
+import { FakeNotifier, FakeTray, RecordingSink } from '../../support/fakes.ts';
 
 const CAROL = { id: 'c0000000-0000-4000-8000-00000000000c', roles: ['user', 'approver'] as const };
 const DAVE = { id: 'd0000000-0000-4000-8000-00000000000d', roles: ['approver'] as const };

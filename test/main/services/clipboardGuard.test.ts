@@ -4,7 +4,14 @@ import {
   ClipboardGuard,
   type ClipboardRelease,
 } from '../../../main/services/clipboardGuard.ts';
-import { FakeClipboard, type FakeClock, type FakeTimers, fakeTime, RecordingSink, settle } from './fakes.ts';
+import {
+  FakeClipboard,
+  type FakeClock,
+  type FakeTimers,
+  fakeTime,
+  RecordingSink,
+  settle,
+} from '../../support/fakes.ts';
 
 const SECRET = 'S3cr3t-p@ssw0rd-4711';
 const CRED_A = '11111111-1111-4111-8111-111111111111';
@@ -19,7 +26,7 @@ let guard: ClipboardGuard;
 
 beforeEach(() => {
   ({ clock, timers } = fakeTime('2025-06-02T09:00:00Z'));
-  clipboard = new FakeClipboard();
+  clipboard = new FakeClipboard(() => clock.now());
   events = new RecordingSink();
   releases = [];
   guard = new ClipboardGuard({
@@ -67,7 +74,9 @@ describe('ClipboardGuard.copySecret', () => {
   it('writes the secret marked as concealed and reports when it will be cleared', async () => {
     const { clearsAt } = await guard.copySecret(SECRET, { credentialId: CRED_A, clearAfterSeconds: 30 });
 
-    expect(clipboard.writes).toEqual([{ text: SECRET, concealed: true }]);
+    expect(clipboard.writes).toEqual([
+      { text: SECRET, concealed: true, at: Date.parse('2025-06-02T09:00:00Z') },
+    ]);
     expect(clearsAt).toBe(Date.parse('2025-06-02T09:00:30Z'));
     expect(events.events).toEqual([
       {
@@ -117,13 +126,13 @@ describe('ClipboardGuard timer', () => {
 
     await settle();
     expect(clipboard.value).toBe(SECRET);
-    expect(clipboard.clears).toBe(0);
+    expect(clipboard.clears).toHaveLength(0);
 
     clock.advance(1);
 
     await settle();
     expect(clipboard.value).toBe('');
-    expect(clipboard.clears).toBe(1);
+    expect(clipboard.clears).toHaveLength(1);
     expect(events.ofType('clipboard.changed').at(-1)).toEqual({
       type: 'clipboard.changed',
       state: 'cleared',
@@ -146,7 +155,7 @@ describe('ClipboardGuard timer', () => {
     await settle();
 
     expect(clipboard.value).toBe('a shopping list');
-    expect(clipboard.clears).toBe(0);
+    expect(clipboard.clears).toHaveLength(0);
     expect(releases).toEqual([{ credentialId: CRED_A, reason: 'timeout', wiped: false }]);
     // The window stops its countdown all the same.
     expect(events.ofType('clipboard.changed').map((event) => event.state)).toEqual(['copied', 'cleared']);
@@ -164,7 +173,7 @@ describe('ClipboardGuard timer', () => {
 
     await settle();
     expect(clipboard.value).toBe('other-secret');
-    expect(clipboard.clears).toBe(0);
+    expect(clipboard.clears).toHaveLength(0);
 
     await guard.clearForCredential(CRED_A, 'checkin'); // no longer ours to clear
     expect(clipboard.value).toBe('other-secret');
@@ -173,7 +182,7 @@ describe('ClipboardGuard timer', () => {
 
     await settle();
     expect(clipboard.value).toBe('');
-    expect(clipboard.clears).toBe(1);
+    expect(clipboard.clears).toHaveLength(1);
     expect(events.ofType('clipboard.changed').map((event) => [event.state, event.credentialId])).toEqual([
       ['copied', CRED_A],
       ['copied', CRED_B],
@@ -257,7 +266,7 @@ describe('ClipboardGuard.clearIfOurs / clearForCredential', () => {
     await guard.clearIfOurs(reason);
 
     expect(clipboard.value).toBe('');
-    expect(clipboard.clears).toBe(1);
+    expect(clipboard.clears).toHaveLength(1);
     expect(timers.pending()).toBe(0);
     expect(releases).toEqual([{ credentialId: CRED_A, reason, wiped: true }]);
     expect(events.ofType('clipboard.changed').map((event) => event.state)).toEqual(['copied', 'cleared']);
@@ -270,11 +279,11 @@ describe('ClipboardGuard.clearIfOurs / clearForCredential', () => {
     await guard.clearIfOurs('lock');
 
     expect(clipboard.value).toBe('https://example.com');
-    expect(clipboard.clears).toBe(0);
+    expect(clipboard.clears).toHaveLength(0);
     expect(releases).toEqual([{ credentialId: CRED_A, reason: 'lock', wiped: false }]);
     // Nothing is held any more: a later quit must not clear the user's text either.
     await guard.clearIfOurs('quit');
-    expect(clipboard.clears).toBe(0);
+    expect(clipboard.clears).toHaveLength(0);
   });
 
   it('does nothing when nothing was copied', async () => {
@@ -305,6 +314,6 @@ describe('ClipboardGuard.clearIfOurs / clearForCredential', () => {
 
     await guard.clearIfOurs('signOut');
 
-    expect(clipboard.clears).toBe(1);
+    expect(clipboard.clears).toHaveLength(1);
   });
 });

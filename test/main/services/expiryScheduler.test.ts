@@ -1,14 +1,20 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
 import {
-  EXPIRY_MESSAGES_EN,
-  EXPIRY_MESSAGES_FR,
   type ExpiryMessages,
   ExpiryScheduler,
   type ExpirySchedulerDeps,
   notificationIdFor,
 } from '../../../main/services/expiryScheduler.ts';
-import { type FakeClock, FakeNotifier, type FakeTimers, fakeTime, RecordingSink } from './fakes.ts';
+import { EXPIRY_MESSAGES_EN } from '../../../main/services/i18n/en.ts';
+import { EXPIRY_MESSAGES_FR } from '../../../main/services/i18n/fr.ts';
+import {
+  type FakeClock,
+  FakeNotifier,
+  type FakeTimers,
+  fakeTime,
+  RecordingSink,
+} from '../../support/fakes.ts';
 
 const MINUTE = 60_000;
 const START = '2025-06-02T09:00:00Z';

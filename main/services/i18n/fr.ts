@@ -1,0 +1,48 @@
+/**
+ * The main process's French texts (Devolutions' PAM vocabulary: *extraction*), as en.ts.
+ */
+import type { ApprovalsMessages } from '../approvalsWatcher.ts';
+import type { ExpiryMessages } from '../expiryScheduler.ts';
+import type { TrayLabels } from '../ports.ts';
+import { durationText, type MainCatalogue } from './catalogue.ts';
+
+export const APPROVALS_MESSAGES_FR: ApprovalsMessages = {
+  requestTitle: (requester, credential) => `${requester} demande ${credential}`,
+  requestBody: (reason, minutes) =>
+    `${reason ? `Motif\u00a0: ${reason}` : 'Aucun motif donné'} — durée\u00a0: ${durationText(minutes, 'h', 'min')}`,
+  approveAction: 'Approuver',
+  denyAction: 'Refuser',
+  approvedTitle: (credential, approver) => `Extraction de ${credential} approuvée par ${approver}`,
+  approvedBody: (message) =>
+    message
+      ? `«\u00a0${message}\u00a0» — vous pouvez l’utiliser dès maintenant.`
+      : 'Vous pouvez l’utiliser dès maintenant.',
+  deniedTitle: (credential, approver) => `Extraction de ${credential} refusée par ${approver}`,
+  deniedBody: (message) => (message ? `Refusée\u00a0: ${message}` : 'Refusée sans motif.'),
+  someone: 'un approbateur',
+};
+
+export const EXPIRY_MESSAGES_FR: ExpiryMessages = {
+  expiringTitle: (name, time) => `${name} expire à ${time}`,
+  expiringBody: () => 'Prolongez l’extraction ou restituez-la avant cette heure.',
+  expiredTitle: (name) => `${name} a expiré`,
+  expiredBody: () =>
+    'L’extraction est terminée. Faites une nouvelle demande pour utiliser de nouveau cet identifiant.',
+  extendAction: 'Prolonger',
+};
+
+export const TRAY_LABELS_FR: TrayLabels = {
+  tooltip: 'Coffre',
+  open: 'Ouvrir Coffre',
+  pending: 'Demandes en attente ({count})',
+  noPending: 'Aucune demande en attente',
+  lock: 'Verrouiller',
+  quit: 'Quitter Coffre',
+};
+
+export const MAIN_MESSAGES_FR: MainCatalogue = {
+  timeLocale: 'fr-CA',
+  approvals: APPROVALS_MESSAGES_FR,
+  expiry: EXPIRY_MESSAGES_FR,
+  tray: TRAY_LABELS_FR,
+};
