@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import type { CreatePamBackendOptions, PamBackend, PamDialect } from '../client/pamBackend.ts';
+import { unpackSessionSecret } from '../client/sessionSecret.ts';
 import type { ClipboardPort } from './clipboard.ts';
 import { CliError } from './errors.ts';
 import { ExitCode } from './exitCodes.ts';
@@ -183,7 +184,8 @@ export class Cli {
       dialect: options.dialect,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.ca ? { ca: this.readCa(options.ca) } : {}),
-      ...(options.token ? { token: options.token } : {}),
+      // The stored secret: the token, and the DVLS session key when there is one.
+      ...(options.token ? unpackSessionSecret(options.token) : {}),
       ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
       ...(options.config?.user ? { user: options.config.user } : {}),
     });

@@ -90,6 +90,7 @@ const en = {
     opts: {
       username: 'user name',
       passwordStdin: 'read the password from standard input',
+      application: 'sign in as an application: the user name is its key, the password its secret (DVLS)',
       vault: 'only the credentials of this vault (ID)',
       search: 'only the credentials whose name, user name or host contains this text',
       reason: 'why you need it (sent to the approver)',
@@ -243,6 +244,18 @@ const en = {
       protocol: (message: string) => `unexpected answer: ${message}`,
     } satisfies Record<PamErrorKind, (message: string) => string>,
     loginFailed: (message: string) => `login failed: ${message}`,
+    applicationKeyUnsupported: 'application keys are a sign-in of the checkout dialect (DVLS) only',
+    /** Devolutions Server's sign-in refusals (client/dvlsSignIn.ts codes); the server's text follows. */
+    dvlsSignIn: {
+      dvls_wrong_password: 'wrong username or password',
+      dvls_locked: 'the account is locked (too many failed sign-ins); wait, or ask your administrator',
+      dvls_disabled: 'the account is disabled or not yet approved; ask your administrator',
+      dvls_license: 'the server’s licence has expired or has no seat left; ask your administrator',
+      dvls_two_factor:
+        'this account requires two-factor authentication, which Coffre does not support; use an account or an application key without it',
+      dvls_refused: 'the server refused the sign-in',
+      session_key_lost: 'the server lost this session’s key (it restarted); log in again',
+    } as Record<string, string>,
     approverHint: (id: string) => `See who may approve it with: coffre approvers ${id}`,
     notLoggedIn: 'not logged in. Log in with: coffre login --server <url> --username <name>',
     noCurrentAccount: (accounts: string) =>
@@ -381,6 +394,8 @@ const fr: Messages = {
     opts: {
       username: "nom d'utilisateur",
       passwordStdin: "lire le mot de passe sur l'entrée standard",
+      application:
+        "se connecter en tant qu'application : le nom d'utilisateur est sa clé, le mot de passe son secret (DVLS)",
       vault: 'seulement celles de ce coffre (ID)',
       search: "seulement celles dont le nom, l'utilisateur ou l'hôte contient ce texte",
       reason: "pourquoi vous en avez besoin (envoyé à l'approbateur)",
@@ -534,6 +549,19 @@ const fr: Messages = {
       protocol: (message) => `réponse inattendue : ${message}`,
     },
     loginFailed: (message) => `échec de la connexion : ${message}`,
+    applicationKeyUnsupported: 'les clés d’application ne servent qu’avec le dialecte d’extraction (DVLS)',
+    dvlsSignIn: {
+      dvls_wrong_password: 'nom d’utilisateur ou mot de passe incorrect',
+      dvls_locked:
+        'le compte est verrouillé (trop d’échecs de connexion) ; patientez ou adressez-vous à votre administrateur',
+      dvls_disabled: 'le compte est désactivé ou pas encore approuvé ; adressez-vous à votre administrateur',
+      dvls_license:
+        'la licence du serveur a expiré ou n’a plus de place libre ; adressez-vous à votre administrateur',
+      dvls_two_factor:
+        'ce compte exige une authentification à deux facteurs, que Coffre ne prend pas en charge ; utilisez un compte ou une clé d’application sans',
+      dvls_refused: 'le serveur a refusé la connexion',
+      session_key_lost: 'le serveur a perdu la clé de cette session (il a redémarré) ; reconnectez-vous',
+    },
     approverHint: (id) => `Voyez qui peut l’approuver avec : coffre approvers ${id}`,
     notLoggedIn: 'non connecté. Connectez-vous avec : coffre login --server <url> --username <nom>',
     noCurrentAccount: (accounts) =>

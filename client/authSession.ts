@@ -24,6 +24,7 @@ export function createSessionCore(options: CreatePamBackendOptions, dialect: Pam
     token: options.token ?? null,
     expiresAt: options.expiresAt ?? null,
     user: options.user ?? null,
+    sessionKey: options.sessionKey ?? null,
   };
   const http = createHttpClient({
     baseUrl: state.baseUrl,
@@ -76,6 +77,7 @@ export function createSessionCore(options: CreatePamBackendOptions, dialect: Pam
     state.token = null;
     state.expiresAt = null;
     state.user = null;
+    state.sessionKey = null;
   }
 }
 

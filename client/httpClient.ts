@@ -100,7 +100,9 @@ export function readErrorBody(body: unknown): ErrorBodyFields | null {
       ...(value !== undefined ? { message: value } : {}),
     };
   }
-  return null;
+  // Devolutions Server: only a top-level message (Invoke-DS reads it).
+  const { message } = body as { message?: unknown };
+  return typeof message === 'string' ? { message } : null;
 }
 
 /** Explains a zod failure in one line, without echoing values (they could be secrets). */
@@ -211,7 +213,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timeout = AbortSignal.timeout(request.timeoutMs ?? timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const init: RequestInit = { method: request.method, headers: headersFor(request.auth ?? true), signal };
-    if (request.body !== undefined) {
+    if (request.body instanceof URLSearchParams) {
+      // Form-encoded: DVLS's application sign-in (go-dvls).
+      init.body = request.body.toString();
+      (init.headers as Record<string, string>)['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (request.body !== undefined) {
       init.body = JSON.stringify(request.body);
       (init.headers as Record<string, string>)['content-type'] = 'application/json';
     }

@@ -46,6 +46,11 @@ export interface PamSession {
   expiresAt: string | null;
   /** The logged-in user, when known (after `login` or `whoami`). */
   user: User | null;
+  /**
+   * The session key of Devolutions Server's sign-in handshake (checkout dialect): passwords come
+   * encrypted under it. A secret like the token: persist it with the token (see sessionSecret.ts).
+   */
+  sessionKey?: string | null;
 }
 
 export interface LoginResult {
@@ -156,6 +161,11 @@ export interface PamBackend {
 
   /** Logs in and keeps the token in this backend's session. */
   login(username: string, password: string): Promise<LoginResult>;
+  /**
+   * Scripts: signs in with an application key and secret (Devolutions Server's `POST /api/v1/login`).
+   * Checkout dialect only.
+   */
+  loginWithApplicationKey?(appKey: string, appSecret: string): Promise<LoginResult>;
   /** Revokes the token on the server (best effort) and forgets it. */
   logout(): Promise<void>;
   whoami(): Promise<User>;
@@ -200,6 +210,8 @@ export interface CreatePamBackendOptions {
   expiresAt?: string;
   /** Its user, if saved along with it. */
   user?: User;
+  /** Its session key (DVLS handshake), if saved along with it. */
+  sessionKey?: string;
   /** Per-request timeout (default 15 000 ms). */
   timeoutMs?: number;
   /** PEM of a CA to trust in addition to the system's (private PKI, self-signed test servers). */

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { isPamClientError } from '../../client/errors.ts';
 import type { PamDialect } from '../../client/pamBackend.ts';
+import { packSessionSecret } from '../../client/sessionSecret.ts';
 import type { Cli } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -12,6 +13,8 @@ import type { SessionConfig } from '../sessionStore.ts';
 interface LoginOptions {
   username: string;
   passwordStdin?: boolean;
+  /** The user name is an application key, the password its secret (New-DSSession -AsApplication). */
+  application?: boolean;
 }
 
 async function readPassword(cli: Cli, options: LoginOptions, server: string): Promise<string> {
@@ -64,6 +67,7 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
     .description(t.help.commands.login)
     .requiredOption('-u, --username <name>', t.help.opts.username)
     .option('--password-stdin', t.help.opts.passwordStdin)
+    .option('--application', t.help.opts.application)
     .action(async (options: LoginOptions) => {
       const store = await cli.store();
       const server = cli.askedServer() ?? store.readConfig()?.server;
@@ -74,14 +78,26 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
       const password = await readPassword(cli, options, server);
       let result: Awaited<ReturnType<typeof backend.login>>;
       try {
-        result = await backend.login(options.username, password);
+        if (options.application && !backend.loginWithApplicationKey) {
+          throw new CliError(t.errors.applicationKeyUnsupported, ExitCode.usage);
+        }
+        result = options.application
+          ? await backend.loginWithApplicationKey!(options.username, password)
+          : await backend.login(options.username, password);
       } catch (error) {
+        if (isPamClientError(error) && Object.hasOwn(t.errors.dvlsSignIn, error.code)) {
+          // DVLS's refusal in the user's language, the server's own words after it (they may say
+          // how long a lock lasts), except for a wrong password, where they add nothing.
+          const local = t.errors.dvlsSignIn[error.code] ?? error.message;
+          const reason = error.code === 'dvls_wrong_password' ? local : `${local} (${error.message})`;
+          throw new CliError(t.errors.loginFailed(reason), ExitCode.auth, { cause: error });
+        }
         if (isPamClientError(error) && (error.kind === 'unauthorized' || error.kind === 'throttled')) {
           throw new CliError(t.errors.loginFailed(error.message), ExitCode.auth, { cause: error });
         }
         throw error;
       }
-      const token = backend.session().token;
+      const token = packSessionSecret(backend.session());
       if (!token) throw new CliError(t.errors.loginFailed('no token'), ExitCode.server);
       const session = {
         server,

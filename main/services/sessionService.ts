@@ -1,6 +1,7 @@
 import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, SecretBoxPort } from '../../client/ports.ts';
+import { packSessionSecret, unpackSessionSecret } from '../../client/sessionSecret.ts';
 import type { ServerProfile, SessionRequirement, SessionState } from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
@@ -122,7 +123,7 @@ export class SessionService {
     if (this.backend && this.status !== 'signedOut') await this.signedOut.notify('signOut');
     const profile = { ...input.profile, username: input.username };
     this.settings.rememberProfile(profile);
-    const { token } = backend.session();
+    const token = packSessionSecret(backend.session());
     if (token) this.cache.storeToken(profile.id, token);
     this.enter(backend, user, profile);
     await this.signedIn.notify(backend, user);
@@ -138,7 +139,7 @@ export class SessionService {
     const backend = this.createBackend({
       baseUrl: profile.url,
       dialect: profile.dialect,
-      token,
+      ...unpackSessionSecret(token),
       ...(profile.caPem ? { ca: profile.caPem } : {}),
     });
     try {
@@ -193,7 +194,7 @@ export class SessionService {
       throw new AppError('conflict', 'not_locked', 'Coffre is not locked.');
     }
     const { user } = await this.backend.login(this.user.username, password);
-    const { token } = this.backend.session();
+    const token = packSessionSecret(this.backend.session());
     if (token && this.profile) this.cache.storeToken(this.profile.id, token);
     this.user = user;
     this.status = 'signedIn';

@@ -71,7 +71,7 @@ export class AuthService {
     // Counted before the (slow, awaited) verification, in the same atomic step as the check (one
     // synchronous step in memory, one transaction in PostgreSQL): parallel guesses cannot all slip
     // through a check that has not seen the others yet.
-    const admission = await this.throttle.admit(username, address, now);
+    const admission = await this.throttle.admitAsync(username, address, now);
     if (!admission.admitted) {
       const wait = admission.retryAfterSeconds;
       throw new PamError('throttled', `Too many failed sign-ins. Try again in ${wait} seconds.`, {
@@ -95,7 +95,7 @@ export class AuthService {
       await this.store.appendAudit({ audit, events: [] });
       throw new PamError('unauthorized', 'The username or password is incorrect.');
     }
-    await this.throttle.succeeded(username, address, now);
+    await this.throttle.succeededAsync(username, address, now);
     const token = newToken();
     const expiresAt = now + this.options.tokenTtlMs;
     await this.store.insertToken({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });

@@ -36,7 +36,8 @@ describe('authentication (exit 3)', () => {
       input: 'not-the-password\n',
     });
     expect(en.code).toBe(3);
-    expectOneLine(en.stderr, /^coffre: login failed: The username or password is incorrect\.$/m);
+    // DVLS's sign-in refusal (loginResult 2), said in the user's language.
+    expectOneLine(en.stderr, /^coffre: login failed: wrong username or password$/m);
     expect(en.stderr).not.toContain('not-the-password');
 
     const fr = await profile('wrong-fr', FR).run(
@@ -46,7 +47,10 @@ describe('authentication (exit 3)', () => {
       },
     );
     expect(fr.code).toBe(3);
-    expectOneLine(fr.stderr, /^coffre : échec de la connexion : The username or password is incorrect\.$/m);
+    expectOneLine(
+      fr.stderr,
+      /^coffre : échec de la connexion : nom d’utilisateur ou mot de passe incorrect$/m,
+    );
   });
 
   it('expired token', async () => {
