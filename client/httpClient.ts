@@ -27,6 +27,8 @@ export interface HttpClientOptions {
   fetch?: FetchLike;
   /** The current token (sent as header `tokenId`), or null. */
   token?: () => string | null;
+  /** An `Authorization` header value to send instead (HTTP Basic), or null. */
+  authorization?: () => string | null;
   /** Tries for idempotent GETs (default 3). */
   maxTries?: number;
   /** First backoff delay (default 200 ms); doubles each try, full jitter. */
@@ -181,6 +183,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const token = options.token ?? (() => null);
+  const authorization = options.authorization ?? (() => null);
 
   let agent: Agent | undefined;
   let transport: FetchLike;
@@ -199,7 +202,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   function headersFor(auth: boolean, extra: Record<string, string> = {}): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
-    const current = auth ? token() : null;
+    const basic = auth ? authorization() : null;
+    const current = auth && !basic ? token() : null;
+    if (basic) headers.authorization = basic;
     if (current) headers.tokenId = current;
     return headers;
   }

@@ -89,7 +89,7 @@ describe('several accounts', () => {
     expect(switched).toMatchObject({ code: 0, stdout: `Now using bob@${server.url}.\n` });
     expect((await me.json(['whoami'])).user.username).toBe('bob');
     const fr = await me.run(['switch', 'alice'], { env: FR });
-    expect(fr.stdout).toBe(`Compte courant : alice@${server.url}.\n`);
+    expect(fr.stdout).toBe(`Compte courant\u00a0: alice@${server.url}.\n`);
 
     const unknown = await me.run(['--profile', 'kelly', 'whoami']);
     expect(unknown.code).toBe(3);
@@ -98,7 +98,7 @@ describe('several accounts', () => {
     );
     const unknownSwitch = await me.run(['switch', 'kelly'], { env: FR });
     expect(unknownSwitch.code).toBe(3);
-    expect(unknownSwitch.stderr).toMatch(/^coffre : aucun compte kelly/);
+    expect(unknownSwitch.stderr).toMatch(/^coffre\u00a0: aucun compte kelly/);
   });
 
   it('logout ends the current account only; then no account is current until switch', async () => {
@@ -188,7 +188,7 @@ describe('the keychain fallback', () => {
     expect(first.code).toBe(0);
     const tokens = path.join(dir, 'tokens.json');
     expect(first.stderr).toBe(
-      `coffre : Le trousseau du système n’est pas disponible (no secret service) ; le jeton de session est gardé dans ${tokens} (mode 0600).\n`,
+      `coffre\u00a0: Le trousseau du système n’est pas disponible (no secret service)\u00a0; le jeton de session est gardé dans ${tokens} (mode 0600).\n`,
     );
     expect(first.stdout).toMatch(new RegExp(`Jeton gardé dans\u00a0:\\s+${tokens} \\(mode 0600\\)`));
     const second = await login('kelly', 'en');

@@ -58,7 +58,8 @@ describe('LoginThrottle', () => {
     expect(again).toEqual({ admitted: false, retryAfterSeconds: WINDOW / 1000 - 5 });
     expect(admitted(throttle, 'bob', 'clean', T0 + 5000)).toBe(true);
     expect(admitted(throttle, 'bob', 'clean', T0 + 5000)).toBe(false);
-    // Another user is not concerned.
+    // Another user is not concerned, even from an address where both failed.
+    expect(admitted(throttle, 'kelly', 'a0', T0 + 5000)).toBe(true);
     expect(admitted(throttle, 'kelly', 'a0', T0 + 5000)).toBe(true);
   });
 
@@ -94,6 +95,43 @@ describe('LoginThrottle', () => {
       expect(admitted(busy, `u${i}`, 'office', T0)).toBe(true);
       busy.succeeded(`u${i}`, 'office', T0);
     }
+  });
+
+  it('a success clears the pair and the user: free attempts again, and no ceiling left', () => {
+    const throttle = new LoginThrottle(options);
+    for (let i = 0; i < 3; i++) throttle.admit('bob', 'a', T0);
+    throttle.succeeded('bob', 'a', T0);
+    for (let i = 0; i < 3; i++) expect(admitted(throttle, 'bob', 'a', T0)).toBe(true);
+    const other = new LoginThrottle(options);
+    for (let i = 0; i < 9; i++) other.admit('bob', `a${i}`, T0);
+    other.succeeded('bob', 'clean', T0);
+    // 9 failures then a success: the user's counter is gone, so a0 (which failed) may try again.
+    expect(admitted(other, 'bob', 'a0', T0)).toBe(true);
+    expect(admitted(other, 'bob', 'a0', T0)).toBe(true);
+  });
+
+  it('the longest of the waits is the one announced', () => {
+    const throttle = new LoginThrottle({ ...options, maxFailuresPerAddress: 3 });
+    for (let i = 0; i < 3; i++) throttle.admit('bob', 'a', T0);
+    // The pair waits 1 s, the address a whole window: Retry-After is the window.
+    expect(throttle.admit('bob', 'a', T0)).toEqual({ admitted: false, retryAfterSeconds: WINDOW / 1000 });
+  });
+
+  it('keeps no counter for nothing: a success with no failures left leaves the state empty', () => {
+    const state = new MemoryThrottleState();
+    const throttle = new LoginThrottle(options, state);
+    // A success without a live admission (the address counter expired meanwhile) is harmless.
+    expect(() => throttle.succeeded('bob', 'a', T0)).not.toThrow();
+    expect(state.size()).toBe(0);
+    throttle.admit('bob', 'a', T0);
+    expect(state.size()).toBe(3);
+    throttle.succeeded('bob', 'a', T0);
+    expect(state.size()).toBe(0);
+    throttle.admit('bob', 'a', T0);
+    throttle.admit('kelly', 'a', T0);
+    throttle.succeeded('bob', 'a', T0);
+    // kelly's pair and user, and the address with her failure.
+    expect(state.size()).toBe(3);
   });
 
   it('counters are forgotten a window after the last failure', () => {

@@ -7,7 +7,7 @@ import { createTestDatabase, dropTestDatabase } from '../../scripts/postgresClus
 import type { AuthOptions } from '../../server/domain/authService.ts';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
-import { type RunningServer, startServer } from '../../server/startServer.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../server/startServer.ts';
 
 /**
  * The store the server suites run against: SQLite by default; `COFFRE_TEST_STORE=postgres` (the
@@ -89,6 +89,10 @@ export async function startTestServer(
     demo?: boolean;
     logLevel?: string;
     start?: string;
+    /** The MIM dialect's domain and time zone (default zone: UTC, whatever the machine's). */
+    mim?: StartOptions['mim'];
+    corsOrigins?: StartOptions['corsOrigins'];
+    integratedAuth?: StartOptions['integratedAuth'];
     trustProxy?: boolean;
     publicUrl?: string;
     auth?: Partial<AuthOptions>;
@@ -120,6 +124,9 @@ export async function startTestServer(
     sweepIntervalMs: options.node?.sweepIntervalMs ?? 0,
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
     masterKeyEnv: options.node?.masterKey,
+    mim: { timeZone: 'UTC', ...options.mim },
+    corsOrigins: options.corsOrigins,
+    integratedAuth: options.integratedAuth,
     trustProxy: options.trustProxy,
     publicUrl: options.publicUrl,
     auth: options.auth,
