@@ -190,17 +190,24 @@ export class Cli {
     return value ? this.normalizeServer(value) : undefined;
   }
 
+  /** One URL, or several nodes of one server separated by commas (`--server url1,url2`). */
   normalizeServer(value: string): string {
-    let url: URL;
-    try {
-      url = new URL(value.trim());
-    } catch {
-      throw new CliError(this.t.errors.badUrl(value), ExitCode.usage);
-    }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
-      throw new CliError(this.t.errors.badUrl(value), ExitCode.usage);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    const nodes = value.split(',').filter((node) => node.trim().length > 0);
+    if (nodes.length === 0) throw new CliError(this.t.errors.badUrl(value), ExitCode.usage);
+    return nodes
+      .map((node) => {
+        let url: URL;
+        try {
+          url = new URL(node.trim());
+        } catch {
+          throw new CliError(this.t.errors.badUrl(node), ExitCode.usage);
+        }
+        if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+          throw new CliError(this.t.errors.badUrl(node), ExitCode.usage);
+        }
+        return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+      })
+      .join(',');
   }
 
   readCa(file: string): string {

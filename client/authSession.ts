@@ -4,7 +4,7 @@
  */
 import { loginResponseSchema, type User } from '../common/roles.ts';
 import { PamClientError } from './errors.ts';
-import { createHttpClient, type HttpClient } from './httpClient.ts';
+import { createHttpClient, type HttpClient, splitServerUrls } from './httpClient.ts';
 import type {
   CreatePamBackendOptions,
   LoginResult,
@@ -47,33 +47,11 @@ export function createSessionCore(
       code: 'unsupported_sign_in',
     });
   }
-  if (typeof options.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
-    throw new PamClientError(
-      'invalid',
-      `The server URL must start with http:// or https:// (got "${options.baseUrl}").`,
-      {
-        code: 'invalid_server_url',
-      },
-    );
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(options.baseUrl);
-  } catch {
-    throw new PamClientError('invalid', 'The server URL is not a valid URL.', { code: 'invalid_server_url' });
-  }
-  if (parsed.username || parsed.password) {
-    // Never echo it: the part before the @ may be a password.
-    throw new PamClientError(
-      'invalid',
-      'The server URL must not contain a user name or password; log in instead.',
-      {
-        code: 'invalid_server_url',
-      },
-    );
-  }
+  // Several nodes of one server may be given, separated by commas: each must be a valid URL.
+  const nodes = splitServerUrls(String(options.baseUrl ?? ''));
+  for (const url of nodes.length > 0 ? nodes : [options.baseUrl]) checkServerUrl(url);
   const state: PamSession = {
-    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    baseUrl: nodes.join(','),
     dialect,
     token: options.token ?? null,
     expiresAt: options.expiresAt ?? null,
@@ -151,5 +129,33 @@ export function createSessionCore(
     state.expiresAt = null;
     state.user = null;
     state.sessionKey = null;
+  }
+}
+
+function checkServerUrl(url: string): void {
+  if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
+    throw new PamClientError(
+      'invalid',
+      `The server URL must start with http:// or https:// (got "${url}").`,
+      {
+        code: 'invalid_server_url',
+      },
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PamClientError('invalid', 'The server URL is not a valid URL.', { code: 'invalid_server_url' });
+  }
+  if (parsed.username || parsed.password) {
+    // Never echo it: the part before the @ may be a password.
+    throw new PamClientError(
+      'invalid',
+      'The server URL must not contain a user name or password; log in instead.',
+      {
+        code: 'invalid_server_url',
+      },
+    );
   }
 }

@@ -13,6 +13,11 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_TRIES = 3;
 
 export interface HttpClientOptions {
+  /**
+   * The server's URL, or several nodes of one server separated by commas
+   * (`https://a.example,https://b.example`): a node that cannot be reached is left for the next,
+   * and the session goes on there (tokens are valid on every node).
+   */
   baseUrl: string;
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
@@ -58,6 +63,7 @@ export interface RawRequestOptions {
 }
 
 export interface HttpClient {
+  /** The node in use now (the first of several until one fails). */
   readonly baseUrl: string;
   request<T>(options: RequestOptions<T>): Promise<T>;
   /**
@@ -132,11 +138,45 @@ function buildQuery(query: Record<string, QueryValue> | undefined): string {
 }
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
+/** Errors that prove the request never reached a server: any request may go to another node. */
+const NOT_DELIVERED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** The nodes of a comma-separated list of server URLs, without trailing slashes. */
+export function splitServerUrls(value: string): string[] {
+  return value
+    .split(',')
+    .map((url) => url.trim().replace(/\/+$/, ''))
+    .filter((url) => url.length > 0);
+}
+
+/**
+ * Whether a failed request may be sent to the next node: when it surely was not handled (the
+ * connection was refused, or a node that is stopping answered 503), or when it is idempotent
+ * (a GET) and the node is unreachable or failing.
+ */
+function mayFailOver(error: PamClientError, method: string): boolean {
+  if (error.kind === 'network' && NOT_DELIVERED_CODES.has(error.code)) return true;
+  if (error.kind === 'server' && error.status === 503) return true;
+  if (method !== 'GET') return false;
+  return (
+    (error.kind === 'network' && error.code !== 'aborted') ||
+    error.kind === 'timeout' ||
+    (error.kind === 'server' && error.status !== undefined && RETRY_STATUSES.has(error.status))
+  );
+}
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const nodes = splitServerUrls(options.baseUrl);
+  if (nodes.length === 0) nodes.push(options.baseUrl);
+  let current = 0;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxTries = Math.max(1, options.maxTries ?? DEFAULT_MAX_TRIES);
   const backoffMs = options.backoffMs ?? 200;
@@ -169,7 +209,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return headers;
   }
 
-  async function once<T>(request: RequestOptions<T>, endpoint: string, url: string): Promise<T> {
+  async function once<T>(
+    request: RequestOptions<T>,
+    endpoint: string,
+    baseUrl: string,
+    url: string,
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(request.timeoutMs ?? timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const init: RequestInit = { method: request.method, headers: headersFor(request.auth ?? true), signal };
@@ -222,26 +267,39 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return {
-    baseUrl,
+    get baseUrl() {
+      return nodes[current]!;
+    },
     async request<T>(request: RequestOptions<T>): Promise<T> {
       const pathOnly = request.path.split('?')[0] ?? request.path;
       const endpoint = `${request.method} ${pathOnly}`;
       const query = buildQuery(request.query);
-      const url =
-        baseUrl + request.path + (query && request.path.includes('?') ? `&${query.slice(1)}` : query);
+      const pathAndQuery =
+        request.path + (query && request.path.includes('?') ? `&${query.slice(1)}` : query);
       const retry = request.method === 'GET' && (request.retry ?? true);
       const tries = retry ? maxTries : 1;
+      // Moving to the next node does not count as a try: each node gets its chance.
+      let failovers = 0;
       for (let attempt = 1; ; attempt++) {
+        const baseUrl = nodes[current]!;
         try {
-          return await once(request, endpoint, url);
+          return await once(request, endpoint, baseUrl, baseUrl + pathAndQuery);
         } catch (error) {
           const pamError = error instanceof PamClientError ? error : transportError(error, endpoint, baseUrl);
+          if (request.signal?.aborted) throw pamError;
+          if (nodes.length > 1 && failovers < nodes.length - 1 && mayFailOver(pamError, request.method)) {
+            failovers++;
+            attempt--;
+            current = (current + 1) % nodes.length;
+            continue;
+          }
           const retryable =
             (pamError.kind === 'network' && pamError.code !== 'aborted') ||
             (pamError.kind === 'server' &&
               pamError.status !== undefined &&
               RETRY_STATUSES.has(pamError.status));
-          if (!retryable || attempt >= tries || request.signal?.aborted) throw pamError;
+          if (!retryable || attempt >= tries) throw pamError;
+          failovers = 0;
           // Full jitter: anywhere between 0 and base * 2^(attempt-1).
           await sleep(Math.round(random() * backoffMs * 2 ** (attempt - 1)));
         }
@@ -250,15 +308,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     async raw(path: string, raw: RawRequestOptions = {}): Promise<Response> {
       const method = raw.method ?? 'GET';
       const endpoint = `${method} ${path.split('?')[0] ?? path}`;
-      let response: Response;
-      try {
-        response = await transport(baseUrl + path, {
-          method,
-          headers: headersFor(true, raw.headers),
-          ...(raw.signal ? { signal: raw.signal } : {}),
-        });
-      } catch (error) {
-        throw transportError(error, endpoint, baseUrl);
+      let response: Response | undefined;
+      // A stream (SSE) opens on the first node that answers.
+      for (let tried = 0; !response; tried++) {
+        const baseUrl = nodes[current]!;
+        try {
+          response = await transport(baseUrl + path, {
+            method,
+            headers: headersFor(true, raw.headers),
+            ...(raw.signal ? { signal: raw.signal } : {}),
+          });
+        } catch (error) {
+          const pamError = transportError(error, endpoint, baseUrl);
+          if (tried >= nodes.length - 1 || raw.signal?.aborted || !mayFailOver(pamError, method))
+            throw pamError;
+          current = (current + 1) % nodes.length;
+          continue;
+        }
+        if (response.status === 503 && tried < nodes.length - 1) {
+          await response.body?.cancel();
+          response = undefined;
+          current = (current + 1) % nodes.length;
+        }
       }
       if (!response.ok) {
         let body: unknown;

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createServerContext } from './context.ts';
+import { openServerContext } from './context.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo.ts';
 import { PamError } from './domain/pamError.ts';
 import { createKerberosAuth } from './http/kerberosAuth.ts';
@@ -9,11 +9,37 @@ import { DEFAULT_MIM_DOMAIN } from './http/routes/mimRoutes.ts';
 import { createLogger } from './logger.ts';
 import { assertTimeZone } from './mim/serverTime.ts';
 import { startServer } from './startServer.ts';
+import { MIGRATIONS } from './store/migrations.ts';
+import { PostgresStore } from './store/postgresStore.ts';
+import { SqliteStore } from './store/sqliteStore.ts';
 
 function defaultDataDir(): string {
   if (process.env.COFFRE_DATA_DIR) return process.env.COFFRE_DATA_DIR;
   const base = process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share');
   return path.join(base, 'coffre-server');
+}
+
+const DATABASE_HELP =
+  'PostgreSQL URL (postgres://user:password@host:port/db) shared by several server nodes; default: the SQLite file in --data (env COFFRE_DATABASE_URL)';
+
+function parseDatabaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be a URL like postgres://user:password@host:5432/coffre.');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new InvalidArgumentError('must start with postgres:// (or postgresql://).');
+  }
+  return value;
+}
+
+/** Where the database is, for messages: never the URL's password. */
+function describeDatabase(databaseUrl: string | undefined, dataDir: string): string {
+  if (!databaseUrl) return `data in ${dataDir}`;
+  const url = new URL(databaseUrl);
+  return `database ${url.pathname.slice(1)} on ${url.host}`;
 }
 
 function parsePort(value: string): number {
@@ -85,6 +111,9 @@ const program = new Command('coffre-server')
   .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8086)
   .option('--data <dir>', 'directory for the database and master key', defaultDataDir())
   .addOption(
+    new Option('--database <url>', DATABASE_HELP).env('COFFRE_DATABASE_URL').argParser(parseDatabaseUrl),
+  )
+  .addOption(
     new Option('--durability <mode>', 'normal: survives a process crash; full: also a power loss')
       .choices(['normal', 'full'])
       .default('full'),
@@ -132,6 +161,7 @@ const program = new Command('coffre-server')
     }
     const server = await startServer({
       dataDir: path.resolve(options.data),
+      databaseUrl: options.database,
       host: options.host,
       port: options.port,
       demo: Boolean(options.demo),
@@ -156,7 +186,9 @@ const program = new Command('coffre-server')
         users === 0
           ? `\nNo users yet. Create the first administrator with:\n  coffre-server create-admin --data ${path.resolve(options.data)} --username <name> --password-stdin`
           : '';
-      console.log(`Coffre server ready at ${server.url} (data in ${path.resolve(options.data)})${hint}`);
+      console.log(
+        `Coffre server ready at ${server.url} (${describeDatabase(options.database, path.resolve(options.data))})${hint}`,
+      );
     }
     const stop = async () => {
       await server.close();
@@ -173,13 +205,17 @@ program
   .option('--display-name <name>', 'shown in the apps')
   .option('--password-stdin', 'read the password from standard input (otherwise COFFRE_ADMIN_PASSWORD)')
   .option('--data <dir>', 'directory for the database and master key', defaultDataDir())
+  .addOption(
+    new Option('--database <url>', DATABASE_HELP).env('COFFRE_DATABASE_URL').argParser(parseDatabaseUrl),
+  )
   .action(async (options) => {
     const password = options.passwordStdin ? await readStdin() : process.env.COFFRE_ADMIN_PASSWORD;
     if (!password)
       throw new InvalidArgumentError('Give the password with --password-stdin or COFFRE_ADMIN_PASSWORD.');
     if (password.length < 12) throw new InvalidArgumentError('The password must be at least 12 characters.');
-    const ctx = createServerContext({
+    const ctx = await openServerContext({
       dataDir: path.resolve(options.data),
+      databaseUrl: options.database,
       masterKeyEnv: process.env.COFFRE_MASTER_KEY,
     });
     try {
@@ -191,7 +227,27 @@ program
       });
       console.log(`Created administrator ${user.username} (${user.id}).`);
     } finally {
-      ctx.close();
+      await ctx.close();
+    }
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema to this server’s version (nodes also do it when they start)')
+  .option('--data <dir>', 'directory for the database and master key', defaultDataDir())
+  .addOption(
+    new Option('--database <url>', DATABASE_HELP).env('COFFRE_DATABASE_URL').argParser(parseDatabaseUrl),
+  )
+  .action(async (options) => {
+    if (options.database) {
+      const store = await PostgresStore.open({ url: options.database });
+      await store.close();
+      const { from, to } = store.migration;
+      console.log(`The database schema is at version ${to}${from === to ? '' : ` (was ${from})`}.`);
+    } else {
+      const store = new SqliteStore({ file: path.join(path.resolve(options.data), 'coffre.db') });
+      await store.close();
+      console.log(`The database schema is at version ${MIGRATIONS.length}.`);
     }
   });
 

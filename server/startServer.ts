@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createServerContext, type ServerContext, type ServerContextOptions } from './context.ts';
+import { openServerContext, type ServerContext, type ServerContextOptions } from './context.ts';
 import { seedDemo } from './demo.ts';
 import { type AppOptions, buildApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
@@ -40,9 +40,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
   }
   const logger = options.logger ?? createLogger({ level: 'warn' });
-  const ctx = createServerContext(options, logger);
+  const ctx = await openServerContext(options, logger);
   try {
-    const seeded = options.demo ? await seedDemo(ctx) : false;
+    // Several nodes may start together on one empty database: one of them seeds it.
+    const seeded = options.demo ? await ctx.store.withClusterLock('demo-seed', () => seedDemo(ctx)) : false;
     await ctx.sweeper.sweep();
     if ((options.sweepIntervalMs ?? 1000) > 0) ctx.sweeper.start(options.sweepIntervalMs ?? 1000);
     const app = await buildApp(ctx, {
@@ -68,11 +69,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       seeded,
       async close() {
         await app.close();
-        ctx.close();
+        await ctx.close();
       },
     };
   } catch (error) {
-    ctx.close();
+    await ctx.close();
     throw error;
   }
 }

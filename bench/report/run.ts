@@ -18,6 +18,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const REPORT = path.resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/performance.md');
 const KNOWN: ReadonlyArray<{ script: string; title: string }> = [
   { script: 'bench:server', title: 'Server: checkout cycle vs raw SQLite' },
+  { script: 'bench:nodes', title: 'Server: SQLite vs PostgreSQL, one node and two nodes' },
   { script: 'bench:notify', title: 'Approver notification latency: SSE vs 10-second polling' },
   { script: 'bench:cache', title: 'Desktop cache: search, sync and open' },
   { script: 'bench:renderer', title: 'Renderer: paint and bundle size' },

@@ -300,7 +300,8 @@ async function conflictOnDuplicate(insert: Promise<unknown>, message: string): P
     await insert;
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    // SQLite's unique and primary key violations; PostgreSQL's unique_violation (23505).
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') {
       throw new PamError('conflict', message);
     }
     throw error;

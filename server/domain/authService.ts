@@ -115,9 +115,10 @@ export class AuthService {
   /** The user whose password this is, after the throttle; a wrong pair is audited and counted. */
   private async checkPassword(username: string, password: string, address: string): Promise<UserRecord> {
     const now = this.clock.now();
-    // Counted before the (slow, awaited) verification, in the same synchronous step as the check:
-    // parallel guesses cannot all slip through a check that has not seen the others yet.
-    const admission = this.throttle.admit(username, address, now);
+    // Counted before the (slow, awaited) verification, in the same atomic step as the check (one
+    // synchronous step in memory, one transaction in PostgreSQL): parallel guesses cannot all slip
+    // through a check that has not seen the others yet.
+    const admission = await this.throttle.admitAsync(username, address, now);
     if (!admission.admitted) {
       const wait = admission.retryAfterSeconds;
       throw new PamError('throttled', `Too many failed sign-ins. Try again in ${wait} seconds.`, {
@@ -141,7 +142,7 @@ export class AuthService {
       await this.store.appendAudit({ audit, events: [] });
       throw new PamError('unauthorized', 'The username or password is incorrect.');
     }
-    this.throttle.succeeded(username, address, now);
+    await this.throttle.succeededAsync(username, address, now);
     return user;
   }
 

@@ -42,7 +42,7 @@ export interface ThrottleState {
   transact<T>(
     keys: readonly string[],
     change: (entries: ReadonlyMap<string, ThrottleEntry>) => { writes: ThrottleWrites; result: T },
-  ): T;
+  ): T | Promise<T>;
 }
 
 /** Counters in a Map; atomic because `transact` runs synchronously. Bounded in size. */
@@ -120,7 +120,18 @@ export class LoginThrottle {
   /** Checks and, if admitted, counts the attempt as a failure until `succeeded` says otherwise. */
   admit(username: string, address: string, now: number): Admission {
     const keys = keysOf(username, address);
-    return this.state.transact<Admission>([keys.pair, keys.user, keys.address], (entries) => {
+    return synchronously(this.state.transact(Object.values(keys), this.admitting(keys, now)));
+  }
+
+  /** `admit` on any state, also one in a database shared by server nodes: the same rules, awaited. */
+  async admitAsync(username: string, address: string, now: number): Promise<Admission> {
+    const keys = keysOf(username, address);
+    return this.state.transact(Object.values(keys), this.admitting(keys, now));
+  }
+
+  /** The admission decision, made inside the state's atomic step. */
+  private admitting(keys: ReturnType<typeof keysOf>, now: number) {
+    return (entries: ReadonlyMap<string, ThrottleEntry>): { writes: ThrottleWrites; result: Admission } => {
       const pair = this.live(entries.get(keys.pair), now);
       const user = this.live(entries.get(keys.user), now);
       const addr = this.live(entries.get(keys.address), now);
@@ -152,13 +163,23 @@ export class LoginThrottle {
           reachesAddressLimit: addressFailures === maxFailuresPerAddress,
         },
       };
-    });
+    };
   }
 
   /** The admitted attempt was right: clear the pair and the username, give the address its attempt back. */
   succeeded(username: string, address: string, now: number): void {
     const keys = keysOf(username, address);
-    this.state.transact([keys.pair, keys.user, keys.address], (entries) => {
+    synchronously(this.state.transact(Object.values(keys), this.succeeding(keys, now)));
+  }
+
+  /** `succeeded` on any state (see `admitAsync`). */
+  async succeededAsync(username: string, address: string, now: number): Promise<void> {
+    const keys = keysOf(username, address);
+    await this.state.transact(Object.values(keys), this.succeeding(keys, now));
+  }
+
+  private succeeding(keys: ReturnType<typeof keysOf>, now: number) {
+    return (entries: ReadonlyMap<string, ThrottleEntry>): { writes: ThrottleWrites; result: undefined } => {
       const addr = this.live(entries.get(keys.address), now);
       const failures = (addr?.failures ?? 1) - 1;
       const writes = new Map<string, ThrottleEntry | null>([
@@ -167,7 +188,7 @@ export class LoginThrottle {
         [keys.address, addr && failures > 0 ? { ...addr, failures } : null],
       ]);
       return { writes, result: undefined };
-    });
+    };
   }
 
   /**
@@ -184,6 +205,13 @@ export class LoginThrottle {
     if (over < 0) return 0;
     return Math.min(this.options.windowMs, this.options.baseDelayMs * 2 ** Math.min(over, 30));
   }
+}
+
+/** The outcome of a state that answers at once (in memory); an asynchronous one needs the *Async methods. */
+function synchronously<T>(outcome: T | Promise<T>): T {
+  if (outcome instanceof Promise)
+    throw new Error('This throttle state is asynchronous: use admitAsync and succeededAsync.');
+  return outcome;
 }
 
 function keysOf(username: string, address: string) {

@@ -46,6 +46,8 @@ export class Sweeper {
   }
 
   private async sweepOnce(): Promise<number> {
+    // One node of several sweeps at a time (the others would only lose compare-and-sets).
+    if (!(await this.store.holdSweeperLease())) return 0;
     const now = this.clock.now();
     let changes = 0;
     for (let record of await this.store.listDueCheckouts(now, EXPIRY_WARNING_MS)) {

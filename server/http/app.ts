@@ -142,6 +142,15 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     status: 'ok',
     time: new Date(ctx.clock.now()).toISOString(),
   }));
+  // For a load balancer: ready when the database answers with this server's schema version.
+  typed.get('/api/ready', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await ctx.store.checkReady();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).header('retry-after', '1').send({ status: 'unavailable' });
+    }
+  });
   typed.get('/api/docs/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

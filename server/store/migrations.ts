@@ -114,4 +114,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO change_sequence (id, value) SELECT 1, COALESCE(MAX(change_seq), 0) FROM credentials;
   `,
+  // 4: facts about the deployment that every server process must agree on (the master key check:
+  // a node started with another key would seal passwords the others cannot open).
+  `
+  CREATE TABLE server_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

@@ -56,7 +56,9 @@ export interface CheckoutPatch {
  * so they stay correct without a process-wide lock.
  */
 export interface PamStore {
-  close(): void;
+  /** True when other server processes share this store (PostgreSQL): events reach them through the outbox. */
+  readonly shared: boolean;
+  close(): Promise<void>;
 
   // users and tokens
   insertUser(user: UserRecord, effects: SideEffects): Promise<void>;
@@ -172,4 +174,24 @@ export interface PamStore {
   listAudit(query: AuditQuery): Promise<AuditRecord[]>;
   /** Recomputes the hash chain; returns the id of the first row that does not match, or null. */
   verifyAuditChain(): Promise<number | null>;
+
+  // several server nodes on one store
+  /** Events (of every audience) after `afterId`, in id order, with their audience: the outbox. */
+  eventsAfter(afterId: number, limit: number): Promise<EventRecord[]>;
+  /**
+   * Calls `listener` whenever some node may have committed events (PostgreSQL LISTEN/NOTIFY);
+   * resolves to the function that stops watching. A store no other process shares never calls it.
+   */
+  watchEvents(listener: () => void): Promise<() => Promise<void>>;
+  /**
+   * Whether this process holds the sweeper's lease, taking it when it is free: one node sweeps at
+   * a time, and the lease frees itself when that node's database session ends (the node died).
+   */
+  holdSweeperLease(): Promise<boolean>;
+  /** Runs `work` while holding the lock `name`, which one process of all that share the store holds at a time. */
+  withClusterLock<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Throws unless the database answers and its schema is the version this server knows. */
+  checkReady(): Promise<void>;
+  /** Stores `value` under `key` unless a value is there already; returns the stored value. */
+  claimMeta(key: string, value: string): Promise<string>;
 }

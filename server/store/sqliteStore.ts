@@ -41,7 +41,7 @@ export interface SqliteStoreOptions {
   durability?: Durability;
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 const OPEN_STATUSES = `(${CheckoutStatus.Pending}, ${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
 const HOLDING_STATUSES = `(${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
@@ -59,6 +59,7 @@ const CHECKOUT_SELECT = `
   FROM checkouts c`;
 
 export class SqliteStore implements PamStore {
+  readonly shared = false;
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly pending: Array<{
@@ -77,7 +78,7 @@ export class SqliteStore implements PamStore {
     this.migrate();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 
@@ -714,10 +715,55 @@ export class SqliteStore implements PamStore {
     }
     return null;
   }
+
+  // One process owns a SQLite file: it is alone in the cluster, so it holds every lock and lease.
+
+  async eventsAfter(afterId: number, limit: number): Promise<EventRecord[]> {
+    return (
+      this.stmt('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Row[]
+    ).map((row) => {
+      const event = mapEvent(row);
+      return { ...event, audience: this.audienceOfSync(event.id) };
+    });
+  }
+
+  private audienceOfSync(eventId: number): string[] {
+    return (
+      this.stmt('SELECT user_id FROM event_audience WHERE event_id = ?').all(eventId) as Array<{
+        user_id: string;
+      }>
+    ).map((row) => row.user_id);
+  }
+
+  async watchEvents(_listener: () => void): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
+  async holdSweeperLease(): Promise<boolean> {
+    return true;
+  }
+
+  withClusterLock<T>(_name: string, work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  async checkReady(): Promise<void> {
+    this.stmt('SELECT 1').get();
+  }
+
+  claimMeta(key: string, value: string): Promise<string> {
+    return this.inTransaction(() => {
+      this.stmt('INSERT INTO server_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(
+        key,
+        value,
+      );
+      return (this.stmt('SELECT value FROM server_meta WHERE key = ?').get(key) as { value: string }).value;
+    });
+  }
 }
 
 /** Checkout events carry the checkout as it is after the change; callers leave `data` unset. */
-function withData(effects: SideEffects, checkout: CheckoutRecord): SideEffects {
+export function withData(effects: SideEffects, checkout: CheckoutRecord): SideEffects {
   return {
     audit: effects.audit.map((entry) => ({ ...entry, checkoutId: entry.checkoutId ?? checkout.id })),
     events: effects.events.map((event) => ({ ...event, data: event.data ?? checkout })),
@@ -728,7 +774,7 @@ function userParams(user: UserRecord): Record<string, unknown> {
   return { ...user, roles: JSON.stringify(user.roles), disabled: user.disabled ? 1 : 0 };
 }
 
-function mapUser(row: Row | undefined): UserRecord | undefined {
+export function mapUser(row: Row | undefined): UserRecord | undefined {
   if (!row) return undefined;
   return {
     id: row.id as string,
@@ -736,13 +782,13 @@ function mapUser(row: Row | undefined): UserRecord | undefined {
     displayName: row.display_name as string,
     passwordHash: row.password_hash as string,
     roles: JSON.parse(row.roles as string) as Role[],
-    disabled: row.disabled === 1,
+    disabled: Boolean(row.disabled),
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
   };
 }
 
-function mapVault(row: Row | undefined): VaultRecord | undefined {
+export function mapVault(row: Row | undefined): VaultRecord | undefined {
   if (!row) return undefined;
   return {
     id: row.id as string,
@@ -754,7 +800,7 @@ function mapVault(row: Row | undefined): VaultRecord | undefined {
   };
 }
 
-function mapCredential(row: Row | undefined): CredentialRecord | undefined {
+export function mapCredential(row: Row | undefined): CredentialRecord | undefined {
   if (!row) return undefined;
   return {
     id: row.id as string,
@@ -771,7 +817,7 @@ function mapCredential(row: Row | undefined): CredentialRecord | undefined {
   };
 }
 
-function mapCheckout(row: Row | undefined): CheckoutRecord | undefined {
+export function mapCheckout(row: Row | undefined): CheckoutRecord | undefined {
   if (!row) return undefined;
   return {
     id: row.id as string,
@@ -788,7 +834,7 @@ function mapCheckout(row: Row | undefined): CheckoutRecord | undefined {
     checkoutAt: (row.checkout_at as number | null) ?? null,
     checkinAt: (row.checkin_at as number | null) ?? null,
     expiresAt: (row.expires_at as number | null) ?? null,
-    expiringNotified: row.expiring_notified === 1,
+    expiringNotified: Boolean(row.expiring_notified),
     updatedAt: row.updated_at as number,
     username: row.username as string,
     credentialName: row.credential_name as string,
@@ -796,7 +842,7 @@ function mapCheckout(row: Row | undefined): CheckoutRecord | undefined {
   };
 }
 
-function mapEvent(row: Row): EventRecord {
+export function mapEvent(row: Row): EventRecord {
   return {
     id: row.id as number,
     type: row.type as EventRecord['type'],
@@ -805,7 +851,7 @@ function mapEvent(row: Row): EventRecord {
   };
 }
 
-function mapAudit(row: Row): AuditRecord {
+export function mapAudit(row: Row): AuditRecord {
   return {
     id: row.id as number,
     at: row.at as number,

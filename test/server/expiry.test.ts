@@ -55,18 +55,22 @@ describe('expiry by the server clock', () => {
     });
     const id = created.body.id;
     const events: string[] = [];
+    await server.eventsDelivered();
     const unsubscribe = server.ctx.hub.subscribe(bob.userId, (event) => events.push(event.type));
     server.clock.advance(24 * MINUTE);
     await server.ctx.sweeper.sweep();
+    await server.eventsDelivered();
     expect(events).toEqual([]);
     server.clock.advance(1 * MINUTE);
     await server.ctx.sweeper.sweep();
     await server.ctx.sweeper.sweep();
+    await server.eventsDelivered();
     expect(events).toEqual(['checkout.expiring']);
     // Extending re-arms the warning for the new end.
     await bob.request('POST', `/api/pam/checkouts/${id}/extend`, { minutes: 30 });
     server.clock.advance(30 * MINUTE);
     await server.ctx.sweeper.sweep();
+    await server.eventsDelivered();
     expect(events.filter((type) => type === 'checkout.expiring')).toHaveLength(2);
     unsubscribe();
     await bob.request('PUT', `/api/pam/checkouts/${id}`, { status: CheckoutStatus.Ended });

@@ -2,18 +2,43 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import { createTestDatabase, dropTestDatabase } from '../../scripts/postgresCluster.ts';
 import type { AuthOptions } from '../../server/domain/authService.ts';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type RunningServer, type StartOptions, startServer } from '../../server/startServer.ts';
 
+/**
+ * The store the server suites run against: SQLite by default; `COFFRE_TEST_STORE=postgres` (the
+ * vitest project `postgres`, whose global setup starts a throw-away cluster) runs the same tests
+ * on PostgreSQL, each test server on a database of its own.
+ */
+export const TEST_STORE: 'sqlite' | 'postgres' =
+  process.env.COFFRE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A fresh PostgreSQL database on the run's cluster, and how to drop it. */
+export async function testDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('postgresAdminUrl');
+  if (!adminUrl) throw new Error('No PostgreSQL cluster: run this file in the vitest project "postgres".');
+  const url = await createTestDatabase(adminUrl);
+  return { url, drop: () => dropTestDatabase(adminUrl, url) };
+}
+
 export interface TestServer extends RunningServer {
   clock: ManualClock;
   dataDir: string;
+  /** The PostgreSQL database of this server, when the suite runs on PostgreSQL. */
+  databaseUrl: string | undefined;
   /** Everything the server logged, as written (JSON lines). */
   logs: string[];
   /** Logs in as a demo user (password coffre-demo) and returns a fetch bound to that session. */
   as(username: string): Promise<Session>;
+  /**
+   * Resolves once the events committed so far reached the hub's listeners: at once on SQLite; on
+   * PostgreSQL they come back through the outbox, like other nodes' events.
+   */
+  eventsDelivered(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,10 +96,17 @@ export async function startTestServer(
     trustProxy?: boolean;
     publicUrl?: string;
     auth?: Partial<AuthOptions>;
+    /** One node of several on one PostgreSQL database: the database, clock and key they share. */
+    node?: { databaseUrl: string; clock: ManualClock; masterKey: string; sweepIntervalMs?: number };
   } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-test-'));
-  const clock = new ManualClock(options.start ?? Date.now());
+  const database = options.node
+    ? { url: options.node.databaseUrl, drop: async () => undefined }
+    : TEST_STORE === 'postgres'
+      ? await testDatabase()
+      : undefined;
+  const clock = options.node?.clock ?? new ManualClock(options.start ?? Date.now());
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -84,13 +116,14 @@ export async function startTestServer(
   });
   const server = await startServer({
     dataDir,
+    databaseUrl: database?.url,
     host: '127.0.0.1',
     port: 0,
     demo: options.demo ?? true,
     clock,
-    sweepIntervalMs: 0,
+    sweepIntervalMs: options.node?.sweepIntervalMs ?? 0,
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
-    masterKeyEnv: undefined,
+    masterKeyEnv: options.node?.masterKey,
     mim: { timeZone: 'UTC', ...options.mim },
     corsOrigins: options.corsOrigins,
     integratedAuth: options.integratedAuth,
@@ -102,6 +135,7 @@ export async function startTestServer(
     ...server,
     clock,
     dataDir,
+    databaseUrl: database?.url,
     logs,
     async as(username: string) {
       const login = await apiRequest(server.url, 'POST', '/api/auth/login', {
@@ -117,8 +151,12 @@ export async function startTestServer(
           apiRequest(server.url, method, url, body, { tokenId: token, ...headers }),
       };
     },
+    async eventsDelivered() {
+      await (server.ctx.hub as { settle?: () => Promise<void> }).settle?.();
+    },
     async stop() {
       await server.close();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

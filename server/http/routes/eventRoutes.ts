@@ -11,6 +11,7 @@ import { SECURITY_HEADERS } from '../securityHeaders.ts';
 
 const HEARTBEAT_MS = 15_000;
 const REPLAY_LIMIT = 10_000;
+const SHUTDOWN_RETRY_MS = 500;
 
 /** The wire form of an event: checkouts as API.md shows them, never a secret. */
 export function formatSseEvent(event: EventRecord): string {
@@ -27,6 +28,14 @@ export function formatSseEvent(event: EventRecord): string {
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  const liveResponses = new Set<ServerResponse>();
+  // Graceful shutdown: streams would hold the close forever. Each ends with a short retry hint,
+  // so its client reconnects soon (through the load balancer, to another node) and resumes with
+  // Last-Event-ID.
+  app.addHook('preClose', async () => {
+    for (const stream of liveResponses) stream.end(`: server shutting down\nretry: ${SHUTDOWN_RETRY_MS}\n\n`);
+    liveResponses.clear();
+  });
   typed.get(
     '/api/events',
     {
@@ -57,6 +66,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
         ...SECURITY_HEADERS,
       });
       response.write('retry: 2000\n\n');
+      liveResponses.add(response);
 
       let sentUpTo = resumeAfter ?? (await ctx.store.lastEventId());
       let replaying = true;
@@ -83,6 +93,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
         ended = true;
         clearInterval(heartbeat);
         unsubscribe();
+        liveResponses.delete(response);
         forget();
       };
       const end = () => {
