@@ -147,7 +147,7 @@ beforeAll(async () => {
       return { id: created.body.id as string, rotating };
     },
   );
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   if (server) await killHard(server);
@@ -385,5 +385,5 @@ describe('kill -9 under load, then restart on the same data', () => {
     } finally {
       store.close();
     }
-  }, 90_000);
+  }, 300_000);
 });

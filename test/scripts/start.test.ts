@@ -70,7 +70,7 @@ describe('npm start', () => {
     expect(lines[0]).toContain('ELECTRON_OVERRIDE_DIST_PATH');
     expect(lines[0]).toContain('npm run server -- --demo');
     expect(lines[0]).not.toMatch(/\n| {4}at /);
-  }, 60_000);
+  }, 120_000);
 
   it.runIf(process.platform === 'linux')(
     'without a display: one line saying so and what to do, nothing downloaded',
