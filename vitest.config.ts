@@ -4,10 +4,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', '**/node_modules/**'],
-    // Hang guards only, far above normal times: a fuzz property that takes 10 s alone took 30 s on
-    // the shared 2-core machine under load, and a busy machine must never fail a test.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Hang guards, not speed limits: on a busy 2-core machine the fuzz properties and the kill -9
+    // rounds take several times their usual 5-25 s, and a timed-out property keeps running into the
+    // next test's world. Speed is measured in bench/, never asserted here.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: 'forks',
   },
 });

@@ -1,12 +1,14 @@
 /** What every command gets: output, messages, the session, a backend, and Ctrl-C handling. */
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import type { CreatePamBackendOptions, PamBackend, PamDialect } from '../client/pamBackend.ts';
+import type { CreatePamBackendOptions, PamBackend, PamDialect, SignInMethod } from '../client/pamBackend.ts';
+import { unpackSessionSecret } from '../client/sessionSecret.ts';
+import { parseDuration } from '../common/duration.ts';
 import type { ClipboardPort } from './clipboard.ts';
 import { CliError } from './errors.ts';
 import { ExitCode } from './exitCodes.ts';
 import type { Lang, Messages } from './messages.ts';
-import { toJson } from './output.ts';
+import { formatData, type View } from './output.ts';
 import { configDir, type KeychainPort, type SessionConfig, SessionStore } from './sessionStore.ts';
 
 export interface Terminal {
@@ -44,8 +46,15 @@ export interface GlobalOptions {
   json?: boolean;
   lang?: Lang;
   debug?: boolean;
+  /** `-o json|yaml|table|ids`; `--json` is `-o json`. */
+  output?: OutputFormat;
+  /** Tables with every column (IDs included). */
+  wide?: boolean;
   profile?: string;
 }
+
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml', 'ids'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface ActiveSession {
   backend: PamBackend;
@@ -79,8 +88,43 @@ export class Cli {
     return this.deps.io.env;
   }
 
+  get format(): OutputFormat {
+    return this.globals.json ? 'json' : (this.globals.output ?? 'table');
+  }
+
+  /** Output for programs (json, yaml or ids) rather than people. */
   get json(): boolean {
-    return this.globals.json === true;
+    return this.format !== 'table';
+  }
+
+  /** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+  get color(): boolean {
+    return this.deps.io.stdout.isTTY === true && !this.env.NO_COLOR && this.env.TERM !== 'dumb';
+  }
+
+  /** Columns a table may take: the terminal's, else $COLUMNS, else no limit (piped output). */
+  get width(): number {
+    const { stdout } = this.deps.io;
+    if (stdout.isTTY) return stdout.columns || 80;
+    const columns = Number(this.env.COLUMNS);
+    return Number.isInteger(columns) && columns > 0 ? columns : Number.POSITIVE_INFINITY;
+  }
+
+  /** How tables are drawn now: width, colours, every column or not. */
+  view(): View {
+    return {
+      t: this.t,
+      lang: this.lang,
+      now: Date.now(),
+      width: this.width,
+      color: this.color,
+      wide: this.globals.wide === true,
+    };
+  }
+
+  /** Whether stdout is a terminal (where a password would stay in the scrollback). */
+  get stdoutIsTty(): boolean {
+    return this.deps.io.stdout.isTTY === true;
   }
 
   /** A line (or block) of results on stdout. */
@@ -88,8 +132,9 @@ export class Cli {
     this.deps.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** A result for programs, in the asked format (`-o json|yaml|ids`). */
   printJson(value: unknown): void {
-    this.deps.io.stdout.write(toJson(value));
+    this.deps.io.stdout.write(formatData(value, this.format));
   }
 
   /** Progress and advice on stderr, so that stdout stays clean for results and scripts. */
@@ -120,6 +165,13 @@ export class Cli {
       throw new InvalidArgumentError(this.t.errors.wholeNumber(value));
     }
     return Number(value);
+  };
+
+  /** "2h", "90m", "1h30m", or plain minutes. */
+  readonly parseDuration = (value: string): number => {
+    const minutes = parseDuration(value);
+    if (minutes === null) throw new InvalidArgumentError(this.t.errors.badDuration(value));
+    return minutes;
   };
 
   // ── session ──
@@ -162,7 +214,7 @@ export class Cli {
     }
   }
 
-  newBackend(options: {
+  async newBackend(options: {
     server: string;
     dialect: PamDialect;
     ca?: string | null;
@@ -170,13 +222,23 @@ export class Cli {
     expiresAt?: string | null;
     config?: SessionConfig;
     timeoutMs?: number;
+    signIn?: SignInMethod;
   }): Promise<PamBackend> {
+    const signIn = options.signIn ?? options.config?.signIn;
+    // Windows sign-in: every request carries a Negotiate token from the user's Kerberos ticket.
+    const negotiate =
+      signIn === 'integrated'
+        ? await (await import('../client/negotiateFetch.ts')).createNegotiateFetch()
+        : undefined;
     return this.deps.createBackend({
       baseUrl: options.server,
       dialect: options.dialect,
+      ...(signIn ? { signIn } : {}),
+      ...(negotiate ? { fetch: negotiate } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.ca ? { ca: this.readCa(options.ca) } : {}),
-      ...(options.token ? { token: options.token } : {}),
+      // The stored secret: the token, and the DVLS session key when there is one.
+      ...(options.token ? unpackSessionSecret(options.token) : {}),
       ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
       ...(options.config?.user ? { user: options.config.user } : {}),
     });

@@ -64,7 +64,9 @@ export interface DescribedError {
 export function describeError(error: unknown, t: Messages, commandPath = 'coffre'): DescribedError {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (isPamClientError(error)) {
-    const detail = localizeServerError(error.code, error.message, t.lang, error.details);
+    const detail = Object.hasOwn(t.errors.dvlsSignIn, error.code)
+      ? `${t.errors.dvlsSignIn[error.code]} (${error.message})`
+      : localizeServerError(error.code, error.message, t.lang, error.details);
     return { message: t.errors.kind[error.kind](detail), exitCode: exitCodeForKind(error.kind) };
   }
   if (error instanceof CommanderError) {

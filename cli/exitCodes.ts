@@ -22,6 +22,8 @@ export const ExitCode = {
   server: 9,
   /** `--copy` was asked but no clipboard tool or display is available. */
   clipboard: 10,
+  /** A name matched several credentials or checkouts: they are listed on stderr; give an ID. */
+  ambiguous: 11,
   /** Ctrl-C (SIGINT). */
   interrupted: 130,
 } as const;

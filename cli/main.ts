@@ -3,7 +3,7 @@
  * server only through the client core's PamBackend (client/pamBackend.ts).
  */
 import fs from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, type HelpConfiguration, Option } from 'commander';
 import { systemClipboard } from './clipboard.ts';
 import { registerApprovalCommands } from './commands/approvals.ts';
 import { registerCheckoutCommands } from './commands/checkout.ts';
@@ -11,10 +11,10 @@ import { registerCompletionCommand } from './commands/completion.ts';
 import { registerCredentialCommands } from './commands/credentials.ts';
 import { registerSessionCommands } from './commands/session.ts';
 import { registerWatchCommand } from './commands/watch.ts';
-import { Cli, type CliDeps } from './context.ts';
+import { Cli, type CliDeps, OUTPUT_FORMATS } from './context.ts';
 import { describeError } from './errors.ts';
 import { ExitCode } from './exitCodes.ts';
-import { detectLang, MESSAGES } from './messages.ts';
+import { detectLang, MESSAGES, type Messages } from './messages.ts';
 import { systemKeychain } from './sessionStore.ts';
 
 function version(): string {
@@ -42,10 +42,7 @@ export function buildProgram(cli: Cli): Command {
       // Usage errors are reported by run(), on one translated line.
       outputError: () => undefined,
     })
-    .configureHelp({
-      showGlobalOptions: true,
-      styleTitle: (title) => t.help.titles[title] ?? title,
-    })
+    .configureHelp(localizedHelp(t))
     .helpOption('-h, --help', t.help.options.help)
     .helpCommand('help [command]', t.help.helpCommand)
     .version(version(), '-V, --version', t.help.options.version)
@@ -53,6 +50,8 @@ export function buildProgram(cli: Cli): Command {
     .addOption(new Option('--dialect <dialect>', t.help.options.dialect).choices(['checkout', 'mim']))
     .option('--ca <file>', t.help.options.ca)
     .option('--json', t.help.options.json)
+    .addOption(new Option('-o, --output <format>', t.help.options.output).choices(OUTPUT_FORMATS))
+    .option('--wide', t.help.options.wide)
     .addOption(new Option('--lang <lang>', t.help.options.lang).choices(['en', 'fr']))
     .option('--debug', t.help.options.debug)
     .option('--profile <account>', t.help.options.profile)
@@ -69,6 +68,37 @@ export function buildProgram(cli: Cli): Command {
   registerCompletionCommand(program, cli);
   tagUsageErrors(program, 'coffre');
   return program;
+}
+
+/**
+ * Help in the user's language, commander's own words included ("[command]", "(choices: …)"), and
+ * only the program's options as global options (not those of `checkout` under `checkout get`).
+ */
+function localizedHelp(t: Messages): HelpConfiguration {
+  const words = t.help.words;
+  const translate = (text: string) =>
+    text
+      .replace(/\(choices: /g, `(${words.choices}${t.colon} `)
+      .replace(/(\(|, )default: /g, `$1${words.default}${t.colon} `)
+      .replace(/\[command\]/g, `[${words.command}]`)
+      .replace(/\[options\]/g, `[${words.options}]`);
+  const base = new Help();
+  return {
+    showGlobalOptions: true,
+    styleTitle: (title) => t.help.titles[title] ?? title,
+    visibleGlobalOptions(cmd: Command) {
+      let root = cmd;
+      while (root.parent) root = root.parent;
+      return root === cmd ? [] : root.options.filter((option) => !option.hidden);
+    },
+    optionDescription: (option) => translate(base.optionDescription(option)),
+    argumentDescription: (argument) => translate(base.argumentDescription(argument)),
+    styleUsage: (text) => translate(text),
+    styleSubcommandTerm: (text) => translate(text),
+    // "--reason <text>": the placeholder in the user's language (the option keeps its name).
+    styleOptionTerm: (text) =>
+      text.replace(/<(\w+)>/g, (_all, name: string) => `<${words.values[name] ?? name}>`),
+  };
 }
 
 /** A usage error that knows which command it is about, for the "(see coffre checkout --help)" hint. */

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PamDialect, User } from '../client/pamBackend.ts';
+import type { PamDialect, SignInMethod, User } from '../client/pamBackend.ts';
 
 export const KEYCHAIN_SERVICE = 'coffre';
 const ACCOUNTS_FILE = 'accounts.json';
@@ -45,6 +45,8 @@ export interface SessionConfig {
   /** The CA file given at login, reused by later commands. */
   ca: string | null;
   tokenStore: TokenStore;
+  /** How it signed in (absent: Coffre's token); see SignInMethod. */
+  signIn?: SignInMethod;
 }
 
 export interface LoadedSession {
@@ -123,6 +125,7 @@ function parseAccount(value: unknown): SessionConfig | null {
     expiresAt: parsed.expiresAt ?? null,
     ca: parsed.ca ?? null,
     tokenStore: parsed.tokenStore === 'keychain' ? 'keychain' : 'file',
+    ...(parsed.signIn === 'basic' || parsed.signIn === 'integrated' ? { signIn: parsed.signIn } : {}),
   };
 }
 

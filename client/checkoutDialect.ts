@@ -12,8 +12,11 @@ import {
   passwordResponseSchema,
   vaultSchema,
 } from '../common/checkout.ts';
+import { DvlsCipherError, decryptFromHex } from '../common/dvlsCipher.ts';
 import { userSchema } from '../common/roles.ts';
 import { createSessionCore } from './authSession.ts';
+import { readServerInformation, signInDvls, signInWithApplicationKey } from './dvlsSignIn.ts';
+import { isPamClientError, PamClientError } from './errors.ts';
 import { subscribeEvents } from './eventStream.ts';
 import type { CreatePamBackendOptions, PamBackend, PamCapabilities } from './pamBackend.ts';
 
@@ -54,8 +57,49 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
       return { ...CHECKOUT_CAPABILITIES, credentialChanges: serverKeepsChanges };
     },
     session: core.snapshot,
-    login: core.login,
-    logout: core.logout,
+
+    /**
+     * Devolutions Server's sign-in (docs/wire/dvls.md): the session-key handshake when the server
+     * publishes a key; Coffre's `POST /api/auth/login` on Coffre servers from before it.
+     */
+    async login(username, password) {
+      const info = await readServerInformation(http);
+      if (!info) return core.login(username, password);
+      const signedIn = await signInDvls(http, info, username, password, 'Coffre');
+      Object.assign(core.state, {
+        token: signedIn.token,
+        sessionKey: signedIn.sessionKey,
+        user: signedIn.user,
+        expiresAt: signedIn.expiresAt,
+      });
+      return { user: signedIn.user, expiresAt: signedIn.expiresAt };
+    },
+
+    /** For scripts: an application key and secret (`POST /api/v1/login`, as go-dvls signs in). */
+    async loginWithApplicationKey(appKey: string, appSecret: string) {
+      const { token, expiresAt } = await signInWithApplicationKey(http, appKey, appSecret);
+      Object.assign(core.state, { token, sessionKey: null, expiresAt });
+      const user = await backend.whoami();
+      return { user, expiresAt };
+    },
+
+    /** `GET /api/logout` (Close-DSSession); Coffre servers from before it: `POST /api/auth/logout`. */
+    async logout() {
+      if (!core.state.token) return;
+      const forget = () =>
+        Object.assign(core.state, { token: null, expiresAt: null, user: null, sessionKey: null });
+      try {
+        await http.request({ method: 'GET', path: '/api/logout', schema: null, retry: false });
+      } catch (error) {
+        if (isPamClientError(error) && error.kind === 'not_found') return core.logout();
+        // Already expired or revoked: done. Anything else: the caller hears of it, after forgetting.
+        if (!(isPamClientError(error) && error.kind === 'unauthorized')) {
+          forget();
+          throw error;
+        }
+      }
+      forget();
+    },
 
     async whoami() {
       core.requireToken();
@@ -184,7 +228,21 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
         // Every read is audited: one read, one audit row, never a silent retry.
         retry: false,
       });
-      return answer.data;
+      const sessionKey = core.state.sessionKey;
+      if (!sessionKey) return answer.data;
+      try {
+        return decryptFromHex(sessionKey, answer.data);
+      } catch (error) {
+        if (!(error instanceof DvlsCipherError)) throw error;
+        // The server no longer knows our session key (it restarted): sign in again.
+        throw new PamClientError(
+          'unauthorized',
+          'The session key was lost; sign in again to read passwords.',
+          {
+            code: 'session_key_lost',
+          },
+        );
+      }
     },
 
     async listAudit(filter = {}) {

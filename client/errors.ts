@@ -196,7 +196,9 @@ export function transportError(error: unknown, endpoint: string, serverUrl: stri
         : netCode
           ? `the connection failed (${netCode})`
           : 'the connection failed';
-  return new PamClientError('network', `Could not reach the server at ${serverUrl}: ${detail}.`, {
+  // "…is the server running?" already ends its sentence: no "?." (issue 15).
+  const end = /[.?!]$/.test(detail) ? '' : '.';
+  return new PamClientError('network', `Could not reach the server at ${serverUrl}: ${detail}${end}`, {
     code: netCode ?? 'network',
     endpoint,
     cause: error,

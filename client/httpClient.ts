@@ -22,6 +22,8 @@ export interface HttpClientOptions {
   fetch?: FetchLike;
   /** The current token (sent as header `tokenId`), or null. */
   token?: () => string | null;
+  /** An `Authorization` header value to send instead (HTTP Basic), or null. */
+  authorization?: () => string | null;
   /** Tries for idempotent GETs (default 3). */
   maxTries?: number;
   /** First backoff delay (default 200 ms); doubles each try, full jitter. */
@@ -94,7 +96,9 @@ export function readErrorBody(body: unknown): ErrorBodyFields | null {
       ...(value !== undefined ? { message: value } : {}),
     };
   }
-  return null;
+  // Devolutions Server: only a top-level message (Invoke-DS reads it).
+  const { message } = body as { message?: unknown };
+  return typeof message === 'string' ? { message } : null;
 }
 
 /** Explains a zod failure in one line, without echoing values (they could be secrets). */
@@ -139,6 +143,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const token = options.token ?? (() => null);
+  const authorization = options.authorization ?? (() => null);
 
   let agent: Agent | undefined;
   let transport: FetchLike;
@@ -157,7 +162,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   function headersFor(auth: boolean, extra: Record<string, string> = {}): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
-    const current = auth ? token() : null;
+    const basic = auth ? authorization() : null;
+    const current = auth && !basic ? token() : null;
+    if (basic) headers.authorization = basic;
     if (current) headers.tokenId = current;
     return headers;
   }
@@ -166,7 +173,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timeout = AbortSignal.timeout(request.timeoutMs ?? timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const init: RequestInit = { method: request.method, headers: headersFor(request.auth ?? true), signal };
-    if (request.body !== undefined) {
+    if (request.body instanceof URLSearchParams) {
+      // Form-encoded: DVLS's application sign-in (go-dvls).
+      init.body = request.body.toString();
+      (init.headers as Record<string, string>)['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (request.body !== undefined) {
       init.body = JSON.stringify(request.body);
       (init.headers as Record<string, string>)['content-type'] = 'application/json';
     }

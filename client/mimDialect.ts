@@ -1,7 +1,9 @@
 /**
  * The MIM dialect adapter: the Microsoft Identity Manager PAM REST API (`/api/pamresources/...`,
  * OData v3 JSON) seen through the PamBackend interface. A PAM role is a credential, a PAM request
- * a checkout, Approve/Reject/Close the state changes. Login goes through `/api/auth/login`.
+ * a checkout, Approve/Reject/Close the state changes. Sign-in: Coffre's `/api/auth/login`, or as
+ * IIS takes it in front of a real MIM, HTTP Basic or the fetch port's integrated (Negotiate) sign-in
+ * (see SignInMethod).
  *
  * What MIM has no word for: vaults (one synthetic vault holds every role), approvers lists (empty),
  * approver messages (dropped), extending, reading a password (MIM grants group membership, not a
@@ -165,7 +167,7 @@ function roleToCredential(role: MimRole, active: Checkout | undefined): Credenti
 // ---------------------------------------------------------------------------------------------
 
 export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
-  const core = createSessionCore(options, 'mim');
+  const core = createSessionCore(options, 'mim', () => backend.whoami());
   const { http } = core;
   /** RoleId -> DisplayName, from the last role listing. */
   const roleNames = new Map<string, string>();
@@ -355,7 +357,11 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
           'The server answered something unexpected for GET /api/pamresources/sessioninfo: no session.',
         );
       const known = core.state.user;
-      if (known && known.username.toLowerCase() === username.toLowerCase()) return known;
+      // MIM names the account as Windows does, `DOMAIN\\user`; Coffre's login knows it as `user`.
+      const bare = username.slice(username.lastIndexOf('\\') + 1);
+      if (known && [username, bare].some((name) => name.toLowerCase() === known.username.toLowerCase())) {
+        return known;
+      }
       const user: User = { id: NIL_GUID, username, displayName: username, roles: ['user'] };
       return user;
     },

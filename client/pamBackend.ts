@@ -16,6 +16,15 @@ export type { Approver, AuditEntry, Checkout, Credential, PamEvent, User, Vault 
 
 export type PamDialect = 'checkout' | 'mim';
 
+/**
+ * How a session signs in. `token`: Coffre's `POST /api/auth/login`, then its token on every call.
+ * MIM behind IIS (`mim` dialect only) takes no such login: `basic` sends `Authorization: Basic` with
+ * every call; `integrated` sends nothing itself and relies on the fetch port to answer IIS's
+ * `Negotiate` challenge with the platform's Windows/Kerberos sign-in (Electron's `net.fetch` on a
+ * session allowed to do so for the server's host).
+ */
+export type SignInMethod = 'token' | 'basic' | 'integrated';
+
 /** What a backend can do; the UI hides what is false (calls to it throw kind 'unsupported'). */
 export interface PamCapabilities {
   /** `readPassword` works (checkout dialect only). */
@@ -46,6 +55,16 @@ export interface PamSession {
   expiresAt: string | null;
   /** The logged-in user, when known (after `login` or `whoami`). */
   user: User | null;
+  /**
+   * How it signed in (absent: `token`). With `basic`, `token` holds the Basic credentials
+   * (base64 of user:password): a secret like any token. With `integrated` it holds no secret.
+   */
+  signIn?: SignInMethod;
+  /**
+   * The session key of Devolutions Server's sign-in handshake (checkout dialect): passwords come
+   * encrypted under it. A secret like the token: persist it with the token (see sessionSecret.ts).
+   */
+  sessionKey?: string | null;
 }
 
 export interface LoginResult {
@@ -156,6 +175,11 @@ export interface PamBackend {
 
   /** Logs in and keeps the token in this backend's session. */
   login(username: string, password: string): Promise<LoginResult>;
+  /**
+   * Scripts: signs in with an application key and secret (Devolutions Server's `POST /api/v1/login`).
+   * Checkout dialect only.
+   */
+  loginWithApplicationKey?(appKey: string, appSecret: string): Promise<LoginResult>;
   /** Revokes the token on the server (best effort) and forgets it. */
   logout(): Promise<void>;
   whoami(): Promise<User>;
@@ -200,10 +224,17 @@ export interface CreatePamBackendOptions {
   expiresAt?: string;
   /** Its user, if saved along with it. */
   user?: User;
+  /** Its session key (DVLS handshake), if saved along with it. */
+  sessionKey?: string;
   /** Per-request timeout (default 15 000 ms). */
   timeoutMs?: number;
   /** PEM of a CA to trust in addition to the system's (private PKI, self-signed test servers). */
   ca?: string;
-  /** Replaces the HTTP transport (tests); when set, `ca` is ignored. */
+  /**
+   * Replaces the HTTP transport (tests; the desktop's `net.fetch` for integrated sign-in); when
+   * set, `ca` is ignored.
+   */
   fetch?: FetchLike;
+  /** How to sign in (default `token`); `basic` and `integrated` are for the `mim` dialect. */
+  signIn?: SignInMethod;
 }

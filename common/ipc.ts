@@ -22,6 +22,11 @@ export const serverProfileSchema = z.object({
   username: z.string().max(256).optional(),
   /** PEM of a private CA or self-signed certificate to trust for this server. */
   caPem: z.string().max(65_536).optional(),
+  /**
+   * How to sign in (absent: username and password, Coffre's token). `integrated`: the user's
+   * Windows sign-in, done by the OS through the desktop's network stack (MIM behind IIS).
+   */
+  signIn: z.enum(['token', 'basic', 'integrated']).optional(),
 });
 export type ServerProfile = z.infer<typeof serverProfileSchema>;
 
@@ -89,11 +94,18 @@ export interface SessionState {
   storageWarning: 'keyring_unavailable' | 'keyring_plaintext' | 'cache_reset' | null;
 }
 
-export const signInSchema = z.object({
-  profile: serverProfileSchema,
-  username: z.string().trim().min(1).max(256),
-  password: z.string().min(1).max(1024),
-});
+export const signInSchema = z
+  .object({
+    profile: serverProfileSchema,
+    username: z.string().trim().max(256),
+    password: z.string().max(1024),
+  })
+  .superRefine((input, context) => {
+    // A Windows sign-in takes neither: the OS proves who the user is.
+    if (input.profile.signIn === 'integrated') return;
+    if (input.username === '') context.addIssue({ code: 'custom', path: ['username'], message: 'required' });
+    if (input.password === '') context.addIssue({ code: 'custom', path: ['password'], message: 'required' });
+  });
 
 export const credentialQuerySchema = z.object({
   vaultId: guidSchema.optional(),

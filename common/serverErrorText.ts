@@ -31,6 +31,128 @@ const TEXT: Record<ClientLanguage, Record<string, string>> = {
 /** Codes whose server message carries figures the translation must not lose. */
 const WITH_DETAIL = new Set(['duration_out_of_bounds', 'schedule_out_of_bounds', 'extension_out_of_bounds']);
 
+const STATUS_FR: Record<string, string> = {
+  pending: 'en attente',
+  scheduled: 'planifiée',
+  denied: 'refusée',
+  active: 'active',
+  'checked in': 'restituée',
+  expired: 'expirée',
+  aborted: 'interrompue',
+  canceled: 'annulée',
+};
+
+const THING_FR: Record<string, string> = {
+  'The credential': 'L’identifiant',
+  'The vault': 'Le coffre',
+  'The checkout': 'L’extraction',
+  'The user': 'L’utilisateur',
+  'The pending approval': 'La demande en attente',
+};
+
+/**
+ * The reference server's other messages (their codes are generic: conflict, forbidden…), by their
+ * text, in French. The English originals are in server/domain and server/http.
+ */
+const MESSAGES_FR: ReadonlyArray<readonly [RegExp, (...groups: string[]) => string]> = [
+  [
+    /^Could not reach the server at (\S+): the connection was refused; is the server running\?$/,
+    (url) =>
+      `Impossible de joindre le serveur ${url}\u00a0: connexion refusée\u00a0; le serveur est-il démarré\u00a0?`,
+  ],
+  [
+    /^Could not reach the server at (\S+): the host name could not be resolved\.$/,
+    (url) => `Impossible de joindre le serveur ${url}\u00a0: le nom d’hôte est introuvable.`,
+  ],
+  [
+    /^Could not reach the server at (\S+): the connection failed(?: \((\w+)\))?\.$/,
+    (url, code) =>
+      `Impossible de joindre le serveur ${url}\u00a0: la connexion a échoué${code ? ` (${code})` : ''}.`,
+  ],
+  [
+    /^The server at (\S+) did not answer (\S+) in time\.$/,
+    (url, endpoint) => `Le serveur ${url} n’a pas répondu à temps à ${endpoint}.`,
+  ],
+  [/^The username or password is incorrect\.$/, () => 'Nom d’utilisateur ou mot de passe incorrect.'],
+  [
+    /^Sign in again: the session is missing, expired or revoked\.$/,
+    () => 'Reconnectez-vous\u00a0: la session est absente, expirée ou révoquée.',
+  ],
+  [
+    /^Too many failed sign-ins\. Try again in (\d+) seconds\.$/,
+    (seconds) => `Trop d’échecs de connexion. Réessayez dans ${seconds}\u00a0s.`,
+  ],
+  [
+    /^You already have an open checkout or request for this credential\.$/,
+    () => 'Vous avez déjà une extraction ou une demande en cours pour cet identifiant.',
+  ],
+  [
+    /^The checkout changed meanwhile; reload it and try again\.$/,
+    () => 'L’extraction a changé entre-temps\u00a0; rechargez-la et réessayez.',
+  ],
+  [
+    /^(The credential|The vault|The checkout|The user|The pending approval) was not found\.$/,
+    (what) => `${THING_FR[what!]} est introuvable.`,
+  ],
+  [
+    /^Only a pending request can be decided \(the checkout is ([a-z ]+)\)\.$/,
+    (status) =>
+      `Seule une demande en attente peut être approuvée ou refusée (celle-ci est ${STATUS_FR[status!] ?? status}).`,
+  ],
+  [
+    /^Only an active checkout can be checked in \(the checkout is ([a-z ]+)\)\.$/,
+    (status) =>
+      `Seule une extraction active peut être restituée (celle-ci est ${STATUS_FR[status!] ?? status}).`,
+  ],
+  [
+    /^Only a pending or scheduled request can be canceled \(the checkout is ([a-z ]+)\)\.$/,
+    (status) =>
+      `Seule une demande en attente ou planifiée peut être annulée (celle-ci est ${STATUS_FR[status!] ?? status}).`,
+  ],
+  [
+    /^Only an active checkout can be extended \(it is ([a-z ]+)\)\.$/,
+    (status) =>
+      `Seule une extraction active peut être prolongée (celle-ci est ${STATUS_FR[status!] ?? status}).`,
+  ],
+  [
+    /^You do not hold an active checkout of this credential\.$/,
+    () => 'Vous n’avez pas d’extraction active de cet identifiant.',
+  ],
+  [
+    /^You cannot approve or (?:deny|reject) your own (?:PAM )?request\.$/,
+    () => 'Vous ne pouvez pas approuver ou refuser votre propre demande.',
+  ],
+  [
+    /^You are no longer an approver of this credential\.$/,
+    () => 'Vous n’êtes plus approbateur de cet identifiant.',
+  ],
+  [
+    /^Only users with the user role can check out credentials\.$/,
+    () => 'Seuls les comptes ayant le rôle utilisateur peuvent extraire des identifiants.',
+  ],
+  [
+    /^Only the requester can (extend a checkout|close a PAM request|check in a checkout|cancel a request)\.$/,
+    (what) =>
+      `Seul le demandeur peut ${({ 'extend a checkout': 'prolonger une extraction', 'close a PAM request': 'clore une demande', 'check in a checkout': 'restituer une extraction', 'cancel a request': 'annuler une demande' } as Record<string, string>)[what!]}.`,
+  ],
+  [
+    /^Only the approver named on the request can decide it\.$/,
+    () => 'Seul l’approbateur désigné dans la demande peut en décider.',
+  ],
+  [
+    /^Only an administrator can (?:force a check-in|do this)\.$/,
+    () => 'Seul un administrateur peut le faire.',
+  ],
+];
+
+function translateMessage(serverMessage: string): string | null {
+  for (const [pattern, render] of MESSAGES_FR) {
+    const match = pattern.exec(serverMessage);
+    if (match) return render(...match.slice(1));
+  }
+  return null;
+}
+
 /** 409s that name the checkout holding the credential (the server's `error.details.checkoutId`). */
 const NAMING_THE_CHECKOUT: Record<ClientLanguage, Record<string, (id: string) => string>> = {
   en: {
@@ -54,7 +176,7 @@ export function localizeServerError(
     : undefined;
   if (naming && details?.checkoutId) return naming(details.checkoutId);
   const text = Object.hasOwn(TEXT[language], code) ? TEXT[language][code] : undefined;
-  if (!text) return serverMessage;
+  if (!text) return (language === 'fr' && translateMessage(serverMessage)) || serverMessage;
   return WITH_DETAIL.has(code) ? `${text} (${serverMessage})` : text;
 }
 

@@ -40,6 +40,7 @@ import { appMenuTemplate } from './shell/appMenu.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './shell/appProtocol.ts';
 import { createClipboardPort } from './shell/clipboard.ts';
 import { type DeepLinkTarget, registerDeepLinks } from './shell/deepLinks.ts';
+import { integratedFetchFor } from './shell/integratedAuth.ts';
 import { createWebContentsEventSink, registerIpcHandlers } from './shell/ipcBridge.ts';
 import { EXTERNAL_LINK_HOSTS, guardWebContents } from './shell/navigationGuard.ts';
 import { createNotifier } from './shell/notifier.ts';
@@ -224,6 +225,7 @@ async function onReady(): Promise<void> {
       timers: realTimers,
     },
     embeddedServerUrl: embeddedServer?.url ?? null,
+    integratedFetch: integratedFetchFor,
     locale,
     isTrustedSender,
     onInternalError: (where, error) => log.error({ where, err: errorName(error) }, 'internal error'),

@@ -76,6 +76,7 @@ const SECTIONS: ReportSection[] = [
       'missing headers; then the bugs a mutation audit planted that no test caught.',
     files: [
       'test/security/loginThrottle.test.ts',
+      'test/security/loginThrottleUnit.test.ts',
       'test/security/scheduledExclusivity.test.ts',
       'test/security/sessions.test.ts',
       'test/security/httpHardening.test.ts',

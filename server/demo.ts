@@ -58,8 +58,13 @@ export const DEMO_IDS = {
   selfApprovalCredential: '2735a06c-baa0-4ff9-911c-aa1fcc03ea1e',
   /** Seed example 3: approval mandatory by alice, reason mandatory. */
   approvedCredential: '08a521fe-14f7-4ae5-b2b9-d9f6164c15e8',
-  /** The MIM role of seed 002 ("ApprovalRole"), approved by alice. */
-  mimRoleCredential: '5dbd9d0c-aaaa-4f75-8cbd-ff6ffdc00143',
+  /**
+   * The MIM role of seed 002 ("ApprovalRole"), with the RoleId of Microsoft's examples (Get PAM
+   * roles, Create PAM request): approved by either of its approvers, alice or maurice.
+   */
+  mimRoleCredential: 'c28eab4a-95cf-4c08-a153-d5e8a9e660cd',
+  /** The other role of Microsoft's examples ("Allow AD Access"): no approval, TTL 3600. */
+  mimOpenRoleCredential: '8f5cec1a-ecba-42ec-b76d-e6e0e4bf4c62',
 } as const;
 
 const VAULTS: ReadonlyArray<{ id: string; name: string; description: string; policy: PolicyPatch }> = [
@@ -143,7 +148,17 @@ const CREDENTIALS: ReadonlyArray<{
     username: 'PRIV.Jen',
     host: 'corp.example',
     description: 'MIM-style PAM role (seed 002)',
-    policy: { approvers: [DEMO_IDS.alice] },
+    // MIM roles have no justification setting: optional, so Microsoft's Request 2 (empty) works.
+    policy: { reasonMode: 'optional' },
+  },
+  {
+    id: DEMO_IDS.mimOpenRoleCredential,
+    vaultID: domain,
+    name: 'Allow AD Access',
+    username: 'PRIV.Jen',
+    host: 'corp.example',
+    description: "MIM-style PAM role without approval (Microsoft's Get PAM roles example)",
+    policy: { approvalMode: 'none', reasonMode: 'optional', maxDuration: 60, defaultDuration: 60 },
   },
   {
     id: 'c2000000-0000-4000-8000-000000000001',

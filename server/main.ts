@@ -4,7 +4,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createServerContext } from './context.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo.ts';
 import { PamError } from './domain/pamError.ts';
+import { createKerberosAuth } from './http/kerberosAuth.ts';
+import { DEFAULT_MIM_DOMAIN } from './http/routes/mimRoutes.ts';
 import { createLogger } from './logger.ts';
+import { assertTimeZone } from './mim/serverTime.ts';
 import { startServer } from './startServer.ts';
 
 function defaultDataDir(): string {
@@ -17,6 +20,29 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be 0–65535.');
   return port;
+}
+
+/** `--cors-origin` may be repeated: each is one exact origin (scheme, host, port). */
+function collectOrigin(value: string, previous: string[]): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be an origin such as http://pamsrv:8090.');
+  }
+  if (!/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, '')) {
+    throw new InvalidArgumentError('must be an origin such as http://pamsrv:8090 (no path).');
+  }
+  return [...previous, url.origin];
+}
+
+function parseTimeZone(value: string): string {
+  try {
+    assertTimeZone(value);
+  } catch {
+    throw new InvalidArgumentError('must be an IANA time zone such as Europe/Paris.');
+  }
+  return value;
 }
 
 /** `--trust-proxy`: true, or comma-separated proxy addresses/CIDRs. */
@@ -78,8 +104,32 @@ const program = new Command('coffre-server')
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
       .default('warn'),
   )
+  .option(
+    '--cors-origin <origin>',
+    'let this browser origin call the API with credentials (repeatable; none by default)',
+    collectOrigin,
+    [],
+  )
+  .option('--mim-domain <name>', 'the Windows domain the MIM dialect names users in', DEFAULT_MIM_DOMAIN)
+  .option(
+    '--kerberos-keytab <file>',
+    'offer Negotiate (Kerberos) sign-in on the MIM dialect with this keytab',
+  )
+  .option('--kerberos-realm <REALM>', 'the realm whose users may sign in with Negotiate')
+  .option('--kerberos-service <name>', 'the GSS service name (default: HTTP@<this host name>)')
+  .option('--time-zone <zone>', "the MIM dialect's local time zone (default: the system's)", parseTimeZone)
   .action(async (options) => {
     const logger = createLogger({ level: options.logLevel });
+    let integratedAuth: Awaited<ReturnType<typeof createKerberosAuth>> | undefined;
+    if (options.kerberosKeytab) {
+      if (!options.kerberosRealm) throw new InvalidArgumentError('--kerberos-keytab needs --kerberos-realm.');
+      // GSS-API reads the service key from KRB5_KTNAME, once, at its first use.
+      process.env.KRB5_KTNAME = `FILE:${path.resolve(options.kerberosKeytab)}`;
+      integratedAuth = await createKerberosAuth({
+        service: options.kerberosService ?? `HTTP@${os.hostname()}`,
+        realm: options.kerberosRealm,
+      });
+    }
     const server = await startServer({
       dataDir: path.resolve(options.data),
       host: options.host,
@@ -90,6 +140,9 @@ const program = new Command('coffre-server')
       publicUrl: options.publicUrl,
       masterKeyEnv: process.env.COFFRE_MASTER_KEY,
       logger,
+      corsOrigins: options.corsOrigin,
+      mim: { domain: options.mimDomain, timeZone: options.timeZone },
+      integratedAuth,
     });
     const users = await server.ctx.store.countUsers();
     if (options.demo) {

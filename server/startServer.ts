@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createServerContext, type ServerContext, type ServerContextOptions } from './context.ts';
 import { seedDemo } from './demo.ts';
-import { buildApp } from './http/app.ts';
+import { type AppOptions, buildApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 
 export interface StartOptions extends ServerContextOptions {
@@ -12,6 +12,10 @@ export interface StartOptions extends ServerContextOptions {
   logger?: Logger;
   /** How often the sweeper writes down expiries; 0 turns it off (tests sweep by hand). */
   sweepIntervalMs?: number;
+  /** Cross-origin callers, MIM dialect presentation and Negotiate sign-in (see AppOptions). */
+  corsOrigins?: AppOptions['corsOrigins'];
+  mim?: AppOptions['mim'];
+  integratedAuth?: AppOptions['integratedAuth'];
   /** See AppOptions.trustProxy. */
   trustProxy?: boolean | string | undefined;
   /** See AppOptions.publicUrl. */
@@ -41,7 +45,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const seeded = options.demo ? await seedDemo(ctx) : false;
     await ctx.sweeper.sweep();
     if ((options.sweepIntervalMs ?? 1000) > 0) ctx.sweeper.start(options.sweepIntervalMs ?? 1000);
-    const app = await buildApp(ctx, { logger, trustProxy: options.trustProxy, publicUrl: options.publicUrl });
+    const app = await buildApp(ctx, {
+      logger,
+      corsOrigins: options.corsOrigins,
+      mim: options.mim,
+      integratedAuth: options.integratedAuth,
+      trustProxy: options.trustProxy,
+      publicUrl: options.publicUrl,
+    });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;

@@ -1,8 +1,8 @@
 /** pending, approve, deny (Invoke-DSPamCheckoutPending and the approver's side). */
 import type { Command } from 'commander';
-import { checkoutIdFor } from '../checkoutRef.ts';
 import type { Cli } from '../context.ts';
-import { checkoutTable } from '../output.ts';
+import { pendingTable } from '../output.ts';
+import { resolvePendingId } from '../resolve.ts';
 
 export function registerApprovalCommands(program: Command, cli: Cli): void {
   const { t } = cli;
@@ -15,21 +15,18 @@ export function registerApprovalCommands(program: Command, cli: Cli): void {
       const list = await backend.listToApprove();
       if (cli.json) return cli.printJson(list);
       if (list.length === 0) return cli.print(t.notices.noPending);
-      cli.print(checkoutTable(list, t, cli.lang));
+      cli.print(pendingTable(list, cli.view()));
     });
 
   for (const decision of ['approve', 'deny'] as const) {
     program
       .command(decision)
       .description(t.help.commands[decision])
-      .argument('<request>', t.help.args.request)
+      .argument(`<${t.help.argNames.request}>`, t.help.args.request)
       .option('--message <text>', t.help.opts.message)
-      .action(async (request: string, options: { message?: string }) => {
+      .action(async (ref: string, options: { message?: string }) => {
         const { backend } = await cli.session();
-        const checkoutId = checkoutIdFor(request, await backend.listToApprove(), {
-          none: t.errors.noPendingRequest,
-          several: t.errors.severalPendingRequests,
-        });
+        const checkoutId = await resolvePendingId(cli, backend, ref);
         const decided =
           decision === 'approve'
             ? await backend.approve(checkoutId, options.message)

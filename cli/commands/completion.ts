@@ -11,7 +11,11 @@ import type { Cli } from '../context.ts';
 export function registerCompletionCommand(program: Command, cli: Cli): void {
   const description = cli.t.help.commands.completion;
   const root = tab(program, { completionCommandName: 'completion' });
-  program.commands.find((command) => command.name() === 'completion')?.description(description);
+  const command = program.commands.find((candidate) => candidate.name() === 'completion');
+  command?.description(description);
+  // tab's own argument text is English: say it in the user's language.
+  const shell = command?.registeredArguments.find((argument) => argument.name() === 'shell');
+  if (shell) shell.description = cli.t.help.args.shell;
   const completion = root.commands.get('completion');
   if (completion) completion.description = description;
   // The program's options (--json, --server, …) are accepted after any command: offer them there too.

@@ -1,13 +1,26 @@
 /** vaults, credentials, approvers (Get-DSPamAccount). */
 import type { Command } from 'commander';
-import type { Cli } from '../context.ts';
+import type { PamBackend } from '../../client/pamBackend.ts';
+import { type Cli, isGuid } from '../context.ts';
+import { CliError } from '../errors.ts';
+import { ExitCode } from '../exitCodes.ts';
 import { credentialTable, table } from '../output.ts';
+import { resolveCredential } from '../resolve.ts';
 
 const PAGE = 500;
 
 interface CredentialsOptions {
   vault?: string;
   search?: string;
+}
+
+/** A vault by its ID or its name (case aside). */
+async function vaultIdOf(cli: Cli, backend: PamBackend, ref: string): Promise<string> {
+  if (isGuid(ref.trim())) return ref.trim().toLowerCase();
+  const wanted = ref.trim().toLowerCase();
+  const found = (await backend.listVaults()).filter((vault) => vault.name.toLowerCase() === wanted);
+  if (found.length !== 1) throw new CliError(cli.t.errors.noVaultMatch(ref), ExitCode.notFound);
+  return found[0]!.id;
 }
 
 export function registerCredentialCommands(program: Command, cli: Cli): void {
@@ -21,23 +34,22 @@ export function registerCredentialCommands(program: Command, cli: Cli): void {
       const vaults = await backend.listVaults();
       if (cli.json) return cli.printJson(vaults);
       if (vaults.length === 0) return cli.print(t.notices.noVaults);
-      cli.print(
-        table(
-          [t.labels.id, t.labels.name, t.labels.description],
-          vaults.map((vault) => [vault.id, vault.name, vault.description]),
-        ),
-      );
+      const view = cli.view();
+      const headers = [t.labels.name, t.labels.description, ...(view.wide ? [t.labels.id] : [])];
+      const rows = vaults.map((vault) => [vault.name, vault.description, ...(view.wide ? [vault.id] : [])]);
+      cli.print(table(headers, rows, { maxWidth: view.width }));
     });
 
   program
     .command('credentials')
     .description(t.help.commands.credentials)
-    .option('--vault <id>', t.help.opts.vault, cli.parseId)
+    .option('--vault <vault>', t.help.opts.vault)
     .option('--search <text>', t.help.opts.search)
     .action(async (options: CredentialsOptions) => {
-      const { backend } = await cli.session();
+      const { backend, config } = await cli.session();
+      const vaultId = options.vault ? await vaultIdOf(cli, backend, options.vault) : undefined;
       const filter = {
-        ...(options.vault ? { vaultId: options.vault } : {}),
+        ...(vaultId ? { vaultId } : {}),
         ...(options.search ? { search: options.search } : {}),
       };
       // Every page, so that scripts get the whole list.
@@ -55,22 +67,25 @@ export function registerCredentialCommands(program: Command, cli: Cli): void {
       } catch {
         // Vault names are a nicety (the MIM dialect has none): show short IDs instead.
       }
-      cli.print(credentialTable(page.data, vaultNames, t, cli.lang));
+      cli.print(credentialTable(page.data, vaultNames, config.user?.username ?? config.username, cli.view()));
     });
 
   program
     .command('approvers')
     .description(t.help.commands.approvers)
-    .argument('<credentialId>', t.help.args.credentialId, cli.parseId)
-    .action(async (credentialId: string) => {
+    .argument(`<${t.help.argNames.credential}>`, t.help.args.credential)
+    .action(async (credentialRef: string) => {
       const { backend } = await cli.session();
-      const approvers = await backend.listApprovers(credentialId);
+      const credential = await resolveCredential(cli, backend, credentialRef);
+      const approvers = await backend.listApprovers(credential.id);
       if (cli.json) return cli.printJson(approvers);
       if (approvers.length === 0) return cli.print(t.notices.noApprovers);
+      const wide = cli.globals.wide === true;
       cli.print(
         table(
-          [t.labels.id, t.labels.username, t.labels.displayName],
-          approvers.map((approver) => [approver.id, approver.username, approver.displayName]),
+          [t.labels.username, t.labels.displayName, ...(wide ? [t.labels.id] : [])],
+          approvers.map((a) => [a.username, a.displayName, ...(wide ? [a.id] : [])]),
+          { maxWidth: cli.width },
         ),
       );
     });

@@ -1,7 +1,9 @@
 /** login, logout, whoami, switch, accounts: several accounts at once, one of them current. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { isPamClientError } from '../../client/errors.ts';
-import type { PamDialect } from '../../client/pamBackend.ts';
+import type { PamDialect, SignInMethod } from '../../client/pamBackend.ts';
+import { packSessionSecret } from '../../client/sessionSecret.ts';
+import { localizeServerError } from '../../common/serverErrorText.ts';
 import type { Cli } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -10,8 +12,11 @@ import { PromptInterrupted, promptHidden, readAllStdin } from '../prompt.ts';
 import type { SessionConfig } from '../sessionStore.ts';
 
 interface LoginOptions {
-  username: string;
+  username?: string;
   passwordStdin?: boolean;
+  signIn?: 'token' | 'basic' | 'windows';
+  /** The user name is an application key, the password its secret (New-DSSession -AsApplication). */
+  application?: boolean;
 }
 
 async function readPassword(cli: Cli, options: LoginOptions, server: string): Promise<string> {
@@ -22,7 +27,11 @@ async function readPassword(cli: Cli, options: LoginOptions, server: string): Pr
   } else {
     if (!stdin.isTTY || !stdin.setRawMode) throw new CliError(cli.t.errors.noTty, ExitCode.usage);
     try {
-      password = await promptHidden(cli.t.notices.passwordPrompt(options.username, server), stdin, stderr);
+      password = await promptHidden(
+        cli.t.notices.passwordPrompt(options.username ?? '', server),
+        stdin,
+        stderr,
+      );
     } catch (error) {
       if (error instanceof PromptInterrupted)
         throw new CliError(cli.t.errors.interrupted, ExitCode.interrupted);
@@ -49,6 +58,7 @@ async function revokeQuietly(
       ca: config.ca,
       token,
       timeoutMs: 5000,
+      ...(config.signIn ? { signIn: config.signIn } : {}),
     });
     await old.logout();
   } catch {
@@ -62,26 +72,51 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
   program
     .command('login')
     .description(t.help.commands.login)
-    .requiredOption('-u, --username <name>', t.help.opts.username)
+    .option('-u, --username <name>', t.help.opts.username)
     .option('--password-stdin', t.help.opts.passwordStdin)
+    .addOption(new Option('--sign-in <method>', t.help.opts.signIn).choices(['token', 'basic', 'windows']))
+    .option('--application', t.help.opts.application)
     .action(async (options: LoginOptions) => {
       const store = await cli.store();
       const server = cli.askedServer() ?? store.readConfig()?.server;
       if (!server) throw new CliError(t.errors.noServer, ExitCode.usage);
       const dialect: PamDialect = cli.globals.dialect ?? 'checkout';
+      const signIn: SignInMethod = options.signIn === 'windows' ? 'integrated' : (options.signIn ?? 'token');
+      if (signIn !== 'token' && dialect !== 'mim')
+        throw new CliError(t.errors.signInNeedsMim, ExitCode.usage);
+      if (signIn !== 'integrated' && !options.username)
+        throw new CliError(t.errors.usernameRequired, ExitCode.usage);
       const ca = cli.globals.ca ?? null;
-      const backend = await cli.newBackend({ server, dialect, ca });
-      const password = await readPassword(cli, options, server);
+      const backend = await cli.newBackend({ server, dialect, ca, signIn });
+      const password = signIn === 'integrated' ? '' : await readPassword(cli, options, server);
       let result: Awaited<ReturnType<typeof backend.login>>;
       try {
-        result = await backend.login(options.username, password);
+        if (options.application && !backend.loginWithApplicationKey) {
+          throw new CliError(t.errors.applicationKeyUnsupported, ExitCode.usage);
+        }
+        result = options.application
+          ? await backend.loginWithApplicationKey!(options.username ?? '', password)
+          : await backend.login(options.username ?? '', password);
       } catch (error) {
+        if (isPamClientError(error) && Object.hasOwn(t.errors.dvlsSignIn, error.code)) {
+          // DVLS's refusal in the user's language, the server's own words after it (they may say
+          // how long a lock lasts), except for a wrong password, where they add nothing.
+          const local = t.errors.dvlsSignIn[error.code] ?? error.message;
+          const reason = error.code === 'dvls_wrong_password' ? local : `${local} (${error.message})`;
+          throw new CliError(t.errors.loginFailed(reason), ExitCode.auth, { cause: error });
+        }
         if (isPamClientError(error) && (error.kind === 'unauthorized' || error.kind === 'throttled')) {
-          throw new CliError(t.errors.loginFailed(error.message), ExitCode.auth, { cause: error });
+          throw new CliError(
+            t.errors.loginFailed(localizeServerError(error.code, error.message, cli.lang)),
+            ExitCode.auth,
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }
-      const token = backend.session().token;
+      const token = packSessionSecret(backend.session());
       if (!token) throw new CliError(t.errors.loginFailed('no token'), ExitCode.server);
       const session = {
         server,
@@ -90,6 +125,7 @@ export function registerSessionCommands(program: Command, cli: Cli): void {
         user: result.user,
         expiresAt: result.expiresAt,
         ca,
+        ...(signIn !== 'token' ? { signIn } : {}),
       };
       const saved = await store.save(session, token);
       if (saved.replacedToken) await revokeQuietly(cli, session, saved.replacedToken);

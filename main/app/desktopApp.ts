@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { createPamBackend } from '../../client/createPamBackend.ts';
 import { isPamClientError } from '../../client/errors.ts';
-import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
+import type { CreatePamBackendOptions, FetchLike, PamBackend } from '../../client/pamBackend.ts';
 import { type Clock, type LogPort, type SecretBoxPort, silentLog, type Timers } from '../../client/ports.ts';
 import type { Checkout } from '../../common/checkout.ts';
 import { openCache } from '../cache/credentialCache.ts';
@@ -46,6 +46,8 @@ export interface DesktopAppDeps {
   isTrustedSender?: (url: string | undefined) => boolean;
   /** Replaces the HTTP backend (tests). */
   createBackend?: (options: CreatePamBackendOptions) => PamBackend;
+  /** The shell's fetch doing the OS's Windows sign-in (Negotiate) for a server; absent: not offered. */
+  integratedFetch?: (serverUrl: string) => FetchLike;
   /** Called for unexpected failures (bugs); never with a secret. */
   onInternalError?: (where: string, error: unknown) => void;
   /** The main process's structured log (IPC calls, app events, session changes); silent if absent. */
@@ -101,6 +103,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     createBackend: deps.createBackend ?? createPamBackend,
     embeddedServerUrl: deps.embeddedServerUrl,
     storageWarning: opened.warningCode,
+    integratedFetch: deps.integratedFetch,
   });
   const callServer = createServerCaller(session);
   const sync = new SyncService({

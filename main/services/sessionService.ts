@@ -1,6 +1,7 @@
 import { isPamClientError } from '../../client/errors.ts';
-import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
+import type { CreatePamBackendOptions, FetchLike, PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, SecretBoxPort } from '../../client/ports.ts';
+import { packSessionSecret, unpackSessionSecret } from '../../client/sessionSecret.ts';
 import type { ServerProfile, SessionRequirement, SessionState } from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
@@ -25,6 +26,7 @@ export class SessionService {
   private readonly clock: Clock;
   private readonly secretBox: SecretBoxPort;
   private readonly createBackend: (options: CreatePamBackendOptions) => PamBackend;
+  private readonly integratedFetch: ((serverUrl: string) => FetchLike) | undefined;
   private readonly embeddedServerUrl: string | null;
   private readonly storageWarning: SessionState['storageWarning'];
   private readonly signedIn = new Subscribers<[backend: PamBackend, user: User]>();
@@ -45,7 +47,10 @@ export class SessionService {
     createBackend: (options: CreatePamBackendOptions) => PamBackend;
     embeddedServerUrl: string | null;
     storageWarning?: SessionState['storageWarning'];
+    /** The shell's fetch that answers Negotiate with the OS's Windows sign-in, for this server. */
+    integratedFetch?: ((serverUrl: string) => FetchLike) | undefined;
   }) {
+    this.integratedFetch = deps.integratedFetch;
     this.storageWarning = deps.storageWarning ?? null;
     this.cache = deps.cache;
     this.settings = deps.settings;
@@ -112,17 +117,31 @@ export class SessionService {
     return this.user;
   }
 
+  /** How a profile signs in: its method, and for a Windows sign-in the shell's fetch. */
+  private signInOptions(profile: ServerProfile): Partial<CreatePamBackendOptions> {
+    if (profile.signIn !== 'integrated') return profile.signIn ? { signIn: profile.signIn } : {};
+    if (!this.integratedFetch) {
+      throw new AppError(
+        'unsupported',
+        'integrated_sign_in_unavailable',
+        'Windows sign-in is not available here.',
+      );
+    }
+    return { signIn: 'integrated', fetch: this.integratedFetch(profile.url) };
+  }
+
   async signIn(input: { profile: ServerProfile; username: string; password: string }): Promise<SessionState> {
     const backend = this.createBackend({
       baseUrl: input.profile.url,
       dialect: input.profile.dialect,
       ...(input.profile.caPem ? { ca: input.profile.caPem } : {}),
+      ...this.signInOptions(input.profile),
     });
     const { user } = await backend.login(input.username, input.password);
     if (this.backend && this.status !== 'signedOut') await this.signedOut.notify('signOut');
     const profile = { ...input.profile, username: input.username };
     this.settings.rememberProfile(profile);
-    const { token } = backend.session();
+    const token = packSessionSecret(backend.session());
     if (token) this.cache.storeToken(profile.id, token);
     this.enter(backend, user, profile);
     await this.signedIn.notify(backend, user);
@@ -138,8 +157,9 @@ export class SessionService {
     const backend = this.createBackend({
       baseUrl: profile.url,
       dialect: profile.dialect,
-      token,
+      ...unpackSessionSecret(token),
       ...(profile.caPem ? { ca: profile.caPem } : {}),
+      ...this.signInOptions(profile),
     });
     try {
       const user = await backend.whoami();
@@ -193,7 +213,7 @@ export class SessionService {
       throw new AppError('conflict', 'not_locked', 'Coffre is not locked.');
     }
     const { user } = await this.backend.login(this.user.username, password);
-    const { token } = this.backend.session();
+    const token = packSessionSecret(this.backend.session());
     if (token && this.profile) this.cache.storeToken(this.profile.id, token);
     this.user = user;
     this.status = 'signedIn';

@@ -113,3 +113,12 @@ export function localInputToIso(value: string): string | undefined {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/** "Dec 4, 2026" / "4 déc. 2026": a date without its time. */
+export function formatDay(value: Date | string | number, lang: Lang): string {
+  const date = toDate(value);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(LOCALES[lang], { year: 'numeric', month: 'short', day: 'numeric' }).format(
+    date,
+  );
+}

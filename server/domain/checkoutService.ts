@@ -30,6 +30,13 @@ export interface CheckoutServiceDeps {
   rotator: PasswordRotator;
 }
 
+interface Approval {
+  approved: boolean;
+  approverId: string | null;
+  /** Approvers told about the new request. */
+  audience: string[];
+}
+
 interface Decision {
   status: CheckoutStatus;
   patch: Partial<CheckoutRecord>;
@@ -144,11 +151,14 @@ export class CheckoutService {
   /**
    * `revealPassword: false` for callers that never pass the password on (the MIM dialect has no
    * password in its answer), so the audit trail records a read only when one happened.
+   * `anyApprover: true` addresses a request that needs approval to every eligible approver of the
+   * credential instead of one named approver (MIM: all of a role's approvers see the request and the
+   * first one to decide settles it); `approverID` is then ignored.
    */
   async createCheckout(
     actor: Actor,
     request: CreateCheckoutRequest,
-    { revealPassword = true }: { revealPassword?: boolean } = {},
+    { revealPassword = true, anyApprover = false }: { revealPassword?: boolean; anyApprover?: boolean } = {},
   ): Promise<CreateCheckoutResponse> {
     const now = this.clock.now();
     const { credential, policy } = await this.credentialWithPolicy(request.credentialID);
@@ -167,7 +177,9 @@ export class CheckoutService {
     const start = request.scheduledStart ? Date.parse(request.scheduledStart) : null;
     const scheduledStart = start !== null && start > now ? start : null;
     assertScheduleWithinPolicy(scheduledStart, now, policy);
-    const approval = await this.decideApproval(actor, policy, request.approverID);
+    const approval = anyApprover
+      ? await this.poolApproval(actor, policy, credential.id)
+      : await this.decideApproval(actor, policy, request.approverID);
     // API.md, roles: requesting checkouts is what `user` is for; an approver-only or admin-only
     // account decides and manages but never holds a credential. (After the policy checks, so that a
     // request the policy refuses anyway is explained by the policy.)
@@ -207,7 +219,7 @@ export class CheckoutService {
       { exclusive: policy.exclusive, now },
       {
         audit,
-        events: [this.checkoutEvent('checkout.created', now, [actor.id, approval.approverId])],
+        events: [this.checkoutEvent('checkout.created', now, [actor.id, ...approval.audience])],
       },
     );
     if (!result.ok) {
@@ -227,21 +239,45 @@ export class CheckoutService {
     actor: Actor,
     policy: Policy,
     approverId: string | undefined,
-  ): Promise<{ approved: boolean; approverId: string | null }> {
-    if (policy.approvalMode === 'none') return { approved: true, approverId: null };
+  ): Promise<Approval> {
+    if (policy.approvalMode === 'none') return { approved: true, approverId: null, audience: [] };
     if (!approverId) throw new PamError('approver_required', 'An approver is required for this credential.');
     const approver = await this.store.getUser(approverId);
     if (!approver || !isEligibleApprover(approver, policy)) {
       throw new PamError('approver_not_eligible', 'The chosen approver cannot approve this credential.');
     }
-    if (approverId !== actor.id) return { approved: false, approverId };
+    if (approverId !== actor.id) return { approved: false, approverId, audience: [approverId] };
     if (!policy.selfApproval) {
       throw new PamError(
         'self_approval_not_allowed',
         'This credential does not allow approving your own request.',
       );
     }
-    return { approved: true, approverId };
+    return { approved: true, approverId, audience: [approverId] };
+  }
+
+  /** A request addressed to all the credential's approvers: pending, no approver named yet. */
+  private async poolApproval(actor: Actor, policy: Policy, credentialId: string): Promise<Approval> {
+    if (policy.approvalMode === 'none') return { approved: true, approverId: null, audience: [] };
+    const deciders = (await this.listApprovers(credentialId)).filter(
+      (user) => user.id !== actor.id || policy.selfApproval,
+    );
+    if (deciders.length === 0) {
+      throw new PamError(
+        'approver_required',
+        'This credential needs an approval, and no one but you can approve it.',
+      );
+    }
+    return { approved: false, approverId: null, audience: deciders.map((user) => user.id) };
+  }
+
+  /** Who hears about a checkout's changes: its requester and approver, or all approvers of a pooled request. */
+  private async audienceOf(checkout: CheckoutRecord, policy: Policy): Promise<string[]> {
+    if (checkout.approverId !== null || policy.approvalMode === 'none') {
+      return [checkout.userId, ...(checkout.approverId ? [checkout.approverId] : [])];
+    }
+    const approvers = await this.listApprovers(checkout.credentialId);
+    return [checkout.userId, ...approvers.map((user) => user.id)];
   }
 
   async getCheckout(actor: Actor, id: string): Promise<Checkout> {
@@ -256,11 +292,30 @@ export class CheckoutService {
     return toApiCheckout(record, this.clock.now());
   }
 
-  /** A checkout the actor may see (requester, its approver, admins); others get not found, not a hint. */
+  /**
+   * A checkout the actor may see (requester, its approver, admins, and any approver of a pooled
+   * request still waiting for one); others get not found, not a hint.
+   */
   private async visibleCheckout(actor: Actor, id: string): Promise<CheckoutRecord> {
     const record = await this.store.getCheckout(id);
-    if (record && maySee(actor, record)) return record;
+    if (record && (maySee(actor, record) || (await this.isPooledFor(actor, record)))) return record;
     throw notFound('The checkout');
+  }
+
+  /** A pending request addressed to all approvers of its credential, `actor` being one of them. */
+  private async isPooledFor(actor: Actor, record: CheckoutRecord): Promise<boolean> {
+    if (record.approverId !== null || record.status !== CheckoutStatus.Pending) return false;
+    const { policy } = await this.credentialWithPolicy(record.credentialId);
+    if (record.userId === actor.id && !policy.selfApproval) return false;
+    const user = await this.store.getUser(actor.id);
+    return user !== undefined && isEligibleApprover(user, policy);
+  }
+
+  /** The actor's own open (pending, scheduled or active) checkout of a credential, as it stands now. */
+  async findOpenOf(actor: Actor, credentialId: string): Promise<Checkout | undefined> {
+    const now = this.clock.now();
+    const open = await this.store.findOpenCheckout(actor.id, credentialId);
+    return open ? toApiCheckout(open, now) : undefined;
   }
 
   /**
@@ -282,20 +337,26 @@ export class CheckoutService {
   }
 
   /**
-   * The pending requests the actor may decide NOW: named as their approver, and still an eligible
-   * approver of the credential (enabled, approver role, in its policy). A former approver sees
+   * The pending requests the actor may decide NOW: named as their approver, or addressed to all
+   * approvers of a credential the actor approves (MIM), and still an eligible approver of the
+   * credential (enabled, approver role, in its policy), oldest first. A former approver sees
    * nothing, not even the reasons of requests still naming them.
    */
   async listToApprove(actor: Actor): Promise<Checkout[]> {
     const now = this.clock.now();
     const user = await this.store.getUser(actor.id);
     if (!user) return [];
-    const decidable: Checkout[] = [];
+    const decidable: CheckoutRecord[] = [];
     for (const record of await this.store.listCheckoutsToApprove(actor.id)) {
       const { policy } = await this.credentialWithPolicy(record.credentialId);
-      if (isEligibleApprover(user, policy)) decidable.push(toApiCheckout(record, now));
+      if (isEligibleApprover(user, policy)) decidable.push(record);
     }
-    return decidable;
+    for (const record of await this.store.listAllCheckouts([CheckoutStatus.Pending])) {
+      if (await this.isPooledFor(actor, record)) decidable.push(record);
+    }
+    return decidable
+      .sort((a, b) => a.requestedAt - b.requestedAt)
+      .map((record) => toApiCheckout(record, now));
   }
 
   async changeStatus(actor: Actor, id: string, request: UpdateCheckoutRequest): Promise<Checkout> {
@@ -304,6 +365,7 @@ export class CheckoutService {
     const current = effectiveCheckout(stored, now);
     const { policy } = await this.credentialWithPolicy(stored.credentialId);
     const decision = await this.decide(actor, current, policy, request, now);
+    const audience = await this.audienceOf(stored, policy);
     const endedActive =
       current.status === CheckoutStatus.Active &&
       (decision.status === CheckoutStatus.Ended || decision.status === CheckoutStatus.Aborted);
@@ -329,7 +391,7 @@ export class CheckoutService {
         audit: [
           this.auditOf(actor, decision.action, now, stored.credentialId, request.approverMessage ?? ''),
         ],
-        events: [this.checkoutEvent(decision.event, now, [stored.userId, stored.approverId])],
+        events: [this.checkoutEvent(decision.event, now, audience)],
       },
     );
     const checkout = await this.settle(actor, stored.credentialId, now, result);
@@ -367,10 +429,12 @@ export class CheckoutService {
         const approving = request.status === CheckoutStatus.Active;
         await this.assertMayDecide(actor, current, policy);
         if (current.status !== CheckoutStatus.Pending) throw refuse('Only a pending request can be decided');
+        // A pooled request records who decided it; the status compare-and-set makes the first decision win.
+        const decider = { approverId: actor.id };
         if (!approving) {
           return {
             status: CheckoutStatus.Denied,
-            patch: { approverMessage: message, checkinAt: now },
+            patch: { ...decider, approverMessage: message, checkinAt: now },
             action: 'checkout.denied',
             event: 'checkout.updated',
           };
@@ -380,6 +444,7 @@ export class CheckoutService {
         return {
           status: later ? CheckoutStatus.Granted : CheckoutStatus.Active,
           patch: {
+            ...decider,
             approverMessage: message,
             checkoutAt: later ? null : now,
             expiresAt: begin + current.duration * MINUTE_MS,
@@ -437,7 +502,7 @@ export class CheckoutService {
     if (checkout.userId === actor.id && !policy.selfApproval) {
       throw forbidden('You cannot approve or deny your own request.');
     }
-    if (checkout.approverId !== actor.id)
+    if (checkout.approverId !== null && checkout.approverId !== actor.id)
       throw forbidden('Only the approver named on the request can decide it.');
     const user = await this.store.getUser(actor.id);
     if (!user || !isEligibleApprover(user, policy)) {

@@ -170,10 +170,13 @@ export class LoginThrottle {
     });
   }
 
-  /** The entry, unless it has been forgotten: no failure for a whole window and no wait left. */
+  /**
+   * The entry, unless it has been forgotten: no failure for a whole window. (No wait is left
+   * then either: a delay never exceeds the window.)
+   */
   private live(entry: ThrottleEntry | undefined, now: number): ThrottleEntry | undefined {
     if (!entry) return undefined;
-    return now - entry.lastAt >= this.options.windowMs && entry.blockedUntil <= now ? undefined : entry;
+    return now - entry.lastAt >= this.options.windowMs ? undefined : entry;
   }
 
   private delayAfter(failures: number): number {

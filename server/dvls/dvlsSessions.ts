@@ -1,6 +1,8 @@
 import { constants, generateKeyPairSync, type KeyObject, privateDecrypt } from 'node:crypto';
 import { type DvlsPublicKey, isHex, publicKeyToHex, sessionKeyBytes } from '../../common/dvlsCipher.ts';
 
+const SWEEP_ABOVE = 1000;
+
 /**
  * The server half of Devolutions Server's session handshake: an RSA key pair whose public half the
  * server information publishes, and the session keys clients sent with it, by token hash.
@@ -38,7 +40,11 @@ export class DvlsSessions {
     }
   }
 
-  remember(tokenHash: string, sessionKey: string, expiresAt: number): void {
+  remember(tokenHash: string, sessionKey: string, expiresAt: number, now = Date.now()): void {
+    // Keys of tokens never used again would stay until read: sweep the expired ones now and then.
+    if (this.sessionKeys.size >= SWEEP_ABOVE) {
+      for (const [hash, entry] of this.sessionKeys) if (entry.expiresAt <= now) this.sessionKeys.delete(hash);
+    }
     this.sessionKeys.set(tokenHash, { key: sessionKey, expiresAt });
   }
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCors, { type FastifyCorsOptionsDelegatePromise } from '@fastify/cors';
+import fastifyFormbody from '@fastify/formbody';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, {
   type FastifyBaseLogger,
@@ -15,14 +17,15 @@ import {
 import type { Logger } from 'pino';
 import type { ServerContext } from '../context.ts';
 import { DvlsSessions } from '../dvls/dvlsSessions.ts';
-import { tokenOf } from './authentication.ts';
+import { authenticateRequest } from './authentication.ts';
 import { errorBody, sendError } from './dialectErrors.ts';
+import type { IntegratedAuth } from './integratedAuth.ts';
 import { registerAdminRoutes } from './routes/adminRoutes.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
 import { registerDvlsPamRoutes } from './routes/dvlsPamRoutes.ts';
 import { registerDvlsSessionRoutes } from './routes/dvlsSessionRoutes.ts';
 import { registerEventRoutes } from './routes/eventRoutes.ts';
-import { registerMimRoutes } from './routes/mimRoutes.ts';
+import { type MimDialectOptions, mimDialectOptions, registerMimRoutes } from './routes/mimRoutes.ts';
 import { registerPamRoutes } from './routes/pamRoutes.ts';
 import { SECURITY_HEADERS } from './securityHeaders.ts';
 
@@ -33,6 +36,12 @@ export interface AppOptions {
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   version?: string;
+  /** Browser origins allowed to call the API cross-origin, with credentials (`--cors-origin`); none by default. */
+  corsOrigins?: readonly string[];
+  /** How the MIM dialect presents itself (domain, time zone). */
+  mim?: Partial<MimDialectOptions>;
+  /** Negotiate (Kerberos) sign-in on the MIM dialect; absent: Basic and Coffre's token only. */
+  integratedAuth?: IntegratedAuth;
   /**
    * Which proxies to believe about the client's address (X-Forwarded-For), as Fastify's
    * `trustProxy`: true (any), or addresses/CIDRs (comma-separated). Unset: none, so a client cannot
@@ -61,7 +70,8 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     forceCloseConnections: true,
-    routerOptions: { maxParamLength: 200 },
+    // Microsoft's own examples write some MIM URLs with a trailing slash (`sessioninfo/`, `pamroles/`).
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // Malformed URLs (bad %-escapes) and over-long path parameters are refused by the router before
     // any hook runs; without this they would answer in Fastify's own body shape, not the dialect's.
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
@@ -90,12 +100,16 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     transform: jsonSchemaTransform,
   });
 
+  await registerCors(app, options.corsOrigins ?? []);
+  const mim = mimDialectOptions(options.mim);
+  const signIn = { domain: mim.domain, integratedAuth: options.integratedAuth };
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
     reply.headers(SECURITY_HEADERS);
     if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return;
-    request.actor = await ctx.auth.authenticate(tokenOf(request));
+    request.actor = await authenticateRequest(ctx, request, reply, signIn);
   });
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
@@ -116,7 +130,11 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerDvlsPamRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerEventRoutes(app, ctx);
-  registerMimRoutes(app, ctx);
+  // Microsoft's sample portal posts jQuery's default form encoding: the MIM dialect reads it too.
+  await app.register(async (scope) => {
+    await scope.register(fastifyFormbody);
+    registerMimRoutes(scope, ctx, mim);
+  });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
@@ -129,4 +147,27 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   );
 
   return app;
+}
+
+/**
+ * CORS for the listed origins only (Microsoft's sample portal is served from another origin and
+ * calls the API with credentials): a listed origin is echoed with `Access-Control-Allow-Credentials`,
+ * any other gets no CORS header at all, so the browser keeps its answers from the page.
+ */
+async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
+  if (origins.length === 0) return;
+  const allowed = new Set(origins.map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
+  const delegate: FastifyCorsOptionsDelegatePromise = async (request) => {
+    const origin = request.headers.origin;
+    if (origin === undefined || !allowed.has(origin.toLowerCase())) return { origin: false };
+    return {
+      origin,
+      credentials: true,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', 'tokenid', 'last-event-id'],
+      exposedHeaders: ['location', 'x-request-id', 'retry-after'],
+      maxAge: 600,
+    };
+  };
+  await app.register(fastifyCors, () => delegate);
 }

@@ -15,6 +15,7 @@ import { type Checkout, CheckoutStatus, type Credential } from '../../common/che
 import { guidSchema } from '../../common/ids.ts';
 import { PamError } from '../domain/pamError.ts';
 import type { ODataSchema } from './odataFilter.ts';
+import { formatWithOffset, wallClockToEpoch } from './serverTime.ts';
 
 export const MIM_PREFIX = '/api/pamresources';
 /** The only API version there is; `v` absent means this one. */
@@ -287,8 +288,19 @@ export function toMimRequestToApprove(checkout: Checkout): MimRequestToApprove {
   };
 }
 
-export function toMimSessionInfo(actor: { username: string }): MimSessionInfo {
-  return { Username: actor.username };
+/**
+ * A request the server has just created: as Microsoft's "Create PAM request" examples show it,
+ * its CreationTime is the server's local time with its offset (.NET's `DateTime.Now`), while the
+ * other times are UTC.
+ */
+export function toMimCreatedRequest(checkout: Checkout, timeZone: string): MimRequest {
+  const created = Date.parse(checkout.requestDateTime);
+  return { ...toMimRequest(checkout), CreationTime: formatWithOffset(created, timeZone) };
+}
+
+/** The signed-in account as Windows names it, `DOMAIN\user` (Microsoft's "Get PAM session info"). */
+export function toMimSessionInfo(actor: { username: string }, domain: string): MimSessionInfo {
+  return { Username: `${domain}\\${actor.username}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,7 +327,12 @@ export function parseRoleId(value: MimCreateRequest['RoleId']): string {
   return bare.toLowerCase();
 }
 
-/** RequestedTTL in seconds (a number or a numeric string) to whole minutes, rounding up. */
+/**
+ * RequestedTTL in seconds (a number or a numeric string) to whole minutes, rounding up. `0` is
+ * the sample portal's "Deactivate" (a request with no time left on an active role). A fraction is
+ * accepted and rounded up: the portal multiplies hours typed by 3600 in floating point
+ * (`1.1 * 3600` is `3960.0000000000005`) and jQuery sends the number as JavaScript writes it.
+ */
 export function parseRequestedTtl(value: MimCreateRequest['RequestedTTL']): {
   seconds: number;
   minutes: number;
@@ -323,10 +340,11 @@ export function parseRequestedTtl(value: MimCreateRequest['RequestedTTL']): {
   if (value === undefined || value === '')
     throw invalid('RequestedTTL is required: the elevation time in seconds.');
   const text = typeof value === 'number' ? String(value) : value.trim();
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) <= 0) {
-    throw invalid(`RequestedTTL ${JSON.stringify(value)} is not a positive whole number of seconds.`);
+  const number = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isSafeInteger(Math.ceil(number))) {
+    throw invalid(`RequestedTTL ${JSON.stringify(value)} is not a whole number of seconds (0 or more).`);
   }
-  const seconds = Number(text);
+  const seconds = Math.ceil(number);
   return { seconds, minutes: Math.ceil(seconds / 60) };
 }
 
@@ -335,10 +353,14 @@ const REQUESTED_TIME =
 
 /**
  * RequestedTime: ISO-8601 (`2015-07-11T22:25:00Z`) or the `2015/07/11 23:40` form of Microsoft's
- * example; without a zone it is UTC (the server's time, as MIM reads it in its own zone).
+ * example and of the sample portal's date picker; without a zone it is the server's local time in
+ * `timeZone` (MIM reads it so: `2015/07/11 23:40` on a server at -07:00 is `2015-07-12T06:40:00Z`).
  * Empty or absent means now. Returns epoch milliseconds, or null for "now".
  */
-export function parseRequestedTime(value: MimCreateRequest['RequestedTime']): number | null {
+export function parseRequestedTime(
+  value: MimCreateRequest['RequestedTime'],
+  timeZone: string,
+): number | null {
   if (value === undefined || value === null || value.trim() === '') return null;
   const m = REQUESTED_TIME.exec(value.trim());
   const fail = () =>
@@ -357,7 +379,8 @@ export function parseRequestedTime(value: MimCreateRequest['RequestedTime']): nu
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   if (new Date(local).getUTCDate() !== day) throw fail(); // e.g. February 30
   const zone = m[8]?.toUpperCase();
-  if (!zone || zone === 'Z') return local;
+  if (!zone) return wallClockToEpoch(local, timeZone);
+  if (zone === 'Z') return local;
   const zm = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
   const offset = (zm[1] === '-' ? -1 : 1) * (Number(zm[2]) * 60 + Number(zm[3]));
   if (Number(zm[2]) > 14 || Number(zm[3]) > 59) throw fail();

@@ -39,6 +39,8 @@ export type TransitionResult =
 
 export interface CheckoutPatch {
   status?: CheckoutStatus;
+  /** Set when one of a role's approvers decides a request addressed to all of them (MIM dialect). */
+  approverId?: string | null;
   approverMessage?: string;
   checkoutAt?: number | null;
   checkinAt?: number | null;

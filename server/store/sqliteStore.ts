@@ -539,7 +539,7 @@ export class SqliteStore implements PamStore {
         return { ok: false, reason: 'already_checked_out' };
       }
       this.stmt(
-        `UPDATE checkouts SET status = @status, approver_message = @approverMessage, checkout_at = @checkoutAt,
+        `UPDATE checkouts SET status = @status, approver_id = @approverId, approver_message = @approverMessage, checkout_at = @checkoutAt,
            checkin_at = @checkinAt, expires_at = @expiresAt, extended_minutes = @extendedMinutes,
            expiring_notified = @expiringNotified, updated_at = @updatedAt
          WHERE id = @id AND status = @expected`,
@@ -547,6 +547,7 @@ export class SqliteStore implements PamStore {
         id,
         expected,
         status: next.status,
+        approverId: next.approverId,
         approverMessage: next.approverMessage,
         checkoutAt: next.checkoutAt,
         checkinAt: next.checkinAt,

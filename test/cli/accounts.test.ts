@@ -15,6 +15,7 @@ import { run } from '../../cli/main.ts';
 import { MESSAGES } from '../../cli/messages.ts';
 import type { KeychainPort } from '../../cli/sessionStore.ts';
 import { createPamBackend } from '../../client/createPamBackend.ts';
+import { unpackSessionSecret } from '../../client/sessionSecret.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 import { Profile } from './support.ts';
 
@@ -36,8 +37,13 @@ afterAll(async () => {
 });
 
 const tokensOf = (p: Profile) => JSON.parse(fs.readFileSync(path.join(p.dir, 'tokens.json'), 'utf8'));
-const vaultsStatus = async (token: string) =>
-  (await fetch(`${server.url}/api/pam/vaults`, { headers: { tokenId: token } })).status;
+/** The stored secret is the token and, after a DVLS handshake, its session key (client/sessionSecret.ts). */
+const vaultsStatus = async (secret: string) =>
+  (
+    await fetch(`${server.url}/api/pam/vaults`, {
+      headers: { tokenId: unpackSessionSecret(secret).token },
+    })
+  ).status;
 
 describe('several accounts', () => {
   it('a second login adds an account; the first stays signed in, here and on the server', async () => {
@@ -83,7 +89,7 @@ describe('several accounts', () => {
     expect(switched).toMatchObject({ code: 0, stdout: `Now using bob@${server.url}.\n` });
     expect((await me.json(['whoami'])).user.username).toBe('bob');
     const fr = await me.run(['switch', 'alice'], { env: FR });
-    expect(fr.stdout).toBe(`Compte courant : alice@${server.url}.\n`);
+    expect(fr.stdout).toBe(`Compte courant\u00a0: alice@${server.url}.\n`);
 
     const unknown = await me.run(['--profile', 'kelly', 'whoami']);
     expect(unknown.code).toBe(3);
@@ -92,7 +98,7 @@ describe('several accounts', () => {
     );
     const unknownSwitch = await me.run(['switch', 'kelly'], { env: FR });
     expect(unknownSwitch.code).toBe(3);
-    expect(unknownSwitch.stderr).toMatch(/^coffre : aucun compte kelly/);
+    expect(unknownSwitch.stderr).toMatch(/^coffre\u00a0: aucun compte kelly/);
   });
 
   it('logout ends the current account only; then no account is current until switch', async () => {
@@ -182,12 +188,33 @@ describe('the keychain fallback', () => {
     expect(first.code).toBe(0);
     const tokens = path.join(dir, 'tokens.json');
     expect(first.stderr).toBe(
-      `coffre : Le trousseau du système n’est pas disponible (no secret service) ; le jeton de session est gardé dans ${tokens} (mode 0600).\n`,
+      `coffre\u00a0: Le trousseau du système n’est pas disponible (no secret service)\u00a0; le jeton de session est gardé dans ${tokens} (mode 0600).\n`,
     );
     expect(first.stdout).toMatch(new RegExp(`Jeton gardé dans\u00a0:\\s+${tokens} \\(mode 0600\\)`));
     const second = await login('kelly', 'en');
     expect(second.code).toBe(0);
     expect(second.stderr).not.toContain('keychain');
     expect(second.stdout).toMatch(new RegExp(`Token kept in:\\s+${tokens} \\(mode 0600\\)`));
+  });
+});
+
+describe('application keys (DVLS)', () => {
+  // go-dvls authentication.go: POST /api/v1/login with AppKey/AppSecret; New-DSSession -AsApplication
+  it('login --application signs in with the key and secret, and the session works', async () => {
+    const me = profile('app');
+    const login = await me.run(
+      ['login', '-s', server.url, '--username', 'kelly', '--application', '--password-stdin'],
+      { input: 'coffre-demo\n' },
+    );
+    expect(login.code, login.stderr).toBe(0);
+    const secret = tokensOf(me)[`kelly@${server.url}`] as string;
+    // No handshake, no session key: the stored secret is the bare token.
+    expect(unpackSessionSecret(secret)).toEqual({ token: secret });
+    expect(await vaultsStatus(secret)).toBe(200);
+    const wrong = await profile('app-wrong').run(
+      ['login', '-s', server.url, '--username', 'kelly', '--application', '--password-stdin'],
+      { input: 'nope\n' },
+    );
+    expect(wrong.code).toBe(3);
   });
 });

@@ -51,12 +51,12 @@ describe('approve by credential', () => {
     expect((await kelly.json(['checkout', 'get', again])).status).toBe(3);
   });
 
-  it('several requests on the credential: asks for the checkout ID, listing them (exit 2)', async () => {
+  it('several requests on the credential: lists them and exits 11 (ambiguous)', async () => {
     const fromKelly = await request(kelly);
     const fromBob = await request(bob);
     const ambiguous = await alice.run(['approve', DEMO_IDS.approvedCredential]);
-    expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toMatch(/^coffre: several requests waiting for your decision match /);
+    expect(ambiguous.code).toBe(11);
+    expect(ambiguous.stderr).toMatch(/^coffre: "[0-9a-f-]+" matches 2 entries \(listed above\)/m);
     expect(ambiguous.stderr).toContain(fromKelly);
     expect(ambiguous.stderr).toContain(fromBob);
     expect((await alice.json(['approve', fromBob])).status).toBe(4);
@@ -70,7 +70,7 @@ describe('approve by credential', () => {
     const none = await alice.run(['approve', 'no such credential'], { env: { LANG: 'fr_FR.UTF-8' } });
     expect(none.code).toBe(5);
     expect(none.stderr).toBe(
-      'coffre : aucune demande en attente de votre décision ne correspond à no such credential (voir coffre pending)\n',
+      'coffre\u00a0: aucune demande en attente ne correspond à «\u00a0no such credential\u00a0» (voir coffre pending)\n',
     );
   });
 });
@@ -90,7 +90,7 @@ describe('check in by credential', () => {
     const none = await bob.run(['checkin', 'web01']);
     expect(none.code).toBe(5);
     expect(none.stderr).toBe(
-      'coffre: none of your open checkouts matches web01 (see coffre checkouts --active-and-pending)\n',
+      'coffre: you have no open checkout of Bob — web01 local admin (see coffre checkouts)\n',
     );
     // A GUID that is none of them goes to the server as a checkout ID, which says what it knows.
     const unknown = await bob.run(['checkin', DEMO_IDS.autoCredential]);

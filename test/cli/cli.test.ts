@@ -44,10 +44,10 @@ describe('help and completion', () => {
   it('help is in French with --lang fr or LANG=fr_*', async () => {
     const flag = await anon.run(['--lang', 'fr', 'checkout', '--help']);
     expect(flag.code).toBe(0);
-    expect(flag.stdout).toMatch(/^Utilisation : coffre checkout/m);
-    expect(flag.stdout).toContain('Options globales :');
+    expect(flag.stdout).toMatch(/^Utilisation\u00a0: coffre checkout/m);
+    expect(flag.stdout).toContain('Options globales\u00a0:');
     const env = await anon.run(['--help'], { env: { LANG: 'fr_CA.UTF-8' } });
-    expect(env.stdout).toContain('Codes de sortie :');
+    expect(env.stdout).toContain('Codes de sortie\u00a0:');
   });
 
   it('--version', async () => {
@@ -167,6 +167,63 @@ describe('with a server', () => {
     }
   });
 
+  it('--sign-in basic: MIM behind IIS, DOMAIN\\user and a password on every call, no Coffre token', async () => {
+    const jen = new Profile('jen-basic');
+    try {
+      const login = await jen.run(
+        [
+          'login',
+          '--dialect',
+          'mim',
+          '--sign-in',
+          'basic',
+          '-s',
+          server.url,
+          '-u',
+          'COFFRE\\PRIV.Jen',
+          '--password-stdin',
+        ],
+        { input: 'coffre-demo\n' },
+      );
+      expect(login.code, login.stderr).toBe(0);
+      expect(await jen.json(['whoami'])).toMatchObject({
+        dialect: 'mim',
+        user: { username: 'COFFRE\\PRIV.Jen' },
+      });
+      const roles = await jen.json(['credentials', '--search', 'Allow AD Access']);
+      expect(roles.data.map((c: any) => c.id)).toEqual([DEMO_IDS.mimOpenRoleCredential]);
+      const request = await jen.json(['checkout', DEMO_IDS.mimOpenRoleCredential, '--duration', '30']);
+      expect(request.checkout.status).toBe(4);
+      expect((await jen.json(['checkin', request.checkout.id])).status).toBe(5);
+      const wrong = await jen.run(
+        [
+          'login',
+          '--dialect',
+          'mim',
+          '--sign-in',
+          'basic',
+          '-s',
+          server.url,
+          '-u',
+          'PRIV.Jen',
+          '--password-stdin',
+        ],
+        { input: 'not-the-password\n' },
+      );
+      expect(wrong.code).toBe(3);
+      const notMim = await jen.run(['login', '--sign-in', 'basic', '-s', server.url, '-u', 'bob']);
+      expect(notMim.code).toBe(2);
+      expect(notMim.stderr).toMatch(/--dialect mim/);
+      const noUser = await jen.run(['login', '--dialect', 'mim', '--sign-in', 'basic', '-s', server.url], {
+        env: { LANG: 'fr_FR.UTF-8' },
+      });
+      expect(noUser.code).toBe(2);
+      expect(noUser.stderr).toMatch(/indiquez --username/);
+    } finally {
+      jen.remove();
+    }
+  });
+
   it('human output: local times, status names, aligned columns, in French too', async () => {
     const whoami = await kelly.run(['whoami']);
     expect(whoami.stdout).toMatch(/^User:\s+kelly$/m);
@@ -182,11 +239,15 @@ describe('with a server', () => {
 
     const list = await kelly.run(['checkouts', '--active-and-pending'], { env: { LANG: 'fr_FR.UTF-8' } });
     const lines = list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+Identifiant\s+Demandé par\s+État/);
+    expect(lines[0]).toMatch(/^Identifiant\s+État\s+Quand\s+Durée\s+Motif$/);
     expect(lines[1]).toMatch(/^─+ {2}─+/);
-    expect(lines[2]).toContain('Active');
+    expect(lines[2]).toMatch(/^Wi-Fi controller\s+Active\s+encore 2\u00a0h\s+2\u00a0h/);
     // Columns line up: the status column starts at the same place on every line.
     expect(lines[2]!.indexOf('Active')).toBe(lines[0]!.indexOf('État'));
+    // IDs only with --wide.
+    expect(list.stdout).not.toContain(id);
+    const wide = await kelly.run(['checkouts', '--active-and-pending', '--wide']);
+    expect(wide.stdout).toContain(id);
     await kelly.json(['checkin', id]);
   });
 });

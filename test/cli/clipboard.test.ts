@@ -222,7 +222,7 @@ describe('coffre password/checkout --copy', () => {
         env: { LANG: 'fr_FR.UTF-8' },
       });
       expect(fr.code).toBe(10);
-      expect(fr.stderr).toMatch(/^coffre : aucun presse-papiers disponible/);
+      expect(fr.stderr).toMatch(/^coffre\u00a0: aucun presse-papiers disponible/);
       // Asked before anything was requested: no checkout was created.
       expect(await bob.json(['checkouts', '--active-and-pending'])).toEqual([
         expect.objectContaining({ id: checkout.id }),

@@ -14,6 +14,8 @@ const profile = (name: string, env: Record<string, string> = {}) => {
 };
 const FR = { LANG: 'fr_FR.UTF-8' };
 const UNKNOWN = '0badc0de-0000-4000-8000-000000000000';
+/** Domain Admin: approval by alice or maurice, so the requester must name one. */
+const DOMAIN_ADMIN = 'c2000000-0000-4000-8000-000000000001';
 
 /** One line on stderr, framed, without a stack trace. */
 function expectOneLine(stderr: string, start: RegExp) {
@@ -36,7 +38,8 @@ describe('authentication (exit 3)', () => {
       input: 'not-the-password\n',
     });
     expect(en.code).toBe(3);
-    expectOneLine(en.stderr, /^coffre: login failed: The username or password is incorrect\.$/m);
+    // DVLS's sign-in refusal (loginResult 2), said in the user's language.
+    expectOneLine(en.stderr, /^coffre: login failed: wrong username or password$/m);
     expect(en.stderr).not.toContain('not-the-password');
 
     const fr = await profile('wrong-fr', FR).run(
@@ -46,7 +49,10 @@ describe('authentication (exit 3)', () => {
       },
     );
     expect(fr.code).toBe(3);
-    expectOneLine(fr.stderr, /^coffre : échec de la connexion : The username or password is incorrect\.$/m);
+    expectOneLine(
+      fr.stderr,
+      /^coffre\u00a0: échec de la connexion\u00a0: nom d’utilisateur ou mot de passe incorrect$/m,
+    );
   });
 
   it('expired token', async () => {
@@ -59,7 +65,7 @@ describe('authentication (exit 3)', () => {
     expectOneLine(en.stderr, /^coffre: not authenticated: .*coffre login/);
     const fr = await bob.run(['checkouts'], { env: FR });
     expect(fr.code).toBe(3);
-    expectOneLine(fr.stderr, /^coffre : non authentifié : .*coffre login/);
+    expectOneLine(fr.stderr, /^coffre\u00a0: non authentifié\u00a0: .*coffre login/);
   });
 
   it('not logged in at all, or logged in elsewhere', async () => {
@@ -80,7 +86,7 @@ describe('authentication (exit 3)', () => {
     expect(result.code).toBe(2);
     expectOneLine(result.stderr, /^coffre: no terminal to ask for the password; .*--password-stdin/);
     const fr = await profile('notty-fr', FR).run(['login', '-s', server.url, '-u', 'bob']);
-    expectOneLine(fr.stderr, /^coffre : aucun terminal pour demander le mot de passe/);
+    expectOneLine(fr.stderr, /^coffre\u00a0: aucun terminal pour demander le mot de passe/);
   });
 });
 
@@ -99,7 +105,7 @@ describe('server answers', () => {
     expectOneLine(checkout.stderr, /^coffre: not found: /);
     const credential = await bob.run(['checkout', UNKNOWN], { env: FR });
     expect(credential.code).toBe(5);
-    expectOneLine(credential.stderr, /^coffre : introuvable : /);
+    expectOneLine(credential.stderr, /^coffre\u00a0: introuvable\u00a0: /);
     expect((await bob.run(['checkin', UNKNOWN])).code).toBe(5);
     expect((await bob.run(['approvers', UNKNOWN])).code).toBe(5);
   });
@@ -111,7 +117,7 @@ describe('server answers', () => {
     expectOneLine(en.stderr, /^coffre: conflict: The credential is already checked out\.$/m);
     const fr = await kelly.run(['checkout', 'c2000000-0000-4000-8000-000000000005'], { env: FR });
     expect(fr.code).toBe(6);
-    expectOneLine(fr.stderr, /^coffre : conflit : Cet identifiant est déjà extrait\.$/m);
+    expectOneLine(fr.stderr, /^coffre\u00a0: conflit\u00a0: Cet identifiant est déjà extrait\.$/m);
     await bob.json(['checkin', first.checkout.id]);
   });
 
@@ -132,21 +138,21 @@ describe('server answers', () => {
     expectOneLine(
       fr.stderr,
       new RegExp(
-        `^coffre : conflit : Vous avez déjà une extraction ou une demande en cours \\(id ${id}\\) sur cet identifiant\\.$`,
+        `^coffre\u00a0: conflit\u00a0: Vous avez déjà une extraction ou une demande en cours \\(id ${id}\\) sur cet identifiant\\.$`,
         'm',
       ),
     );
     await bob.json(['checkin', id]);
   });
 
-  it('approver required (exit 7), with a hint', async () => {
-    const en = await kelly.run(['checkout', DEMO_IDS.approvedCredential, '--reason', 'Because']);
+  it('approver required (exit 7) when several may approve, with a hint naming the credential', async () => {
+    const en = await kelly.run(['checkout', DOMAIN_ADMIN, '--reason', 'Because']);
     expect(en.code).toBe(7);
-    expectOneLine(en.stderr, /^coffre: refused by policy: An approver is required/);
-    expect(en.stderr).toContain(`coffre approvers ${DEMO_IDS.approvedCredential}`);
-    const fr = await kelly.run(['checkout', DEMO_IDS.approvedCredential, '--reason', 'Because'], { env: FR });
+    expectOneLine(en.stderr, /^coffre: refused by policy: an approver is required \(--approver\)/);
+    expect(en.stderr).toContain("coffre approvers 'Domain Admin'");
+    const fr = await kelly.run(['checkout', DOMAIN_ADMIN, '--reason', 'Because'], { env: FR });
     expect(fr.code).toBe(7);
-    expectOneLine(fr.stderr, /^coffre : refusé par la politique : An approver is required/);
+    expectOneLine(fr.stderr, /^coffre\u00a0: refusé par la politique\u00a0: un approbateur est obligatoire/);
     const notAnApprover = await kelly.run([
       'checkout',
       DEMO_IDS.approvedCredential,
@@ -185,28 +191,27 @@ describe('network (exit 8)', () => {
       input: 'coffre-demo\n',
     });
     expect(fr.code).toBe(8);
-    expectOneLine(fr.stderr, /^coffre : erreur réseau : /);
+    expectOneLine(fr.stderr, /^coffre\u00a0: erreur réseau\u00a0: /);
   });
 });
 
 describe('usage (exit 2)', () => {
   const cases: Array<[string[], RegExp, RegExp]> = [
-    [['frobnicate'], /^coffre: unknown command frobnicate/, /^coffre : commande inconnue frobnicate/],
+    [['frobnicate'], /^coffre: unknown command frobnicate/, /^coffre\u00a0: commande inconnue frobnicate/],
     [
       ['checkout'],
-      /^coffre: missing argument <credentialId> \(see coffre checkout --help\)/,
-      /argument manquant/,
+      /^coffre: missing argument <credential> \(see coffre checkout --help\)/,
+      /argument manquant <identifiant>/,
     ],
-    [['checkout', 'not-an-id'], /^coffre: invalid value: not a valid ID \(GUID\): not-an-id/, /ID invalide/],
     [
       ['checkout', DEMO_IDS.autoCredential, '--duration', 'soon'],
-      /positive whole number: soon/,
-      /nombre entier positif/,
+      /not a duration \(2h, 90m, 1h30m, or minutes\): soon/,
+      /durée invalide/,
     ],
-    [['checkouts', '--bogus'], /^coffre: unknown option --bogus/, /^coffre : option inconnue --bogus/],
-    [['extend', UNKNOWN], /^coffre: option --minutes <n> is required/, /obligatoire/],
-    [['--lang', 'de', 'vaults'], /^coffre: invalid value: /, /^coffre : valeur invalide/],
-    [['login', '-u', 'bob', '--password-stdin'], /^coffre: no server: /, /^coffre : aucun serveur/],
+    [['checkouts', '--bogus'], /^coffre: unknown option --bogus/, /^coffre\u00a0: option inconnue --bogus/],
+    [['extend', UNKNOWN], /^coffre: say how much longer with --by/, /de combien prolonger/],
+    [['--lang', 'de', 'vaults'], /^coffre: invalid value: /, /^coffre\u00a0: valeur invalide/],
+    [['login', '-u', 'bob', '--password-stdin'], /^coffre: no server: /, /^coffre\u00a0: aucun serveur/],
     [['login', '-s', 'ftp://x', '-u', 'bob', '--password-stdin'], /^coffre: not a server URL/, /pas une URL/],
     [
       [
@@ -220,7 +225,7 @@ describe('usage (exit 2)', () => {
         '--password-stdin',
       ],
       /^coffre: cannot read the CA file \/nonexistent\/ca\.pem: ENOENT/,
-      /^coffre : impossible de lire le fichier d'AC/,
+      /^coffre\u00a0: impossible de lire le fichier d’AC/,
     ],
   ];
   it.each(cases)('coffre %j', async (args, english, french) => {

@@ -86,8 +86,10 @@ describe('seed examples', () => {
     expect(pending.map((c: any) => c.id)).toContain(id);
 
     const human = await alice.run(['pending']);
-    expect(human.stdout).toMatch(/ID\s+Credential\s+Requested by\s+Status/);
-    expect(human.stdout).toContain('Pending');
+    // Who asks, for how long and since when; no Status column that would always say "Pending".
+    expect(human.stdout).toMatch(/^Credential\s+Requested by\s+Duration\s+Waiting\s+Reason$/m);
+    expect(human.stdout).toMatch(/^Kelly — file server admin\s+kelly\s+2\u00a0h\s+\d+\u00a0min\s+Because$/m);
+    expect(human.stdout).not.toContain('Pending');
 
     const approved = await alice.json(['approve', id, '--message', 'ok']);
     expect(approved).toMatchObject({ id, status: 4, approverMessage: 'ok' });

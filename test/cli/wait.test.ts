@@ -70,7 +70,7 @@ describe('checkout --wait', () => {
     await alice.json(['deny', id, '--message', 'Non']);
     const result = await waiting.done;
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(/^coffre : la demande a été refusée par Alice Gagnon : Non$/m);
+    expect(result.stderr).toMatch(/^coffre\u00a0: la demande a été refusée par Alice Gagnon\u00a0: Non$/m);
   });
 
   it('Ctrl-C leaves the request pending, says how to check it, exits 130', async () => {

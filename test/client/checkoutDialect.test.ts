@@ -204,13 +204,13 @@ describe('checkout dialect: session', () => {
 });
 
 describe('checkout dialect: typed errors', () => {
-  it('401 for a wrong password, with the server’s message and never the password', async () => {
+  it('a wrong password is refused in DVLS’s sign-in envelope, with the server’s message and never the password', async () => {
     const backend = createPamBackend({ baseUrl: server.url, dialect: 'checkout' });
     const error = await caught(() => backend.login('bob', 'wrong-password-xyz'));
     expect(error).toBeInstanceOf(PamClientError);
     expect(error.kind).toBe('unauthorized');
-    expect(error.status).toBe(401);
-    expect(error.code).toBe('unauthorized');
+    // POST /api/login/partial refuses with HTTP 200, result 0 and loginResult 2.
+    expect(error.code).toBe('dvls_wrong_password');
     expect(error.message).toBe('The username or password is incorrect.');
     expect(JSON.stringify(error)).not.toContain('wrong-password-xyz');
     expect(backend.session().token).toBeNull();

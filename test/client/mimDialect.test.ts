@@ -164,14 +164,62 @@ describe('MIM dialect against the reference server', () => {
       }),
     );
     expect(approver.kind).toBe('unsupported');
+    // PostgreSQL superuser: its Coffre policy makes a justification mandatory (MIM roles have none).
     const policy = await caught(() =>
-      jen.requestCheckout({ credentialId: DEMO_IDS.mimRoleCredential, duration: 30 }),
+      jen.requestCheckout({ credentialId: 'c2000000-0000-4000-8000-000000000004', duration: 30 }),
     );
     expect({ kind: policy.kind, code: policy.code }).toEqual({ kind: 'policy', code: 'reason_required' });
     expect(policy.message).toMatch(/Justification/);
 
     const anonymous = createPamBackend({ baseUrl: server.url, dialect: 'mim' });
     expect((await caught(() => anonymous.login('PRIV.Jen', 'nope-nope'))).kind).toBe('unauthorized');
+  });
+});
+
+describe('MIM sign-in as IIS offers it: HTTP Basic on every call', () => {
+  it('signs in with DOMAIN\\user and a password, works, and forgets them at logout', async () => {
+    const requests: Array<{ url: string; authorization: string | null; tokenId: string | null }> = [];
+    const recording = (input: string | URL, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      requests.push({
+        url: String(input),
+        authorization: headers.get('authorization'),
+        tokenId: headers.get('tokenid'),
+      });
+      return fetch(input, init);
+    };
+    const jen = createPamBackend({ baseUrl: server.url, dialect: 'mim', signIn: 'basic', fetch: recording });
+    const { user } = await jen.login('COFFRE\\PRIV.Jen', 'coffre-demo');
+    expect(user.username).toBe('COFFRE\\PRIV.Jen');
+    expect(jen.session()).toMatchObject({ signIn: 'basic', dialect: 'mim' });
+    const roles = await jen.listCredentials();
+    expect(roles.data.some((role) => role.id === DEMO_IDS.mimOpenRoleCredential)).toBe(true);
+    const { checkout } = await jen.requestCheckout({
+      credentialId: DEMO_IDS.mimOpenRoleCredential,
+      duration: 20,
+    });
+    expect(checkout.status).toBe(CheckoutStatus.Active);
+    await jen.checkIn(checkout.id);
+    // No Coffre login, no token: the Basic credentials on every call.
+    expect(requests.some((r) => r.url.includes('/api/auth/'))).toBe(false);
+    const expected = `Basic ${Buffer.from('COFFRE\\PRIV.Jen:coffre-demo').toString('base64')}`;
+    expect(requests.every((r) => r.authorization === expected && r.tokenId === null)).toBe(true);
+
+    await jen.logout();
+    expect(jen.session().token).toBeNull();
+    expect((await caught(() => jen.listCredentials())).kind).toBe('unauthorized');
+  });
+
+  it('a wrong password is refused at sign-in, and nothing is kept', async () => {
+    const jen = createPamBackend({ baseUrl: server.url, dialect: 'mim', signIn: 'basic' });
+    expect((await caught(() => jen.login('PRIV.Jen', 'wrong-password'))).kind).toBe('unauthorized');
+    expect(jen.session().token).toBeNull();
+  });
+
+  it('the checkout dialect takes no Basic or Windows sign-in', () => {
+    expect(() => createPamBackend({ baseUrl: server.url, dialect: 'checkout', signIn: 'basic' })).toThrow(
+      PamClientError,
+    );
   });
 });
 

@@ -124,13 +124,23 @@ beforeAll(async () => {
 });
 
 async function capture(page: Page, screen: Screen, variant: string, findings: Finding[]): Promise<void> {
+  await captureAs(page, screen, `${screen}-${variant}`, variant, findings);
+}
+
+async function captureAs(
+  page: Page,
+  screen: Screen,
+  name: string,
+  variant: string,
+  findings: Finding[],
+): Promise<void> {
   // Nothing mid-transition: toasts gone, live countdowns are fine (they change text, not layout).
   await page
     .getByTestId('toast')
     .first()
     .waitFor({ state: 'detached', timeout: 10_000 })
     .catch(() => undefined);
-  const file = path.join(SHOTS_DIR, `${screen}-${variant}.png`);
+  const file = path.join(SHOTS_DIR, `${name}.png`);
   await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
   expect(fs.statSync(file).size, file).toBeGreaterThan(10_000);
 
@@ -149,11 +159,42 @@ async function capture(page: Page, screen: Screen, variant: string, findings: Fi
   }
 }
 
+/** The widths the window really takes (it opens 1200 wide and may shrink to 880), per screen. */
+const WIDTHS = [880, 1024, 1280, 1600] as const;
+const SIZED: ReadonlyArray<readonly [string, readonly number[]]> = [
+  ['credentials', WIDTHS],
+  ['credentials-details', [880, 1024]],
+  ['checkout-dialog', [880, 1280]],
+  ['history', [880, 1280]],
+  ['audit', [880, 1280]],
+];
+
+/** The screen at each width, as <screen>-<variant>-<width>.png, axe included; back to 1280 after. */
+async function captureWidths(
+  page: Page,
+  screen: Screen,
+  name: string,
+  variant: string,
+  widths: readonly number[],
+  findings: Finding[],
+): Promise<void> {
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 800 });
+    await captureAs(page, screen, `${name}-${variant}-${width}`, variant, findings);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 describe('every screen: axe-core and screenshots', () => {
   it('lists every screenshot in docs/screenshots/README.md', () => {
     const index = fs.readFileSync(path.join(ROOT, 'docs', 'screenshots', 'README.md'), 'utf8');
     for (const screen of SCREENS) {
       for (const { lang, theme } of VARIANTS) expect(index).toContain(`${screen}-${lang}-${theme}.png`);
+    }
+    for (const [name, widths] of SIZED) {
+      for (const { lang, theme } of VARIANTS) {
+        for (const width of widths) expect(index).toContain(`${name}-${lang}-${theme}-${width}.png`);
+      }
     }
   });
 
@@ -173,11 +214,17 @@ describe('every screen: axe-core and screenshots', () => {
       await signIn(page, 'maurice');
 
       // Credentials, one selected (its details and policy on the right).
-      await page.getByTestId('credential-count').filter({ hasText: '13' }).waitFor();
+      await page.getByTestId('credential-count').filter({ hasText: '14' }).waitFor();
       await page.locator(`[data-testid="credential-row"][data-credential-id="${ID.edgeFirewall}"]`).click();
       await page.getByTestId('credential-details').getByRole('heading', { name: 'Edge firewall' }).waitFor();
       await page.locator(`[data-credential-id="${ID.jumpHost}"][data-state="taken"]`).waitFor();
       await capture(page, 'credentials', variant, findings);
+      // Narrow windows: the click on the row opened the details as an overlay; closed, the list.
+      await captureWidths(page, 'credentials', 'credentials-details', variant, [880, 1024], findings);
+      await page.setViewportSize({ width: 880, height: 800 });
+      await page.getByTestId('details-close').click();
+      await page.getByTestId('credential-details').waitFor({ state: 'hidden' });
+      await captureWidths(page, 'credentials', 'credentials', variant, WIDTHS, findings);
 
       // The checkout dialog of a credential that needs a reason and an approver.
       await page.locator('[data-testid="credential-row"]').filter({ hasText: 'Enterprise Admin' }).click();
@@ -187,6 +234,7 @@ describe('every screen: axe-core and screenshots', () => {
       await dialog.getByTestId('checkout-outcome').filter({ hasText: 'Alice Gagnon' }).waitFor();
       await dialog.getByTestId('checkout-reason').fill(lang === 'fr' ? 'Audit des comptes' : 'Account audit');
       await capture(page, 'checkout-dialog', variant, findings);
+      await captureWidths(page, 'checkout-dialog', 'checkout-dialog', variant, [880, 1280], findings);
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
 
@@ -202,6 +250,7 @@ describe('every screen: axe-core and screenshots', () => {
       await goTo(page, 'history');
       await page.getByTestId('history-row').nth(1).waitFor();
       await capture(page, 'history', variant, findings);
+      await captureWidths(page, 'history', 'history', variant, [880, 1280], findings);
 
       await goTo(page, 'settings');
       await page.getByTestId('settings-language').waitFor();
@@ -218,7 +267,14 @@ describe('every screen: axe-core and screenshots', () => {
       await goTo(admin.page, 'history');
       await admin.page.getByTestId('tab-audit').click();
       await admin.page.getByTestId('audit-row').nth(5).waitFor();
+      await admin.page
+        .getByTestId('audit-credential-cell')
+        .filter({ hasText: 'Edge firewall' })
+        .first()
+        .waitFor();
+      await admin.page.getByTestId('audit-entry-details').first().locator('summary').click();
       await capture(admin.page, 'audit', variant, findings);
+      await captureWidths(admin.page, 'audit', 'audit', variant, [880, 1280], findings);
 
       const blocking = findings.filter(
         (finding) => finding.impact === 'serious' || finding.impact === 'critical',

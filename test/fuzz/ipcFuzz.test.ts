@@ -537,5 +537,5 @@ describe('IPC fuzzing: every channel through the real router', () => {
     expect(accepted).toBeGreaterThan(IPC_CHANNELS.length / 2);
     expect(tokens.size).toBeGreaterThan(0);
     expect(argPasswords.size).toBeGreaterThan(0);
-  });
+  }, 120_000); // a hang guard: 250 sequences with argon2 sign-ins take ~30 s on a loaded 2-core machine
 });

@@ -53,7 +53,7 @@ beforeAll(async () => {
   } finally {
     process.chdir(cwd);
   }
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   if (outDir) fs.rmSync(outDir, { recursive: true, force: true });

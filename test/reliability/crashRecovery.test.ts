@@ -147,7 +147,7 @@ beforeAll(async () => {
       return { id: created.body.id as string, rotating };
     },
   );
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   if (server) await killHard(server);

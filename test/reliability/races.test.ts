@@ -81,7 +81,7 @@ describe('exclusive checkouts under contention', () => {
       expect(requested[0].checkoutID).toBe(winner.response.body.id);
     }
     expect(await server.ctx.store.verifyAuditChain()).toBeNull();
-  }, 120_000);
+  }, 300_000);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ describe('transitions racing on one checkout end in one consistent state', () =>
         }
       }
       expect(await server.ctx.store.verifyAuditChain()).toBeNull();
-    }, 120_000);
+    }, 300_000);
   }
 });
 

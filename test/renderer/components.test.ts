@@ -95,6 +95,43 @@ describe('sign in', () => {
   });
 });
 
+describe('sign in with Windows (MIM)', () => {
+  it('offers it for a MIM server only, and sends no username or password', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:signIn': () => {
+        throw new FakeFailure('unauthorized', 'no_ticket', 'No Kerberos ticket.');
+      },
+    });
+    render(createElement(App));
+    await screen.findByRole('button', { name: 'Sign in' });
+    expect(screen.queryByLabelText('Use my Windows sign-in')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Server address'), {
+      target: { value: 'https://pamsrv.example' },
+    });
+    fireEvent.change(screen.getByLabelText('Server type'), { target: { value: 'mim' } });
+    fireEvent.click(screen.getByLabelText('Use my Windows sign-in'));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(fake.callsTo('session:signIn')).toHaveLength(1));
+    expect(fake.callsTo('session:signIn')[0]).toMatchObject({
+      profile: { url: 'https://pamsrv.example', dialect: 'mim', signIn: 'integrated' },
+      username: '',
+      password: '',
+    });
+  });
+
+  it('in French', async () => {
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => ({ ...DEFAULT_SETTINGS, language: 'fr' as const }),
+    });
+    render(createElement(App));
+    fireEvent.change(await screen.findByLabelText('Type de serveur'), { target: { value: 'mim' } });
+    expect(screen.getByLabelText('Utiliser ma session Windows')).toBeTruthy();
+  });
+});
+
 describe('checkout dialog', () => {
   const guarded = credential(2, {
     name: 'srv-domain',
@@ -139,7 +176,7 @@ describe('checkout dialog', () => {
 
     // Enter in a field submits; the missing reason is said next to the field, which takes the focus.
     fireEvent.submit(
-      within(dialog).getByRole('spinbutton', { name: 'Duration' }).closest('form') as HTMLFormElement,
+      within(dialog).getByRole('combobox', { name: 'Duration' }).closest('form') as HTMLFormElement,
     );
     const reason = within(dialog).getByRole('textbox', { name: /Reason/ });
     expect(within(dialog).getByText('Give a reason for this checkout.')).toBeTruthy();
@@ -148,18 +185,22 @@ describe('checkout dialog', () => {
     expect(closed).toBe(false);
   });
 
-  it('checks the duration against the policy bounds', async () => {
+  it('offers the durations the policy allows, in hours and minutes, its default selected', async () => {
     setup();
     render(createElement(CheckoutDialog, { credential: credential(1), onClose: () => undefined }));
     const dialog = await screen.findByRole('dialog', { name: 'Check out server-1' });
     expect(within(dialog).getByText('You will get the password at once.')).toBeTruthy();
-    const duration = within(dialog).getByRole('spinbutton', { name: 'Duration' }) as HTMLInputElement;
+    const duration = within(dialog).getByRole('combobox', { name: 'Duration' }) as HTMLSelectElement;
     expect(duration.value).toBe('120');
-    expect(duration.min).toBe('10');
-    expect(duration.max).toBe('480');
-    fireEvent.change(duration, { target: { value: '5000' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Check out' }));
-    expect(within(dialog).getByText('Enter a whole number of minutes between 10 and 480.')).toBeTruthy();
+    expect([...duration.options].map((option) => option.textContent)).toEqual([
+      '10\u00a0min',
+      '15\u00a0min',
+      '30\u00a0min',
+      '1\u00a0h',
+      '2\u00a0h (default)',
+      '4\u00a0h',
+      '8\u00a0h',
+    ]);
   });
 
   it('sends the request and goes to My checkouts with the new checkout selected', async () => {
@@ -173,7 +214,7 @@ describe('checkout dialog', () => {
     fireEvent.change(within(dialog).getByRole('textbox', { name: /Reason/ }), {
       target: { value: ' Because ' },
     });
-    fireEvent.change(within(dialog).getByRole('spinbutton', { name: 'Duration' }), {
+    fireEvent.change(within(dialog).getByRole('combobox', { name: 'Duration' }), {
       target: { value: '60' },
     });
     await act(async () => {

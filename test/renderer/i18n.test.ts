@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../../renderer/src/i18n/en.json';
 import fr from '../../renderer/src/i18n/fr.json';
 import { i18n, initI18n } from '../../renderer/src/i18n/index.ts';
+import { doubledPunctuation, englishWordsIn, frenchTypographyProblems } from '../support/frenchText.ts';
 
 const SOURCE_DIR = fileURLToPath(new URL('../../renderer/src/', import.meta.url));
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
@@ -89,7 +90,8 @@ describe('i18n resources', () => {
   });
 
   it('use the same {{variables}} in both languages', () => {
-    const variables = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+    const variables = (text: string) =>
+      [...text.matchAll(/\{\{\s*(\w+)\s*(?:,[^}]*)?\}\}/g)].map((m) => m[1]).sort();
     const mismatched: string[] = [];
     for (const [key, text] of flat.en) {
       const frText = flat.fr.get(key) ?? flat.fr.get(`${baseKey(key)}_other`);
@@ -136,6 +138,41 @@ describe('typography', () => {
   it('uses the typographic apostrophe in French', () => {
     const straight = [...flat.fr].filter(([, text]) => text.includes("'")).map(([key]) => key);
     expect(straight).toEqual([]);
+  });
+
+  it('has no English word left in the French catalogue (issue 15)', () => {
+    const found = [...flat.fr]
+      .map(([key, text]) => [key, englishWordsIn(text)] as const)
+      .filter(([, words]) => words.length > 0)
+      .map(([key, words]) => `${key}: ${words.join(', ')}`);
+    expect(englishWordsIn('Extraire {{name}} until 14:05')).toEqual(['until']);
+    expect(found).toEqual([]);
+  });
+
+  it('follows the shared French typography rules, and doubles no punctuation in either language', () => {
+    const problems = [
+      ...[...flat.fr].flatMap(([key, text]) => frenchTypographyProblems(text).map((p) => `fr ${key}: ${p}`)),
+      ...[...flat.en].flatMap(([key, text]) => doubledPunctuation(text).map((p) => `en ${key}: ${p}`)),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  it('elides "de" before a vowel in French: l’approbation d’Alice, de Maurice', async () => {
+    initI18n('en');
+    await i18n.changeLanguage('fr');
+    expect(i18n.t('checkout.outcomeApprover', { name: 'Alice Gagnon' })).toBe(
+      'La demande attendra l’approbation d’Alice Gagnon.',
+    );
+    expect(i18n.t('checkout.outcomeApprover', { name: 'Maurice Tremblay' })).toBe(
+      'La demande attendra l’approbation de Maurice Tremblay.',
+    );
+    expect(i18n.t('checkout.titleRequest', { name: 'Enterprise Admin' })).toBe(
+      'Demander l’accès à Enterprise Admin',
+    );
+    await i18n.changeLanguage('en');
+    expect(i18n.t('checkout.outcomeApprover', { name: 'Alice Gagnon' })).toBe(
+      'The request will wait for approval by Alice Gagnon.',
+    );
   });
 
   it('keeps English free of French spacing', () => {

@@ -55,7 +55,7 @@ describe('npm start', () => {
     expect(stdout).toContain('fake electron launched with: . coffre://approvals');
     expect(fs.existsSync(path.join(ROOT, 'out/main/index.js'))).toBe(true);
     expect(code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('when the download fails: one line with the installer’s error and what to do, exit 1', async () => {
     const { code, stdout, stderr } = await npmStart('failingInstaller.cjs');
@@ -70,7 +70,7 @@ describe('npm start', () => {
     expect(lines[0]).toContain('ELECTRON_OVERRIDE_DIST_PATH');
     expect(lines[0]).toContain('npm run server -- --demo');
     expect(lines[0]).not.toMatch(/\n| {4}at /);
-  }, 120_000);
+  }, 300_000);
 
   it.runIf(process.platform === 'linux')(
     'without a display: one line saying so and what to do, nothing downloaded',

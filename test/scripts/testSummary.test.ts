@@ -38,7 +38,7 @@ describe('npm test summary', () => {
     const counts = countTests(report, status);
     expect(counts).toEqual({ passed: 3, failed: 2, skipped: 1 });
     expect(summaryLine(counts)).toBe('3 passed, 2 failed, 1 skipped');
-  }, 120_000);
+  }, 300_000);
 
   it('a run that failed with nothing to show for it counts as one failure; no report is one too', () => {
     const clean: VitestReport = {

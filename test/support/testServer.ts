@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { AuthOptions } from '../../server/domain/authService.ts';
 import { ManualClock } from '../../server/domain/clock.ts';
 import { createLogger } from '../../server/logger.ts';
-import { type RunningServer, startServer } from '../../server/startServer.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../server/startServer.ts';
 
 export interface TestServer extends RunningServer {
   clock: ManualClock;
@@ -64,6 +64,10 @@ export async function startTestServer(
     demo?: boolean;
     logLevel?: string;
     start?: string;
+    /** The MIM dialect's domain and time zone (default zone: UTC, whatever the machine's). */
+    mim?: StartOptions['mim'];
+    corsOrigins?: StartOptions['corsOrigins'];
+    integratedAuth?: StartOptions['integratedAuth'];
     trustProxy?: boolean;
     publicUrl?: string;
     auth?: Partial<AuthOptions>;
@@ -87,6 +91,9 @@ export async function startTestServer(
     sweepIntervalMs: 0,
     logger: createLogger({ level: options.logLevel ?? 'info', destination }),
     masterKeyEnv: undefined,
+    mim: { timeZone: 'UTC', ...options.mim },
+    corsOrigins: options.corsOrigins,
+    integratedAuth: options.integratedAuth,
     trustProxy: options.trustProxy,
     publicUrl: options.publicUrl,
     auth: options.auth,

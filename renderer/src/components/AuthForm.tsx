@@ -7,8 +7,20 @@ import { useTranslation } from 'react-i18next';
 import type { CoffreError } from '../api.ts';
 import type { TranslationKey } from '../i18n/index.ts';
 
+/** Devolutions Server's sign-in refusals (client/dvlsSignIn.ts codes), each with what to do about it. */
+const DVLS_SIGN_IN_KEYS: Partial<Record<string, TranslationKey>> = {
+  dvls_wrong_password: 'signIn.errorCredentials',
+  dvls_locked: 'signIn.errorLocked',
+  dvls_disabled: 'signIn.errorDisabled',
+  dvls_license: 'signIn.errorLicense',
+  dvls_two_factor: 'signIn.errorTwoFactor',
+  session_key_lost: 'signIn.errorSessionKeyLost',
+};
+
 /** Sign-in (and unlock) failures in words a person can act on; the server's own message follows. */
 export function signInErrorKey(error: CoffreError): TranslationKey {
+  const dvls = DVLS_SIGN_IN_KEYS[error.code];
+  if (dvls) return dvls;
   switch (error.kind) {
     case 'unauthorized':
       return 'signIn.errorCredentials';

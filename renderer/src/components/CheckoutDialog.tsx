@@ -10,6 +10,7 @@
 import { Dialog } from 'radix-ui';
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { durationPresets } from '../../../common/duration.ts';
 import type { CoffreError } from '../api.ts';
 import { approvalPlan, CheckoutStatus, type Credential, canSelfApprove } from '../domain.ts';
 import { formatClock, formatDuration } from '../format.ts';
@@ -60,7 +61,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
   const [serverError, setServerError] = useState<CoffreError | null>(null);
   const reasonRef = useRef<HTMLInputElement>(null);
   const approverRef = useRef<HTMLSelectElement>(null);
-  const durationRef = useRef<HTMLInputElement>(null);
+  const durationRef = useRef<HTMLSelectElement>(null);
   const ids = useId();
   // Opened without a Radix Trigger (from the list's Enter key): on close, focus goes back to what had it.
   const [returnFocus] = useState(() =>
@@ -255,29 +256,26 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
 
             <div className="field">
               <label htmlFor={`${ids}-duration`}>{t('checkout.duration')}</label>
-              <div className="input-with-unit">
-                <input
-                  id={`${ids}-duration`}
-                  ref={durationRef}
-                  className="input"
-                  type="number"
-                  inputMode="numeric"
-                  min={policy.minDuration}
-                  max={policy.maxDuration}
-                  step={1}
-                  value={duration}
-                  required
-                  aria-invalid={errors.duration ? true : undefined}
-                  aria-describedby={describedBy('duration', `${ids}-duration-hint`)}
-                  data-testid="checkout-duration"
-                  onChange={(event) => setDuration(event.target.value)}
-                />
-                <span className="unit" aria-hidden="true">
-                  {t('checkout.minutesUnit')}
-                </span>
-              </div>
+              {/* Durations people pick (30 min, 1 h, 2 h…) within the policy, not a bare minutes box. */}
+              <select
+                id={`${ids}-duration`}
+                ref={durationRef}
+                className="input"
+                value={duration}
+                required
+                aria-invalid={errors.duration ? true : undefined}
+                aria-describedby={describedBy('duration', `${ids}-duration-hint`)}
+                data-testid="checkout-duration"
+                onChange={(event) => setDuration(event.target.value)}
+              >
+                {durationPresets(policy).map((preset) => (
+                  <option key={preset} value={String(preset)}>
+                    {formatDuration(preset, lang)}
+                    {preset === policy.defaultDuration ? ` ${t('checkout.defaultMark')}` : ''}
+                  </option>
+                ))}
+              </select>
               <p id={`${ids}-duration-hint`} className="field-hint">
-                {durationValid ? `${formatDuration(minutes, lang)} · ` : ''}
                 {t('checkout.durationBounds', {
                   min: formatDuration(policy.minDuration, lang),
                   max: formatDuration(policy.maxDuration, lang),

@@ -5,6 +5,7 @@
  */
 import i18next, { type ParseKeys } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { frenchDe } from '../../../common/elision.ts';
 import type { Lang } from '../format.ts';
 import en from './en.json';
 import fr from './fr.json';
@@ -36,6 +37,10 @@ export function initI18n(lang: Lang): typeof i18n {
       returnNull: false,
       initAsync: false,
     });
+    // "{{name, de}}": French élision ("l’approbation d’Alice", "de Maurice"); English has no use for it.
+    i18n.services.formatter?.add('de', (value, lng) =>
+      lng === 'fr' ? frenchDe(String(value)) : String(value),
+    );
   }
   return i18n;
 }

@@ -42,6 +42,10 @@ export function AppFrame() {
   const seq = useNavigationStore(navSelectors.seq);
   const user = useSessionStore(sessionSelectors.user);
   const profile = useSessionStore(sessionSelectors.profile);
+  // Approvals is for approvers: other users see neither the page nor its shortcut.
+  const isApprover = useSessionStore(sessionSelectors.isApprover);
+  const nav = NAV.filter((item) => item.route !== 'approvals' || isApprover);
+  const shown: Route = route === 'approvals' && !isApprover ? 'credentials' : route;
   const mainRef = useRef<HTMLElement>(null);
   const firstSeq = useRef(seq);
 
@@ -66,7 +70,7 @@ export function AppFrame() {
     const onKeyDown = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
       const item = NAV.find((entry) => entry.shortcut === event.key);
-      if (!item) return;
+      if (!item || (item.route === 'approvals' && !isApproverNow())) return;
       event.preventDefault();
       navigation.navigate(item.route);
     };
@@ -111,12 +115,12 @@ export function AppFrame() {
       <div className="frame-body">
         <nav className="sidenav" aria-label={t('nav.label')}>
           <ul>
-            {NAV.map((item) => (
+            {nav.map((item) => (
               <li key={item.route}>
                 <button
                   type="button"
                   className="nav-item"
-                  aria-current={route === item.route ? 'page' : undefined}
+                  aria-current={shown === item.route ? 'page' : undefined}
                   aria-keyshortcuts={`Control+${item.shortcut}`}
                   data-testid={`nav-${item.route}`}
                   onClick={() => navigation.navigate(item.route)}
@@ -129,11 +133,15 @@ export function AppFrame() {
           </ul>
         </nav>
         <main id="main-content" className="screen" ref={mainRef} tabIndex={-1}>
-          {SCREENS[route]()}
+          {SCREENS[shown]()}
         </main>
       </div>
     </div>
   );
+}
+
+function isApproverNow(): boolean {
+  return sessionSelectors.isApprover(useSessionStore.getState());
 }
 
 /** Always in the layout (hidden at zero), so a count arriving never shifts the label. */

@@ -20,6 +20,8 @@ export function Credentials() {
   const userId = useSessionStore(sessionSelectors.userId);
   const mine = useMineByCredential();
   const [dialogFor, setDialogFor] = useState<Credential | null>(null);
+  // Narrow windows show the details as an overlay, opened by a click on a row or the Details button.
+  const [detailsOpen, setDetailsOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
 
   // "/" or Ctrl+F jumps to the search box, as in most list apps.
@@ -39,6 +41,20 @@ export function Credentials() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  // Escape closes the details overlay (narrow windows), wherever the focus is on this screen.
+  useEffect(() => {
+    if (!detailsOpen) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.querySelector('[role="dialog"]')) return;
+      const overlay = document.getElementById('credential-details');
+      if (!overlay || getComputedStyle(overlay).position !== 'absolute') return;
+      setDetailsOpen(false);
+      document.getElementById('credential-list')?.focus();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [detailsOpen]);
+
   /** Enter / double-click on a row: check it out, or go to the checkout it already has. */
   const activate = (credential: Credential) => {
     const state = credentialState(credential, mine, userId);
@@ -48,13 +64,21 @@ export function Credentials() {
   };
 
   return (
-    <div className="credentials-screen">
+    <div className={`credentials-screen${detailsOpen ? ' details-open' : ''}`}>
       <VaultSidebar />
-      <section className="list-pane" aria-labelledby="credentials-title">
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: the click only opens the details overlay; keyboard users have the Details button */}
+      <section
+        className="list-pane"
+        aria-labelledby="credentials-title"
+        onClick={(event) => {
+          if ((event.target as HTMLElement).closest('[data-testid="credential-row"]')) setDetailsOpen(true);
+        }}
+      >
         <div className="list-toolbar">
           <h1 id="credentials-title" tabIndex={-1}>
             {t('credentials.title')}
           </h1>
+          <VaultPicker />
           <div className="search-field">
             <label htmlFor="credential-search" className="visually-hidden">
               {t('credentials.searchLabel')}
@@ -95,10 +119,28 @@ export function Credentials() {
               ? ''
               : t('credentials.count', { count: total, formatted: formatNumber(total, lang) })}
           </p>
+          <button
+            type="button"
+            className="button details-toggle"
+            aria-expanded={detailsOpen}
+            aria-controls="credential-details"
+            disabled={!active}
+            data-testid="details-toggle"
+            onClick={() => setDetailsOpen((open) => !open)}
+          >
+            {t('credentials.detailsButton')}
+          </button>
         </div>
         <CredentialList onActivate={activate} />
       </section>
-      <CredentialDetails credential={active} onCheckout={setDialogFor} />
+      <CredentialDetails
+        credential={active}
+        onCheckout={setDialogFor}
+        onClose={() => {
+          setDetailsOpen(false);
+          document.getElementById('credential-list')?.focus();
+        }}
+      />
       {dialogFor ? (
         <CheckoutDialog
           credential={dialogFor}
@@ -107,6 +149,34 @@ export function Credentials() {
           }}
         />
       ) : null}
+    </div>
+  );
+}
+
+/** The vaults as a drop-down, where the window is too narrow for the vault column. */
+function VaultPicker() {
+  const { t } = useTranslation();
+  const vaults = useCredentialsStore(selectors.vaults);
+  const vaultId = useCredentialsStore(selectors.vaultId);
+  return (
+    <div className="vault-picker">
+      <label htmlFor="vault-picker" className="visually-hidden">
+        {t('credentials.vaults')}
+      </label>
+      <select
+        id="vault-picker"
+        className="input"
+        value={vaultId ?? ''}
+        data-testid="vault-picker"
+        onChange={(event) => void credentials.setVault(event.target.value || null)}
+      >
+        <option value="">{t('credentials.allVaults')}</option>
+        {vaults.map((vault) => (
+          <option key={vault.id} value={vault.id}>
+            {vault.name}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
@@ -155,9 +225,11 @@ function VaultSidebar() {
 function CredentialDetails({
   credential,
   onCheckout,
+  onClose,
 }: {
   credential: Credential | undefined;
   onCheckout: (credential: Credential) => void;
+  onClose: () => void;
 }) {
   const { t } = useTranslation();
   const lang = useLang();
@@ -168,7 +240,7 @@ function CredentialDetails({
   );
   if (!credential) {
     return (
-      <aside className="details-pane" aria-label={t('credentials.details')}>
+      <aside id="credential-details" className="details-pane" aria-label={t('credentials.details')}>
         <p className="muted empty-note">{t('credentials.selectHint')}</p>
       </aside>
     );
@@ -176,10 +248,28 @@ function CredentialDetails({
   const state = credentialState(credential, mine, userId);
   const { policy } = credential;
   return (
-    <aside className="details-pane" aria-label={t('credentials.details')} data-testid="credential-details">
-      <h2 className="details-title">{credential.name}</h2>
+    <aside
+      id="credential-details"
+      className="details-pane"
+      aria-label={t('credentials.details')}
+      data-testid="credential-details"
+    >
+      <div className="details-head">
+        <h2 className="details-title">{credential.name}</h2>
+        <button
+          type="button"
+          className="button ghost details-close"
+          aria-label={t('credentials.closeDetails')}
+          data-testid="details-close"
+          onClick={onClose}
+        >
+          ×
+        </button>
+      </div>
       <p className="details-account">
-        {credential.username}@{credential.host}
+        {/* A line may break before the host, never inside a name. */}
+        {credential.username}
+        <wbr />@{credential.host}
       </p>
       {vaultName ? <p className="muted small">{t('credentials.inVault', { vault: vaultName })}</p> : null}
       {credential.description ? <p className="details-description">{credential.description}</p> : null}

@@ -95,6 +95,24 @@ function CheckoutSection({
   );
 }
 
+/** One of the user's own checkouts; `selected` and `focusKey` bring a deep-linked card into focus. */
+interface OwnCheckoutProps {
+  checkout: Checkout;
+  selected: boolean;
+  focusKey: number;
+}
+
+/** What both kinds of the user's own cards carry: tests and deep links find them by these. */
+function ownCard(checkout: Checkout, selected: boolean, testId: 'active-checkout' | 'pending-checkout') {
+  return {
+    className: `checkout-card${selected ? ' is-selected' : ''}`,
+    'data-testid': testId,
+    'data-checkout-id': checkout.id,
+    'data-credential-id': checkout.credentialID,
+    title: checkout.credentialName,
+  };
+}
+
 /** A deep-linked card (notification, new checkout) takes the focus on its first button. */
 function useSelectedFocus(selected: boolean, focusKey: number) {
   const ref = useRef<HTMLButtonElement>(null);
@@ -110,15 +128,7 @@ function useSelectedFocus(selected: boolean, focusKey: number) {
   return ref;
 }
 
-function ActiveCheckout({
-  checkout,
-  selected,
-  focusKey,
-}: {
-  checkout: Checkout;
-  selected: boolean;
-  focusKey: number;
-}) {
+function ActiveCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
   const { t } = useTranslation();
   const busy = useCheckoutsStore(selectors.busy(checkout.id));
   const canExtend = useSessionStore(sessionSelectors.canExtend);
@@ -146,11 +156,7 @@ function ActiveCheckout({
 
   return (
     <CheckoutCard
-      className={`checkout-card${selected ? ' is-selected' : ''}`}
-      data-testid="active-checkout"
-      data-checkout-id={checkout.id}
-      data-credential-id={checkout.credentialID}
-      title={checkout.credentialName}
+      {...ownCard(checkout, selected, 'active-checkout')}
       meta={
         scheduled && checkout.scheduledStart ? (
           t('checkouts.startsAt', { time: formatClock(checkout.scheduledStart) })
@@ -348,26 +354,14 @@ function PasswordTools({
   );
 }
 
-function PendingCheckout({
-  checkout,
-  selected,
-  focusKey,
-}: {
-  checkout: Checkout;
-  selected: boolean;
-  focusKey: number;
-}) {
+function PendingCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
   const { t } = useTranslation();
   const lang = useLang();
   const busy = useCheckoutsStore(selectors.busy(checkout.id));
   const cancelRef = useSelectedFocus(selected, focusKey);
   return (
     <CheckoutCard
-      className={`checkout-card${selected ? ' is-selected' : ''}`}
-      data-testid="pending-checkout"
-      data-checkout-id={checkout.id}
-      data-credential-id={checkout.credentialID}
-      title={checkout.credentialName}
+      {...ownCard(checkout, selected, 'pending-checkout')}
       meta={
         <RequestedAge
           requestedAt={t('checkouts.requestedAt', { time: formatClock(checkout.requestDateTime) })}

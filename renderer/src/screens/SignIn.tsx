@@ -40,6 +40,9 @@ export function SignIn() {
   const [dialect, setDialect] = useState<Dialect>('checkout');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  /** MIM behind IIS: the OS's Windows sign-in instead of a username and password. */
+  const [windowsSignIn, setWindowsSignIn] = useState(false);
+  const integrated = dialect === 'mim' && windowsSignIn;
   const [urlInvalid, setUrlInvalid] = useState(false);
   const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
   const urlRef = useRef<HTMLInputElement>(null);
@@ -52,6 +55,7 @@ export function SignIn() {
     setUrl(profile?.url ?? '');
     setDialect(profile?.dialect ?? 'checkout');
     setUsername(profile?.username ?? '');
+    setWindowsSignIn(profile?.signIn === 'integrated');
     setUrlInvalid(false);
   }, []);
 
@@ -88,7 +92,7 @@ export function SignIn() {
     if (signingIn) return;
     const trimmedUrl = url.trim();
     const badUrl = !validUrl(trimmedUrl);
-    const gaps = { username: !username.trim(), password: !password };
+    const gaps = integrated ? {} : { username: !username.trim(), password: !password };
     setUrlInvalid(badUrl);
     setMissing(gaps);
     if (badUrl) return urlRef.current?.focus();
@@ -99,7 +103,7 @@ export function SignIn() {
       profiles.find(
         (profile) => profile.id === profileId && profile.url === trimmedUrl && profile.dialect === dialect,
       ) ?? profiles.find((profile) => profile.url === trimmedUrl && profile.dialect === dialect);
-    const profile: ServerProfile = existing
+    const chosen: ServerProfile = existing
       ? { ...existing }
       : {
           id: newProfileId(),
@@ -107,7 +111,11 @@ export function SignIn() {
           url: trimmedUrl,
           dialect,
         };
-    const ok = await session.signIn({ profile, username: username.trim(), password });
+    const { signIn: _previous, ...rest } = chosen;
+    const profile: ServerProfile = integrated ? { ...rest, signIn: 'integrated' } : rest;
+    const ok = integrated
+      ? await session.signIn({ profile, username: '', password: '' })
+      : await session.signIn({ profile, username: username.trim(), password });
     // The password leaves the form either way; on failure the user types it again.
     setPassword('');
     if (!ok) requestAnimationFrame(() => passwordRef.current?.focus());
@@ -187,7 +195,21 @@ export function SignIn() {
             <option value="mim">{t('signIn.dialectMim')}</option>
           </select>
         </div>
-        <div className="field">
+        {dialect === 'mim' ? (
+          <div className="field checkbox-field">
+            <label>
+              <input
+                type="checkbox"
+                checked={windowsSignIn}
+                data-testid="signin-windows"
+                onChange={(event) => setWindowsSignIn(event.target.checked)}
+              />{' '}
+              {t('signIn.windowsSignIn')}
+            </label>
+            <p className="muted small">{t('signIn.windowsSignInHint')}</p>
+          </div>
+        ) : null}
+        <div className="field" hidden={integrated}>
           <label htmlFor={`${ids}-username`}>{t('signIn.username')}</label>
           <input
             id={`${ids}-username`}
@@ -206,14 +228,16 @@ export function SignIn() {
             {missing.username ? t('signIn.errorUsername') : null}
           </p>
         </div>
-        <PasswordField
-          id={`${ids}-password`}
-          inputRef={passwordRef}
-          value={password}
-          onChange={setPassword}
-          missing={Boolean(missing.password)}
-          testId="signin-password"
-        />
+        {integrated ? null : (
+          <PasswordField
+            id={`${ids}-password`}
+            inputRef={passwordRef}
+            value={password}
+            onChange={setPassword}
+            missing={Boolean(missing.password)}
+            testId="signin-password"
+          />
+        )}
         <AuthError error={error} testId="signin-error" url={url.trim()} />
         <button
           type="submit"

@@ -19,6 +19,8 @@ export interface AuditState {
   /** Actors seen in unfiltered results: the choices of the user filter. */
   actors: Record<string, string>;
   credentialMatches: Credential[];
+  /** Names (and vaults) of the credentials the loaded entries are about, for the Credential column. */
+  credentialNames: Record<string, { name: string; vaultID: string }>;
 }
 
 export const initialState: AuditState = {
@@ -29,6 +31,7 @@ export const initialState: AuditState = {
   filter: {},
   actors: {},
   credentialMatches: [],
+  credentialNames: {},
 };
 
 export const useAuditStore = create<AuditState>()(() => ({ ...initialState }));
@@ -53,9 +56,33 @@ export const actions = {
         const newestFirst = [...entries].sort((a, b) => b.at.localeCompare(a.at) || b.id - a.id);
         return { entries: newestFirst, loaded: true, loading: false, error: null, actors };
       });
+      void actions.nameCredentials(entries);
     } catch (error) {
       if (runId !== loadRun) return;
       set({ loading: false, loaded: true, error: toCoffreError(error), entries: [] });
+    }
+  },
+
+  /** Looks up the credentials not named yet (at most 200 a time; deleted ones stay unnamed). */
+  async nameCredentials(entries: readonly AuditEntry[]): Promise<void> {
+    const known = useAuditStore.getState().credentialNames;
+    const missing = [...new Set(entries.map((entry) => entry.credentialID))]
+      .filter((id): id is string => !!id && !known[id])
+      .slice(0, 200);
+    const found = await Promise.all(
+      missing.map((id) =>
+        api.credentials.get({ id }).then(
+          (credential) => credential,
+          () => null,
+        ),
+      ),
+    );
+    const names: AuditState['credentialNames'] = {};
+    for (const credential of found) {
+      if (credential) names[credential.id] = { name: credential.name, vaultID: credential.vaultID };
+    }
+    if (Object.keys(names).length > 0) {
+      set((state) => ({ credentialNames: { ...state.credentialNames, ...names } }));
     }
   },
 
@@ -88,4 +115,5 @@ export const selectors = {
   filter: (state: AuditState) => state.filter,
   actors: (state: AuditState) => state.actors,
   credentialMatches: (state: AuditState) => state.credentialMatches,
+  credentialNames: (state: AuditState) => state.credentialNames,
 };

@@ -119,7 +119,9 @@ export function registerDvlsSessionRoutes(
       try {
         const login = await ctx.auth.login(request.body.userName, secret.password, request.ip);
         const expiresAt = Date.parse(login.expiresAt);
-        if (secret.sessionKey) dvls.remember(hashToken(login.tokenId), secret.sessionKey, expiresAt);
+        if (secret.sessionKey) {
+          dvls.remember(hashToken(login.tokenId), secret.sessionKey, expiresAt, ctx.clock.now());
+        }
         return {
           result: SaveResult.Success,
           data: {

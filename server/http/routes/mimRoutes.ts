@@ -29,12 +29,14 @@ import {
   parseRequestedTime,
   parseRequestedTtl,
   parseRoleId,
+  toMimCreatedRequest,
   toMimRequest,
   toMimRequestToApprove,
   toMimRole,
   toMimSessionInfo,
 } from '../../mim/mimMapping.ts';
 import { ODataFilterError, type ODataSchema, parseODataFilter } from '../../mim/odataFilter.ts';
+import { processTimeZone } from '../../mim/serverTime.ts';
 import { actorOf } from '../authentication.ts';
 
 const listQuery = z.object({ $filter: z.string().optional(), v: z.string().optional() });
@@ -48,6 +50,20 @@ const createQuery = z.object({
   RequestedTime: z.string().optional(),
 });
 const actionParams = z.object({ entity: z.string(), action: z.string() });
+
+/** How this server presents itself as a MIM service. */
+export interface MimDialectOptions {
+  /** The NetBIOS domain in `sessioninfo`'s `DOMAIN\\user` (and accepted before a Basic user name). */
+  domain: string;
+  /** The server's IANA time zone: offsets of local times, reading of zone-less RequestedTime. */
+  timeZone: string;
+}
+
+export const DEFAULT_MIM_DOMAIN = 'COFFRE';
+
+export function mimDialectOptions(partial: Partial<MimDialectOptions> = {}): MimDialectOptions {
+  return { domain: partial.domain ?? DEFAULT_MIM_DOMAIN, timeZone: partial.timeZone ?? processTimeZone() };
+}
 
 /** The bound actions, per entity set: `POST <set>(guid'...')/<Action>`. */
 const ACTIONS: Partial<Record<MimEntitySet, readonly string[]>> = {
@@ -90,7 +106,11 @@ async function renamingNotFound<T>(what: string, work: () => Promise<T>): Promis
 }
 
 /** The MIM dialect (API.md, "MIM dialect"): the Microsoft Identity Manager PAM REST API over Coffre. */
-export function registerMimRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerMimRoutes(
+  app: FastifyInstance,
+  ctx: ServerContext,
+  options: MimDialectOptions = mimDialectOptions(),
+): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['MIM dialect'];
 
@@ -163,16 +183,50 @@ export function registerMimRoutes(app: FastifyInstance, ctx: ServerContext): voi
     },
   );
 
+  /** Close (the action, and the portal's Deactivate): check-in when active, cancel when still waiting. */
+  async function closeRequest(actor: Actor, checkout: Checkout): Promise<Checkout> {
+    if (checkout.userID !== actor.id) throw forbidden('Only the requester can close a PAM request.');
+    const open: CheckoutStatus[] = [CheckoutStatus.Pending, CheckoutStatus.Granted];
+    const status =
+      checkout.status === CheckoutStatus.Active
+        ? CheckoutStatus.Ended
+        : open.includes(checkout.status)
+          ? CheckoutStatus.RequestCanceled
+          : undefined;
+    if (status === undefined) {
+      throw new PamError(
+        'invalid_transition',
+        `The PAM request is already ${mimRequestStatus(checkout.status)}.`,
+      );
+    }
+    return ctx.checkouts.changeStatus(actor, checkout.id, { status });
+  }
+
+  /**
+   * A new request on a role the caller holds active (the portal's "Extend Activation"): the active
+   * request now ends RequestedTTL from now, within Coffre's extension policy (maxExtension). An end
+   * already later than that stays.
+   */
+  async function extendRequest(actor: Actor, active: Checkout, ttlSeconds: number): Promise<Checkout> {
+    const wanted = ctx.clock.now() + ttlSeconds * 1000;
+    const minutes = Math.ceil((wanted - Date.parse(active.expiresAt ?? '')) / 60_000);
+    if (!(minutes > 0)) return active;
+    return ctx.checkouts.extend(actor, active.id, minutes);
+  }
+
   typed.post(
     `${MIM_PREFIX}/pamrequests`,
     {
       schema: {
         tags,
-        summary: 'Request a PAM role (check out the credential)',
+        summary: 'Request a PAM role (check out the credential); extend or deactivate an active one',
         description:
-          'Parameters in the JSON body or in the query string. RoleId: GUID or {"Value": GUID}. RequestedTTL: ' +
-          'seconds (number or numeric string), rounded up to whole minutes. RequestedTime: optional start. ' +
-          'When the role needs approval, the request goes to its first eligible approver other than the caller.',
+          "Parameters in the query string (Microsoft's examples), a JSON body or a form body (the sample portal). " +
+          'RoleId: GUID or {"Value": GUID}. RequestedTTL: seconds, rounded up to whole minutes, at most the ' +
+          "role's TTL (longer asks are cut to it); 0 deactivates the caller's open request of the role. " +
+          'On a role the caller holds active, the request extends it to RequestedTTL from now. ' +
+          'RequestedTime: optional start; without a zone, server-local time. When the role needs approval, ' +
+          'every approver of the role sees the request and the first to decide settles it.',
         querystring: createQuery,
         body: mimCreateRequestSchema.nullish(),
         response: { 201: mimRequestElementSchema },
@@ -188,47 +242,52 @@ export function registerMimRoutes(app: FastifyInstance, ctx: ServerContext): voi
       const input = { ...fromQuery, ...fromBody };
       const roleId = parseRoleId(input.RoleId);
       const ttl = parseRequestedTtl(input.RequestedTTL);
-      const start = parseRequestedTime(input.RequestedTime);
+      const start = parseRequestedTime(input.RequestedTime, options.timeZone);
       const justification = visibleTextOrEmpty(input.Justification ?? '');
 
       const { policy } = await renamingNotFound('The PAM role', () =>
         ctx.checkouts.credentialWithPolicy(roleId),
       );
-      if (ttl.minutes < policy.minDuration || ttl.minutes > policy.maxDuration) {
-        throw new PamError(
-          'duration_out_of_bounds',
-          `RequestedTTL must be between ${policy.minDuration * 60} and ${policy.maxDuration * 60} seconds for this PAM role.`,
-        );
-      }
-      if (policy.reasonMode === 'mandatory' && justification === '') {
-        throw new PamError('reason_required', 'A Justification is required to request this PAM role.');
-      }
-      let approverID: string | undefined;
-      if (policy.approvalMode === 'mandatory') {
-        // MIM has no approver parameter, and no self-approval: the first other eligible approver decides.
-        const approver = (await ctx.checkouts.listApprovers(roleId)).find((user) => user.id !== actor.id);
-        if (!approver) {
+      const open = await ctx.checkouts.findOpenOf(actor, roleId);
+      let checkout: Checkout;
+      if (ttl.seconds === 0) {
+        if (!open) {
           throw new PamError(
-            'approver_required',
-            'This PAM role needs an approval, and no one but you can approve it.',
+            'invalid_transition',
+            'You have no active or pending request of this PAM role to deactivate.',
           );
         }
-        approverID = approver.id;
+        checkout = await closeRequest(actor, open);
+      } else if (open?.status === CheckoutStatus.Active) {
+        checkout = await extendRequest(actor, open, ttl.seconds);
+      } else {
+        const minutes = Math.min(ttl.minutes, policy.maxDuration);
+        if (minutes < policy.minDuration) {
+          throw new PamError(
+            'duration_out_of_bounds',
+            `RequestedTTL must be at least ${policy.minDuration * 60} seconds for this PAM role.`,
+          );
+        }
+        if (policy.reasonMode === 'mandatory' && justification === '') {
+          throw new PamError('reason_required', 'A Justification is required to request this PAM role.');
+        }
+        ({ checkout } = await ctx.checkouts.createCheckout(
+          actor,
+          {
+            credentialID: roleId,
+            reason: justification,
+            duration: minutes,
+            scheduledStart: start === null ? undefined : toIso(start),
+          },
+          { revealPassword: false, anyApprover: true },
+        ));
       }
-      const { checkout } = await ctx.checkouts.createCheckout(
-        actor,
-        {
-          credentialID: roleId,
-          reason: justification,
-          approverID,
-          duration: ttl.minutes,
-          scheduledStart: start === null ? undefined : toIso(start),
-        },
-        { revealPassword: false },
-      );
       const base = baseOf(request);
       odata(reply).header('location', `${base}${MIM_PREFIX}/pamrequests(guid'${checkout.id}')`).code(201);
-      return { 'odata.metadata': metadataLink(base, 'pamrequests/@Element'), ...toMimRequest(checkout) };
+      return {
+        'odata.metadata': metadataLink(base, 'pamrequests/@Element'),
+        ...toMimCreatedRequest(checkout, options.timeZone),
+      };
     },
   );
 
@@ -282,21 +341,7 @@ export function registerMimRoutes(app: FastifyInstance, ctx: ServerContext): voi
         const checkout = await renamingNotFound('The PAM request', () =>
           ctx.checkouts.getCheckout(actor, target.id),
         );
-        if (checkout.userID !== actor.id) throw forbidden('Only the requester can close a PAM request.');
-        const open: CheckoutStatus[] = [CheckoutStatus.Pending, CheckoutStatus.Granted];
-        const status =
-          checkout.status === CheckoutStatus.Active
-            ? CheckoutStatus.Ended
-            : open.includes(checkout.status)
-              ? CheckoutStatus.RequestCanceled
-              : undefined;
-        if (status === undefined) {
-          throw new PamError(
-            'invalid_transition',
-            `The PAM request is already ${mimRequestStatus(checkout.status)}.`,
-          );
-        }
-        await ctx.checkouts.changeStatus(actor, checkout.id, { status });
+        await closeRequest(actor, checkout);
       } else {
         const checkout = await resolveApproval(actor, target.id);
         const status = action === 'Approve' ? CheckoutStatus.Active : CheckoutStatus.Denied;
@@ -321,7 +366,7 @@ export function registerMimRoutes(app: FastifyInstance, ctx: ServerContext): voi
       odata(reply);
       return {
         'odata.metadata': metadataLink(baseOf(request), 'sessioninfo'),
-        value: [toMimSessionInfo(actorOf(request))],
+        value: [toMimSessionInfo(actorOf(request), options.domain)],
       };
     },
   );

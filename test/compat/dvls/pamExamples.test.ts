@@ -318,3 +318,23 @@ describe('Close-DSSession and the go-dvls sign-in', () => {
     );
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the DVLS sign-in, folder and policy routes', async () => {
+    const document = (await (await fetch(`${server.url}/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    for (const path of [
+      '/api/server-information',
+      '/api/public-instance-information',
+      '/api/login/partial',
+      '/api/logout',
+      '/api/is-logged',
+      '/api/v1/login',
+      '/api/pam/folders',
+      '/api/pam/checkout-policies',
+    ]) {
+      expect(Object.keys(document.paths)).toContain(path);
+    }
+  });
+});

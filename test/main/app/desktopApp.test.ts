@@ -54,14 +54,14 @@ describe('desktop main process under plain Node, against the real server', () =>
   it('signs in, syncs the credentials into the cache and searches them', async () => {
     const bob = await signedIn('bob');
     const all = await bob.call('credentials:list', {});
-    expect(all.total).toBe(13);
+    expect(all.total).toBe(14);
     const found = await bob.call('credentials:list', { search: 'web01' });
     expect(found.data.map((c) => c.id)).toEqual([DEMO_IDS.autoCredential]);
     const vaults = await bob.call('vaults:list');
     expect(vaults.map((v) => v.name)).toEqual(
       expect.arrayContaining(['Servers', 'Domain', 'Databases', 'Network']),
     );
-    expect(bob.events.some((e) => e.type === 'sync.progress' && e.done === 13 && e.total === 13)).toBe(true);
+    expect(bob.events.some((e) => e.type === 'sync.progress' && e.done === 14 && e.total === 14)).toBe(true);
   });
 
   it('seed 1: bob checks out, copies the password (concealed), checks in; the clipboard is cleared', async () => {
@@ -336,14 +336,14 @@ describe('incremental sync', () => {
       const reads = { listings: 0, changes: 0 };
       const bob = await signedInTo(local, { createBackend: countingBackend(reads) });
       expect(reads).toEqual({ listings: 1, changes: 0 });
-      expect((await bob.call('credentials:list', {})).total).toBe(16);
+      expect((await bob.call('credentials:list', {})).total).toBe(17);
 
       await change();
       reads.listings = 0;
       const mark = bob.events.length;
       const { count } = await bob.call('sync:now');
       expect(reads).toEqual({ listings: 0, changes: 1 });
-      expect(count).toBe(15);
+      expect(count).toBe(16);
       expect(progressSince(bob, mark).at(-1)).toEqual({ type: 'sync.progress', done: 3, total: 3 });
 
       const list = await bob.call('credentials:list', { search: 'sync' });
@@ -357,7 +357,7 @@ describe('incremental sync', () => {
 
       // Nothing changed since: one empty page, and the renderer is still told the sync finished.
       const quiet = bob.events.length;
-      expect(await bob.call('sync:now')).toEqual({ count: 15 });
+      expect(await bob.call('sync:now')).toEqual({ count: 16 });
       expect(reads).toEqual({ listings: 0, changes: 2 });
       expect(progressSince(bob, quiet)).toEqual([{ type: 'sync.progress', done: 0, total: 0 }]);
     } finally {
@@ -398,9 +398,9 @@ describe('incremental sync', () => {
       expect(reads).toEqual({ listings: 1, changes: 0 });
       await change();
       const mark = bob.events.length;
-      expect(await bob.call('sync:now')).toEqual({ count: 15 });
+      expect(await bob.call('sync:now')).toEqual({ count: 16 });
       expect(reads).toEqual({ listings: 2, changes: 0 });
-      expect(progressSince(bob, mark).at(-1)).toEqual({ type: 'sync.progress', done: 15, total: 15 });
+      expect(progressSince(bob, mark).at(-1)).toEqual({ type: 'sync.progress', done: 16, total: 16 });
       const list = await bob.call('credentials:list', { search: 'sync' });
       expect(list.data.find((c) => c.id === ids.edited)?.name).toBe('Sync renamed');
       expect(list.data.map((c) => c.id)).not.toContain(ids.deleted);
@@ -441,5 +441,57 @@ describe('incremental sync', () => {
     } finally {
       await local.stop();
     }
+  });
+});
+
+describe('Windows sign-in to a MIM server (the shell signs in through its own network stack)', () => {
+  const mimProfile = (): ServerProfile => ({
+    id: 'mim',
+    name: 'MIM',
+    url: server.url,
+    dialect: 'mim',
+    signIn: 'integrated',
+  });
+
+  it('signs in with no username or password: the fetch port proves who the user is', async () => {
+    const urls: string[] = [];
+    // What the OS does for Electron's net.fetch in front of IIS, here with the server's Basic scheme.
+    const integratedFetch = (serverUrl: string) => {
+      urls.push(serverUrl);
+      return (input: string | URL, init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        headers.set(
+          'authorization',
+          `Basic ${Buffer.from('COFFRE\\PRIV.Jen:coffre-demo').toString('base64')}`,
+        );
+        return fetch(input, { ...init, headers });
+      };
+    };
+    const desktop = await startDesktop({ integratedFetch });
+    open.push(desktop);
+    const state = await desktop.call('session:signIn', { profile: mimProfile(), username: '', password: '' });
+    expect(state.status).toBe('signedIn');
+    expect(state.user?.username).toBe('COFFRE\\PRIV.Jen');
+    expect(urls).toEqual([server.url]);
+    await desktop.call('sync:now');
+    const roles = await desktop.call('credentials:list', { search: 'Allow AD Access' });
+    expect(roles.data.map((role) => role.id)).toEqual([DEMO_IDS.mimOpenRoleCredential]);
+  });
+
+  it('is refused where the shell offers none, and a username/password profile still needs both', async () => {
+    const desktop = await startDesktop();
+    open.push(desktop);
+    const refused = await desktop.raw('session:signIn', {
+      profile: mimProfile(),
+      username: '',
+      password: '',
+    });
+    expect(refused.ok).toBe(false);
+    const noPassword = await desktop.raw('session:signIn', {
+      profile: { ...mimProfile(), signIn: undefined },
+      username: 'PRIV.Jen',
+      password: '',
+    });
+    expect(noPassword.ok).toBe(false);
   });
 });

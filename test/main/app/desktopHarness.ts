@@ -33,6 +33,8 @@ export async function startDesktop(
     clock?: { now(): number };
     /** Wraps or replaces the real HTTP backend (to count or alter the calls). */
     createBackend?: DesktopAppDeps['createBackend'];
+    /** Stands in for the shell's Windows sign-in fetch (Electron's net.fetch). */
+    integratedFetch?: DesktopAppDeps['integratedFetch'];
   } = {},
 ): Promise<DesktopHarness> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-desktop-'));
@@ -56,6 +58,7 @@ export async function startDesktop(
     locale: 'en-US',
     isTrustedSender: (url) => url === APP_URL,
     ...(options.createBackend ? { createBackend: options.createBackend } : {}),
+    ...(options.integratedFetch ? { integratedFetch: options.integratedFetch } : {}),
     // An internal error is a bug: make it loud in the test output.
     onInternalError: (where, error) => console.error(`internal error in ${where}:`, error),
     ports,
