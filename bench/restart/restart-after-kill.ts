@@ -92,7 +92,7 @@ async function load(url: string, credentialIds: string[], until: Promise<void>):
           const open = await call(url, token, 'POST', '/api/pam/checkouts', { credentialID });
           if (open.status !== 201) return;
           await call(url, token, 'GET', `/api/pam/passwords/${credentialID}`);
-          await call(url, token, 'PUT', `/api/pam/checkouts/${open.body.checkout.id}`, {
+          await call(url, token, 'PUT', `/api/pam/checkouts/${open.body.id}`, {
             status: CheckoutStatus.Ended,
           });
           cycles++;

@@ -118,7 +118,7 @@ async function runMode(dir: string, durability: Durability): Promise<void> {
       );
       await timed(() => call(`${server.url}/api/pam/passwords/${client.credentialId}`, 'GET', client.token));
       await timed(() =>
-        call(`${server.url}/api/pam/checkouts/${created.checkout.id}`, 'PUT', client.token, { status: 5 }),
+        call(`${server.url}/api/pam/checkouts/${created.id}`, 'PUT', client.token, { status: 5 }),
       );
       if (measure) {
         cycleMs.push(performance.now() - start);
