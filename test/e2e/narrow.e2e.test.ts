@@ -17,7 +17,7 @@ describe('at 880 × 600', () => {
     const kelly = await ctx.user({ label: 'kelly 880', viewport: { width: 880, height: 600 } });
     const { page } = kelly;
     await signIn(page, 'kelly');
-    await page.getByTestId('credential-count').filter({ hasText: '13 credentials' }).waitFor();
+    await page.getByTestId('credential-count').filter({ hasText: '14 credentials' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Vaults' }).isVisible()).toBe(false);
     await page.getByRole('combobox', { name: 'Vaults' }).selectOption({ label: 'Databases' });
     await page.getByTestId('credential-count').filter({ hasText: '3 credentials' }).waitFor();

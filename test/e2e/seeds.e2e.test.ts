@@ -22,7 +22,7 @@ describe('seed scenarios, by mouse', () => {
 
     await search(page, 'web01');
     // Exactly one match for the search.
-    expect(await page.getByRole('option').allTextContents()).toEqual([
+    expect(await page.getByTestId('credential-list').getByRole('option').allTextContents()).toEqual([
       expect.stringMatching(/^Bob — web01 local admin.*Available$/),
     ]);
     expect(await page.getByTestId('credential-count').textContent()).toBe('1 credential');
