@@ -5,11 +5,11 @@
  * time with a one-line notice. The old Node is simulated (fixtures/pretendNode20.mjs); Node 24 is
  * this test's own Node, put where the npm registry's `node` package puts its binary.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ProcessOutcome, runProcess } from '../support/runProcess.ts';
 import { BIN, ROOT } from './support.ts';
 
 const PRETEND_OLD = path.join(ROOT, 'test/cli/fixtures/pretendNode20.mjs');
@@ -44,31 +44,15 @@ function fakeNpmPath(works: boolean): string {
   return `${dir}:/usr/bin:/bin`;
 }
 
-function runOld(
-  bin: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', PRETEND_OLD, bin, ...args], {
-      env: {
-        ...process.env,
-        COFFRE_CONFIG_DIR: scratch,
-        COFFRE_KEYCHAIN: 'off',
-        LANG: 'en_US.UTF-8',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function runOld(bin: string, args: string[], env: Record<string, string>): Promise<ProcessOutcome> {
+  return runProcess(process.execPath, ['--import', PRETEND_OLD, bin, ...args], {
+    env: {
+      ...process.env,
+      COFFRE_CONFIG_DIR: scratch,
+      COFFRE_KEYCHAIN: 'off',
+      LANG: 'en_US.UTF-8',
+      ...env,
+    },
   });
 }
 

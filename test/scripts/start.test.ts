@@ -5,11 +5,11 @@
  * its own process like install.js), and ELECTRON_OVERRIDE_DIST_PATH points the launcher at an
  * empty folder, so the test does not depend on this machine's node_modules/electron/dist.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ProcessOutcome, runProcess } from '../support/runProcess.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/electron');
@@ -21,29 +21,17 @@ afterEach(() => {
 function npmStart(
   installer: string,
   display: Record<string, string> = { DISPLAY: ':99', WAYLAND_DISPLAY: '' },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<ProcessOutcome> {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-electron-dist-'));
   dirs.push(dist);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/start.ts', 'coffre://approvals'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        COFFRE_ELECTRON_INSTALLER: path.join(FIXTURES, installer),
-        ELECTRON_OVERRIDE_DIST_PATH: dist,
-        ...display,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runProcess(process.execPath, ['scripts/start.ts', 'coffre://approvals'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      COFFRE_ELECTRON_INSTALLER: path.join(FIXTURES, installer),
+      ELECTRON_OVERRIDE_DIST_PATH: dist,
+      ...display,
+    },
   });
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadMasterKey } from '../../../server/crypto/masterKey.ts';
+import { runProcess } from '../../support/runProcess.ts';
 
 const MODULE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -208,25 +208,15 @@ describe('loadMasterKey from the key file', () => {
       `const { key, source } = loadMasterKey({ keyFile: ${JSON.stringify(keyFile)} });`,
       `process.stdout.write(JSON.stringify({ key: key.toString('base64'), source }));`,
     ].join('\n');
-    const run = () =>
-      new Promise<{ key: string; source: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (chunk) => {
-          out += chunk;
-        });
-        child.stderr.on('data', (chunk) => {
-          err += chunk;
-        });
-        child.on('error', reject);
-        child.on('close', (code) => {
-          if (code === 0) resolve(JSON.parse(out));
-          else reject(new Error(`child exited ${code}: ${err}`));
-        });
-      });
+    const run = async (): Promise<{ key: string; source: string }> => {
+      const { code, stdout, stderr } = await runProcess(process.execPath, [
+        '--input-type=module',
+        '-e',
+        script,
+      ]);
+      if (code !== 0) throw new Error(`child exited ${code}: ${stderr}`);
+      return JSON.parse(stdout);
+    };
     const results = await Promise.all(Array.from({ length: 20 }, run));
     const keys = new Set(results.map((r) => r.key));
     expect(keys.size).toBe(1);
