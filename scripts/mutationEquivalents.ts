@@ -81,4 +81,34 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: 'this.#ivAt + IV_BYTES >= this.#ivPool.length',
     why: 'refills one IV early: the last 12 bytes of each pool go unused; every IV is still fresh.',
   },
+  {
+    file: 'main/services/clipboardGuard.ts',
+    mutator: 'StringLiteral',
+    original: "'utf8'",
+    replacement: '""',
+    why: "Node reads the encoding '' as UTF-8: the digest is the same.",
+  },
+  {
+    file: 'main/services/clipboardGuard.ts',
+    mutator: 'ConditionalExpression',
+    original: '!this.held',
+    replacement: 'false',
+    why:
+      'in recheck, a shortcut (checkDeadline returns at once with nothing held); in checkDeadline, ' +
+      'unreachable with nothing held: release cancels the timer that calls it, and recheck checks first.',
+  },
+  {
+    file: 'main/services/clipboardGuard.ts',
+    mutator: 'ConditionalExpression',
+    original: '!held',
+    replacement: 'false',
+    why: 'arm is only called right after a secret is held (copySecret, checkDeadline’s else branch).',
+  },
+  {
+    file: 'main/services/clipboardGuard.ts',
+    mutator: 'ConditionalExpression',
+    original: 'this.timer === null',
+    replacement: 'false',
+    why: 'clearTimeout(null) does nothing (Node’s timers, and the fake ones), and the field is null after either way.',
+  },
 ];
