@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type {
+  AdminCredential,
+  AdminVault,
   createCredentialRequestSchema,
   createUserRequestSchema,
   createVaultRequestSchema,
@@ -8,14 +10,14 @@ import type {
   updateVaultRequestSchema,
 } from '../../common/admin.ts';
 import type { AuditEntry } from '../../common/audit.ts';
-import { CheckoutStatus, type Credential, FINAL_STATUSES, type Vault } from '../../common/checkout.ts';
+import { CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
 import { resolvePolicy } from '../../common/policy.ts';
 import type { User } from '../../common/roles.ts';
 import { generatePassword } from '../crypto/passwordGenerator.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import { hashUserPassword } from '../crypto/userPasswords.ts';
-import type { PamStore } from '../store/pamStore.ts';
+import type { EditOutcome, PamStore } from '../store/pamStore.ts';
 import type { AuditInput, AuditQuery } from '../store/records.ts';
 import { type Actor, hasRole } from './actor.ts';
 import type { CheckoutService } from './checkoutService.ts';
@@ -27,9 +29,10 @@ import { toApiAudit, toApiUser, toApiVault } from './views.ts';
 
 type CreateUser = z.output<typeof createUserRequestSchema>;
 type CreateVault = z.output<typeof createVaultRequestSchema>;
-type UpdateVault = z.output<typeof updateVaultRequestSchema>;
+/** The fields of an edit; the version it was made from travels beside it (`expectedVersion`). */
+type UpdateVault = Omit<z.output<typeof updateVaultRequestSchema>, 'version'>;
 type CreateCredential = z.output<typeof createCredentialRequestSchema>;
-type UpdateCredential = z.output<typeof updateCredentialRequestSchema>;
+type UpdateCredential = Omit<z.output<typeof updateCredentialRequestSchema>, 'version'>;
 
 /** What an administrator manages: users, vaults, credentials and their policies, the audit trail. */
 export class AdminService {
@@ -141,7 +144,7 @@ export class AdminService {
     return (await this.store.listUsers()).map(toApiUser);
   }
 
-  async createVault(actor: Actor | null, request: CreateVault): Promise<Vault> {
+  async createVault(actor: Actor | null, request: CreateVault): Promise<AdminVault> {
     this.assertAdmin(actor);
     const now = this.clock.now();
     const vault = {
@@ -151,6 +154,7 @@ export class AdminService {
       policy: request.policy,
       createdAt: now,
       updatedAt: now,
+      version: 1,
     };
     if (await this.store.getVault(vault.id))
       throw new PamError('conflict', 'A vault with this id already exists.');
@@ -161,30 +165,54 @@ export class AdminService {
       }),
       'A vault with this id already exists.',
     );
-    return toApiVault(vault);
+    return { ...toApiVault(vault), version: vault.version };
   }
 
-  async updateVault(actor: Actor, id: string, patch: UpdateVault): Promise<Vault> {
+  async getVault(actor: Actor, id: string): Promise<AdminVault> {
     this.assertAdmin(actor);
     const vault = await this.store.getVault(id);
     if (!vault) throw notFound('The vault');
-    const next = {
-      ...vault,
-      name: patch.name ?? vault.name,
-      description: patch.description ?? vault.description,
-      policy: patch.policy ? { ...vault.policy, ...patch.policy } : vault.policy,
-      updatedAt: this.clock.now(),
-    };
-    await this.store.updateVault(next, {
-      audit: [
-        this.audit(actor, 'vault.updated', { details: `${vault.name}: ${Object.keys(patch).join(', ')}` }),
-      ],
-      events: [],
-    });
-    return toApiVault(next);
+    return { ...toApiVault(vault), version: vault.version };
   }
 
-  async createCredential(actor: Actor | null, request: CreateCredential): Promise<Credential> {
+  /** `expectedVersion`: the version the edit was made from; a stale one is refused (409). */
+  async updateVault(
+    actor: Actor,
+    id: string,
+    patch: UpdateVault,
+    expectedVersion?: number,
+  ): Promise<AdminVault> {
+    this.assertAdmin(actor);
+    const now = this.clock.now();
+    const { next } = await editByVersion({
+      what: 'The vault',
+      expectedVersion,
+      read: () => this.store.getVault(id),
+      change: (vault) => ({
+        ...vault,
+        name: patch.name ?? vault.name,
+        description: patch.description ?? vault.description,
+        policy: patch.policy ? { ...vault.policy, ...patch.policy } : vault.policy,
+        updatedAt: now,
+      }),
+      write: (next, vault) =>
+        this.store.updateVault(
+          next,
+          {
+            audit: [
+              this.audit(actor, 'vault.updated', {
+                details: `${vault.name}: ${Object.keys(patch).join(', ')}`,
+              }),
+            ],
+            events: [],
+          },
+          vault.version,
+        ),
+    });
+    return { ...toApiVault(next), version: next.version };
+  }
+
+  async createCredential(actor: Actor | null, request: CreateCredential): Promise<AdminCredential> {
     this.assertAdmin(actor);
     const vault = await this.store.getVault(request.vaultID);
     if (!vault) throw notFound('The vault');
@@ -206,6 +234,7 @@ export class AdminService {
       passwordChangedAt: now,
       createdAt: now,
       updatedAt: now,
+      version: 1,
     };
     await conflictOnDuplicate(
       this.store.insertCredential(credential, {
@@ -214,31 +243,68 @@ export class AdminService {
       }),
       'A credential with this id already exists.',
     );
-    return this.checkouts.getCredential(actor ?? systemActor, id);
+    return { ...(await this.checkouts.getCredential(actor ?? systemActor, id)), version: credential.version };
   }
 
-  async updateCredential(actor: Actor, id: string, patch: UpdateCredential): Promise<Credential> {
+  async getCredential(actor: Actor, id: string): Promise<AdminCredential> {
     this.assertAdmin(actor);
     const credential = await this.store.getCredential(id);
     if (!credential) throw notFound('The credential');
+    return this.withVersion(actor, id, credential.version);
+  }
+
+  /**
+   * The credential as everyone sees it, with `version`. The view is read after the version: if an
+   * edit came between, the view is newer than its version, so an edit made from it is refused
+   * (409) rather than applied over a change its author never saw.
+   */
+  private async withVersion(actor: Actor, id: string, version: number): Promise<AdminCredential> {
+    return { ...(await this.checkouts.getCredential(actor, id)), version };
+  }
+
+  /**
+   * `expectedVersion`: the version the edit was made from; a stale one is refused (409). The
+   * password is not part of an edit: one set or rotated meanwhile stays (setCredentialPassword).
+   */
+  async updateCredential(
+    actor: Actor,
+    id: string,
+    patch: UpdateCredential,
+    expectedVersion?: number,
+  ): Promise<AdminCredential> {
+    this.assertAdmin(actor);
     if (patch.vaultID && !(await this.store.getVault(patch.vaultID))) throw notFound('The vault');
-    const next = {
-      ...credential,
-      vaultId: patch.vaultID ?? credential.vaultId,
-      name: patch.name ?? credential.name,
-      username: patch.username ?? credential.username,
-      host: patch.host ?? credential.host,
-      description: patch.description ?? credential.description,
-      policy: patch.policy ? { ...credential.policy, ...patch.policy } : credential.policy,
-      updatedAt: this.clock.now(),
-    };
-    await this.store.updateCredential(next, {
-      audit: [
-        this.audit(actor, 'credential.updated', { credentialId: id, details: Object.keys(patch).join(', ') }),
-      ],
-      events: [],
+    const now = this.clock.now();
+    const { next } = await editByVersion({
+      what: 'The credential',
+      expectedVersion,
+      read: () => this.store.getCredential(id),
+      change: (credential) => ({
+        ...credential,
+        vaultId: patch.vaultID ?? credential.vaultId,
+        name: patch.name ?? credential.name,
+        username: patch.username ?? credential.username,
+        host: patch.host ?? credential.host,
+        description: patch.description ?? credential.description,
+        policy: patch.policy ? { ...credential.policy, ...patch.policy } : credential.policy,
+        updatedAt: now,
+      }),
+      write: (next, credential) =>
+        this.store.updateCredential(
+          next,
+          {
+            audit: [
+              this.audit(actor, 'credential.updated', {
+                credentialId: id,
+                details: Object.keys(patch).join(', '),
+              }),
+            ],
+            events: [],
+          },
+          credential.version,
+        ),
     });
-    return this.checkouts.getCredential(actor, id);
+    return this.withVersion(actor, id, next.version);
   }
 
   async setCredentialPassword(actor: Actor, id: string, password: string | undefined): Promise<void> {
@@ -287,6 +353,44 @@ export class AdminService {
   async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
     this.assertAdmin(actor);
     return (await this.store.listAudit(query)).map(toApiAudit);
+  }
+}
+
+/** How often an edit sent without a version is applied again to a row another edit just changed. */
+const EDIT_ATTEMPTS = 5;
+
+const staleEdit = (what: string, version: number) =>
+  new PamError(
+    'conflict',
+    `${what} was changed by someone else (it is now at version ${version}); read it again and redo the change.`,
+    { details: { version } },
+  );
+
+/**
+ * An administrator's edit by compare-and-set: reads the row, computes the change from it and writes
+ * it only if the row is still at the version read. With `expectedVersion` (the version the editor
+ * saw), a row at another version is refused with its current version. Without it, the edit means
+ * "apply to whatever is current": a write that lost the race is computed again from the new row (a
+ * policy patch merges into the row, so applying a stale merge would undo the other edit).
+ */
+async function editByVersion<R extends { version: number }>(edit: {
+  what: string;
+  expectedVersion: number | undefined;
+  read: () => Promise<R | undefined>;
+  change: (current: R) => R;
+  write: (next: R, current: R) => Promise<EditOutcome>;
+}): Promise<{ next: R }> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await edit.read();
+    if (!current) throw notFound(edit.what);
+    if (edit.expectedVersion !== undefined && current.version !== edit.expectedVersion) {
+      throw staleEdit(edit.what, current.version);
+    }
+    const next = edit.change(current);
+    if ((await edit.write(next, current)) === 'updated')
+      return { next: { ...next, version: current.version + 1 } };
+    if (attempt === EDIT_ATTEMPTS)
+      throw staleEdit(edit.what, (await edit.read())?.version ?? current.version);
   }
 }
 

@@ -122,4 +122,17 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 5: reserved for issue-12's migration (this branch, issue-14b, was written beside it). The runner
+  // numbers migrations by their place in this list, so 6 needs a 5 before it: when both branches
+  // are merged, issue-12's migration takes this place and this no-op goes.
+  `
+  SELECT 1;
+  `,
+  // 6: compare-and-set for administrators' edits. A vault's or credential's version goes up by one
+  // with each edit; an edit sent with the version it was made from is refused (409) once another
+  // edit came between. Passwords and checkouts do not move it: they are not what the edit form shows.
+  `
+  ALTER TABLE vaults ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE credentials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  `,
 ];

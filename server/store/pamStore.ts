@@ -37,6 +37,9 @@ export type TransitionResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
   | { ok: false; reason: 'stale' | 'already_checked_out' };
 
+/** An edit written (one version up), or refused because the row is no longer at the version read. */
+export type EditOutcome = 'updated' | 'stale';
+
 export interface CheckoutPatch {
   status?: CheckoutStatus;
   /** Set when one of a role's approvers decides a request addressed to all of them (MIM dialect). */
@@ -80,11 +83,24 @@ export interface PamStore {
 
   // vaults and credentials
   insertVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
-  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
+  /**
+   * Writes the vault's name, description and policy if its version is still `expectedVersion`
+   * (compare-and-set), raising the version by one. 'stale' (nothing written, no effects) when
+   * another edit came between or the vault is gone.
+   */
+  updateVault(vault: VaultRecord, effects: SideEffects, expectedVersion: number): Promise<EditOutcome>;
   getVault(id: string): Promise<VaultRecord | undefined>;
   listVaults(): Promise<VaultRecord[]>;
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
-  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]>;
+  /**
+   * As updateVault, for a credential's vault, name, username, host, description and policy. Never
+   * writes the password: one set or rotated since the edit's read must stay.
+   */
+  updateCredential(
+    credential: CredentialRecord,
+    effects: SideEffects,
+    expectedVersion: number,
+  ): Promise<EditOutcome>;
   /**
    * Deletes (tombstones) the credential, unless it has an open checkout at `now` (Pending, or
    * Granted/Active not yet ended): checked in the same transaction, so that no checkout created

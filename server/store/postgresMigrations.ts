@@ -143,4 +143,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX login_throttle_last ON login_throttle(last_at);
   `,
+  // 5: reserved for issue-12's migration, as in migrations.ts (a no-op here until the merge).
+  `
+  SELECT 1;
+  `,
+  // 6: as SQLite's: the edit version of vaults and credentials (compare-and-set of admin edits).
+  `
+  ALTER TABLE vaults ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE credentials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  `,
 ];

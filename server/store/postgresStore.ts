@@ -6,6 +6,7 @@ import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
 import type {
   CheckoutPatch,
+  EditOutcome,
   InsertCheckoutResult,
   PamStore,
   PasswordChange,
@@ -409,8 +410,8 @@ export class PostgresStore implements PamStore {
     return this.transaction(async (client) => {
       await this.exec(
         client,
-        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           vault.id,
           vault.name,
@@ -418,19 +419,29 @@ export class PostgresStore implements PamStore {
           JSON.stringify(vault.policy),
           vault.createdAt,
           vault.updatedAt,
+          vault.version,
         ],
       );
       await this.writeEffects(client, effects);
     });
   }
 
-  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+  updateVault(vault: VaultRecord, effects: SideEffects, expectedVersion: number): Promise<EditOutcome> {
     return this.transaction(async (client) => {
-      await this.exec(
+      const written = await this.exec(
         client,
-        'UPDATE vaults SET name = $2, description = $3, policy = $4, updated_at = $5 WHERE id = $1',
-        [vault.id, vault.name, vault.description, JSON.stringify(vault.policy), vault.updatedAt],
+        `UPDATE vaults SET name = $2, description = $3, policy = $4, updated_at = $5, version = version + 1
+         WHERE id = $1 AND version = $6`,
+        [
+          vault.id,
+          vault.name,
+          vault.description,
+          JSON.stringify(vault.policy),
+          vault.updatedAt,
+          expectedVersion,
+        ],
       );
+      if (written.rowCount === 0) return 'stale';
       // Credentials inherit the vault's policy: each gets a change number of its own (incremental
       // sync). Their rows are locked first, in id order, to keep the store's lock order.
       const ids = (
@@ -451,6 +462,7 @@ export class PostgresStore implements PamStore {
         );
       }
       await this.writeEffects(client, effects);
+      return 'updated';
     });
   }
 
@@ -470,8 +482,8 @@ export class PostgresStore implements PamStore {
       await this.exec(
         client,
         `INSERT INTO credentials (id, vault_id, name, username, host, description, policy, password_sealed,
-           password_changed_at, created_at, updated_at, change_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+           password_changed_at, created_at, updated_at, change_seq, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           credential.id,
           credential.vaultId,
@@ -485,19 +497,24 @@ export class PostgresStore implements PamStore {
           credential.createdAt,
           credential.updatedAt,
           changeSeq,
+          credential.version,
         ],
       );
       await this.writeEffects(client, effects);
     });
   }
 
-  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]> {
+  updateCredential(
+    credential: CredentialRecord,
+    effects: SideEffects,
+    expectedVersion: number,
+  ): Promise<EditOutcome> {
     return this.transaction(async (client) => {
-      await this.exec(
+      const written = await this.exec(
         client,
         `UPDATE credentials SET vault_id = $2, name = $3, username = $4, host = $5, description = $6, policy = $7,
-           password_sealed = $8, password_changed_at = $9, updated_at = $10
-         WHERE id = $1 AND deleted_at IS NULL`,
+           updated_at = $8, version = version + 1
+         WHERE id = $1 AND deleted_at IS NULL AND version = $9`,
         [
           credential.id,
           credential.vaultId,
@@ -506,13 +523,14 @@ export class PostgresStore implements PamStore {
           credential.host,
           credential.description,
           JSON.stringify(credential.policy),
-          credential.passwordSealed,
-          credential.passwordChangedAt,
           credential.updatedAt,
+          expectedVersion,
         ],
       );
+      if (written.rowCount === 0) return 'stale';
       await this.touchCredential(client, credential.id);
-      return this.writeEffects(client, effects);
+      await this.writeEffects(client, effects);
+      return 'updated';
     });
   }
 

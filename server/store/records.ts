@@ -24,6 +24,8 @@ export interface VaultRecord {
   policy: PolicyPatch;
   createdAt: number;
   updatedAt: number;
+  /** Raised by one with each edit (compare-and-set of administrators' edits); 1 when created. */
+  version: number;
 }
 
 export interface CredentialRecord {
@@ -39,6 +41,8 @@ export interface CredentialRecord {
   passwordChangedAt: number;
   createdAt: number;
   updatedAt: number;
+  /** Raised by one with each edit of the fields above the password; 1 when created. */
+  version: number;
 }
 
 /** One entry of the credential change feed (incremental sync), in change sequence order. */

@@ -9,6 +9,7 @@ import { windowOf } from './checkoutWindow.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   CheckoutPatch,
+  EditOutcome,
   InsertCheckoutResult,
   PamStore,
   PasswordChange,
@@ -290,19 +291,28 @@ export class SqliteStore implements PamStore {
   insertVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
     return this.inTransaction(() => {
       this.stmt(
-        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at)
-         VALUES (@id, @name, @description, @policy, @createdAt, @updatedAt)`,
+        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at, version)
+         VALUES (@id, @name, @description, @policy, @createdAt, @updatedAt, @version)`,
       ).run({ ...vault, policy: JSON.stringify(vault.policy) });
       this.writeEffects(effects);
     });
   }
 
-  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+  updateVault(vault: VaultRecord, effects: SideEffects, expectedVersion: number): Promise<EditOutcome> {
     return this.inTransaction(() => {
-      this.stmt(
-        `UPDATE vaults SET name = @name, description = @description, policy = @policy, updated_at = @updatedAt
-         WHERE id = @id`,
-      ).run({ ...vault, policy: JSON.stringify(vault.policy), createdAt: undefined });
+      const written = this.stmt(
+        `UPDATE vaults SET name = @name, description = @description, policy = @policy, updated_at = @updatedAt,
+           version = version + 1
+         WHERE id = @id AND version = @expectedVersion`,
+      ).run({
+        id: vault.id,
+        name: vault.name,
+        description: vault.description,
+        policy: JSON.stringify(vault.policy),
+        updatedAt: vault.updatedAt,
+        expectedVersion,
+      }).changes;
+      if (written === 0) return 'stale';
       // Credentials inherit the vault's policy: touching them lets clients' incremental sync see it.
       // Each gets a number of its own: changes are paged by number, and a page must not split a tie.
       const count = (
@@ -320,6 +330,7 @@ export class SqliteStore implements PamStore {
         ).run(vault.updatedAt, first, vault.id);
       }
       this.writeEffects(effects);
+      return 'updated';
     });
   }
 
@@ -337,9 +348,9 @@ export class SqliteStore implements PamStore {
     return this.inTransaction(() => {
       this.stmt(
         `INSERT INTO credentials (id, vault_id, name, username, host, description, policy, password_sealed,
-           password_changed_at, created_at, updated_at, change_seq)
+           password_changed_at, created_at, updated_at, change_seq, version)
          VALUES (@id, @vaultId, @name, @username, @host, @description, @policy, @passwordSealed,
-           @passwordChangedAt, @createdAt, @updatedAt, @changeSeq)`,
+           @passwordChangedAt, @createdAt, @updatedAt, @changeSeq, @version)`,
       ).run({
         ...credential,
         policy: JSON.stringify(credential.policy),
@@ -349,16 +360,31 @@ export class SqliteStore implements PamStore {
     });
   }
 
-  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]> {
+  updateCredential(
+    credential: CredentialRecord,
+    effects: SideEffects,
+    expectedVersion: number,
+  ): Promise<EditOutcome> {
     return this.inTransaction(() => {
-      this.stmt(
+      const written = this.stmt(
         `UPDATE credentials SET vault_id = @vaultId, name = @name, username = @username, host = @host,
-           description = @description, policy = @policy, password_sealed = @passwordSealed,
-           password_changed_at = @passwordChangedAt, updated_at = @updatedAt
-         WHERE id = @id AND deleted_at IS NULL`,
-      ).run({ ...credential, policy: JSON.stringify(credential.policy), createdAt: undefined });
+           description = @description, policy = @policy, updated_at = @updatedAt, version = version + 1
+         WHERE id = @id AND deleted_at IS NULL AND version = @expectedVersion`,
+      ).run({
+        id: credential.id,
+        vaultId: credential.vaultId,
+        name: credential.name,
+        username: credential.username,
+        host: credential.host,
+        description: credential.description,
+        policy: JSON.stringify(credential.policy),
+        updatedAt: credential.updatedAt,
+        expectedVersion,
+      }).changes;
+      if (written === 0) return 'stale';
       this.touchCredential(credential.id);
-      return this.writeEffects(effects);
+      this.writeEffects(effects);
+      return 'updated';
     });
   }
 
@@ -797,6 +823,7 @@ export function mapVault(row: Row | undefined): VaultRecord | undefined {
     policy: JSON.parse(row.policy as string) as PolicyPatch,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+    version: Number(row.version),
   };
 }
 
@@ -814,6 +841,7 @@ export function mapCredential(row: Row | undefined): CredentialRecord | undefine
     passwordChangedAt: row.password_changed_at as number,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+    version: Number(row.version),
   };
 }
 

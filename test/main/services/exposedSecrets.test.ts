@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
-import { ClipboardGuard } from '../../../main/services/clipboardGuard.ts';
+import { ClipboardGuard, type ClipboardRelease } from '../../../main/services/clipboardGuard.ts';
 import { ExposedSecrets } from '../../../main/services/exposedSecrets.ts';
 import { PasswordAccess } from '../../../main/services/passwordAccess.ts';
 import type { ServerCaller } from '../../../main/services/serverCalls.ts';
@@ -14,7 +14,14 @@ function setUp() {
   const { clock, timers } = fakeTime();
   const events = new RecordingSink();
   const port = new FakeClipboard();
-  const clipboard = new ClipboardGuard({ clipboard: port, clock, timers, events });
+  const releases: ClipboardRelease[] = [];
+  const clipboard = new ClipboardGuard({
+    clipboard: port,
+    clock,
+    timers,
+    events,
+    onReleased: (release) => releases.push(release),
+  });
   const callServer = (async (work: (backend: unknown) => Promise<unknown>) =>
     work({
       capabilities: { passwordRead: true },
@@ -24,7 +31,7 @@ function setUp() {
   const passwords = new PasswordAccess({ callServer, clipboard, settings, events, clock, timers });
   const exposed = new ExposedSecrets({ clipboard, passwords });
   const hidden = () => events.ofType('password.hidden').map((event) => event.credentialId);
-  return { port, passwords, exposed, hidden };
+  return { port, passwords, exposed, hidden, releases };
 }
 
 const open = (credentialID: string, status: CheckoutStatus) => ({ credentialID, status }) as Checkout;
@@ -68,5 +75,21 @@ describe('ExposedSecrets', () => {
     await settle();
     expect(port.value).toBe('a note of the user');
     expect(hidden().sort()).toEqual([WEB01, DB02].sort());
+  });
+
+  it('finds the active checkout of the copied password anywhere in the list, among other credentials', async () => {
+    const { port, passwords, exposed, releases } = setUp();
+    await passwords.copy(WEB01);
+    await exposed.keepActiveOnly([open(DB02, CheckoutStatus.Active), open(WEB01, CheckoutStatus.Active)]);
+    expect(port.value).toBe(`password of ${WEB01}`);
+    expect(releases).toEqual([]);
+  });
+
+  it('a checkout that ended elsewhere lets the password go as a check-in (the reason the log gets)', async () => {
+    const { port, passwords, exposed, releases } = setUp();
+    await passwords.copy(WEB01);
+    await exposed.keepActiveOnly([]);
+    expect(port.value).toBe('');
+    expect(releases).toEqual([{ credentialId: WEB01, reason: 'checkin', wiped: true }]);
   });
 });
