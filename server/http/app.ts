@@ -123,7 +123,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     ),
   );
 
-  const dvls = new DvlsSessions();
+  const dvls = new DvlsSessions({ store: ctx.store, secretBox: ctx.secretBox, clock: ctx.clock });
   registerAuthRoutes(app, ctx);
   registerDvlsSessionRoutes(app, ctx, dvls);
   registerPamRoutes(app, ctx, dvls);

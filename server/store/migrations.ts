@@ -122,4 +122,22 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 5: Devolutions Server's wire format (issue 12). A token signed in through New-DSSession's
+  // handshake keeps its session key sealed with the master key beside it, so every node (and the
+  // same node after a restart) encrypts its passwords under it. Vaults (DVLS's PAM folders) can be
+  // deleted, leaving a tombstone as credentials do (deleted credentials still name their vault).
+  // Checkout policies are DVLS's named sets of checkout fields, kept as DVLS writes them (JSON).
+  `
+  ALTER TABLE tokens ADD COLUMN session_key_sealed TEXT;
+  ALTER TABLE vaults ADD COLUMN deleted_at INTEGER;
+  CREATE TABLE checkout_policies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    fields TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX checkout_policies_default ON checkout_policies(is_default) WHERE is_default = 1;
+  `,
 ];

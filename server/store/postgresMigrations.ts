@@ -143,4 +143,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX login_throttle_last ON login_throttle(last_at);
   `,
+  // 5: as SQLite's: the sealed DVLS session key of a token, vault tombstones, checkout policies.
+  `
+  ALTER TABLE tokens ADD COLUMN session_key_sealed TEXT;
+  ALTER TABLE vaults ADD COLUMN deleted_at BIGINT;
+  CREATE TABLE checkout_policies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    is_default BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE UNIQUE INDEX checkout_policies_name ON checkout_policies (lower(name));
+  CREATE UNIQUE INDEX checkout_policies_default ON checkout_policies(is_default) WHERE is_default;
+  `,
 ];

@@ -31,6 +31,7 @@ import {
   mapCheckout,
   mapCredential,
   mapEvent,
+  mapToken,
   mapUser,
   mapVault,
   type Row,
@@ -368,20 +369,13 @@ export class PostgresStore implements PamStore {
   async insertToken(token: TokenRecord): Promise<void> {
     await this.exec(
       this.pool,
-      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-      [token.tokenHash, token.userId, token.createdAt, token.expiresAt],
+      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at, session_key_sealed) VALUES ($1, $2, $3, $4, $5)',
+      [token.tokenHash, token.userId, token.createdAt, token.expiresAt, token.sessionKeySealed ?? null],
     );
   }
 
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = await this.one(this.pool, 'SELECT * FROM tokens WHERE token_hash = $1', [tokenHash]);
-    if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return mapToken(await this.one(this.pool, 'SELECT * FROM tokens WHERE token_hash = $1', [tokenHash]));
   }
 
   async getActorByToken(tokenHash: string, now: number): Promise<UserRecord | undefined> {

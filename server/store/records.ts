@@ -120,6 +120,11 @@ export interface TokenRecord {
   userId: string;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The DVLS session key of a token signed in through New-DSSession's handshake, sealed by the
+   * server's SecretBox with the token hash as associated data; null for other sign-ins.
+   */
+  sessionKeySealed?: string | null;
 }
 
 export interface AuditQuery {

@@ -258,23 +258,13 @@ export class SqliteStore implements PamStore {
   }
 
   async insertToken(token: TokenRecord): Promise<void> {
-    this.stmt('INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-      token.tokenHash,
-      token.userId,
-      token.createdAt,
-      token.expiresAt,
-    );
+    this.stmt(
+      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at, session_key_sealed) VALUES (?, ?, ?, ?, ?)',
+    ).run(token.tokenHash, token.userId, token.createdAt, token.expiresAt, token.sessionKeySealed ?? null);
   }
 
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = this.stmt('SELECT * FROM tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return mapToken(this.stmt('SELECT * FROM tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined);
   }
 
   async revokeToken(tokenHash: string): Promise<void> {
@@ -785,6 +775,17 @@ export function mapUser(row: Row | undefined): UserRecord | undefined {
     disabled: Boolean(row.disabled),
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+  };
+}
+
+export function mapToken(row: Row | undefined): TokenRecord | undefined {
+  if (!row) return undefined;
+  return {
+    tokenHash: row.token_hash as string,
+    userId: row.user_id as string,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    sessionKeySealed: (row.session_key_sealed as string | null) ?? null,
   };
 }
 

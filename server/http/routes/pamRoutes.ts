@@ -217,7 +217,7 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
     async (request) => {
       const password = await ctx.checkouts.readPassword(actorOf(request), request.params.id);
       const token = tokenOf(request);
-      const sessionKey = token ? dvls.keyOf(hashToken(token), ctx.clock.now()) : undefined;
+      const sessionKey = token ? await dvls.keyOf(hashToken(token)) : undefined;
       return { data: sessionKey ? encryptToHex(sessionKey, password) : password, result: SaveResult.Success };
     },
   );
