@@ -15,8 +15,8 @@ import { generatePassword } from '../crypto/passwordGenerator.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import { hashUserPassword } from '../crypto/userPasswords.ts';
-import type { PamStore } from '../store/pamStore.ts';
-import type { AuditInput, AuditQuery } from '../store/records.ts';
+import { type PamStore, VaultDeletedError } from '../store/pamStore.ts';
+import type { AuditInput, AuditQuery, CheckoutPolicyRecord } from '../store/records.ts';
 import { type Actor, hasRole } from './actor.ts';
 import type { CheckoutService } from './checkoutService.ts';
 import type { Clock } from './clock.ts';
@@ -164,7 +164,16 @@ export class AdminService {
     return toApiVault(vault);
   }
 
-  async updateVault(actor: Actor, id: string, patch: UpdateVault): Promise<Vault> {
+  /**
+   * `replacePolicy`: `patch.policy` is the vault's whole policy, not merged over it (DVLS's
+   * Update-DSPamFolder can set a field back to Default, which drops the vault's own setting).
+   */
+  async updateVault(
+    actor: Actor,
+    id: string,
+    patch: UpdateVault,
+    options: { replacePolicy?: boolean } = {},
+  ): Promise<Vault> {
     this.assertAdmin(actor);
     const vault = await this.store.getVault(id);
     if (!vault) throw notFound('The vault');
@@ -172,7 +181,9 @@ export class AdminService {
       ...vault,
       name: patch.name ?? vault.name,
       description: patch.description ?? vault.description,
-      policy: patch.policy ? { ...vault.policy, ...patch.policy } : vault.policy,
+      policy: patch.policy
+        ? { ...(options.replacePolicy ? {} : vault.policy), ...patch.policy }
+        : vault.policy,
       updatedAt: this.clock.now(),
     };
     await this.store.updateVault(next, {
@@ -182,6 +193,107 @@ export class AdminService {
       events: [],
     });
     return toApiVault(next);
+  }
+
+  /** Deletes an empty vault (DVLS's Remove-DSPamFolder); its deleted credentials keep naming it. */
+  async deleteVault(actor: Actor, id: string): Promise<void> {
+    this.assertAdmin(actor);
+    const vault = await this.store.getVault(id);
+    if (!vault) throw notFound('The vault');
+    const outcome = await this.store.deleteVault(id, {
+      audit: [this.audit(actor, 'vault.deleted', { details: vault.name })],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('The vault');
+    if (outcome === 'not_empty') {
+      throw new PamError('conflict', 'The vault is not empty: delete or move its credentials first.');
+    }
+  }
+
+  listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]> {
+    return this.store.listCheckoutPolicies();
+  }
+
+  getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined> {
+    return this.store.getCheckoutPolicy(id);
+  }
+
+  /** A new checkout policy (DVLS's New-DSPamCheckoutPolicy); `id` is set for the built-in default. */
+  async createCheckoutPolicy(
+    actor: Actor,
+    request: Pick<CheckoutPolicyRecord, 'name' | 'fields' | 'isDefault'> & { id?: string },
+  ): Promise<CheckoutPolicyRecord> {
+    this.assertAdmin(actor);
+    const now = this.clock.now();
+    const policy = { ...request, id: request.id ?? newGuid(), createdAt: now, updatedAt: now };
+    await conflictOnDuplicate(
+      this.store.saveCheckoutPolicy(
+        policy,
+        { replace: false },
+        { audit: [this.audit(actor, 'checkoutPolicy.created', { details: policy.name })], events: [] },
+      ),
+      'Checkout policy with same name already exists.',
+    );
+    return policy;
+  }
+
+  async updateCheckoutPolicy(
+    actor: Actor,
+    id: string,
+    patch: Partial<Pick<CheckoutPolicyRecord, 'name' | 'fields' | 'isDefault'>>,
+  ): Promise<CheckoutPolicyRecord> {
+    this.assertAdmin(actor);
+    const current = await this.store.getCheckoutPolicy(id);
+    if (!current) throw notFound('The checkout policy');
+    if (current.isDefault && patch.isDefault === false) {
+      throw new PamError('conflict', 'Make another checkout policy the default instead.');
+    }
+    const next: CheckoutPolicyRecord = {
+      ...current,
+      name: patch.name ?? current.name,
+      fields: { ...current.fields, ...patch.fields },
+      isDefault: patch.isDefault ?? current.isDefault,
+      updatedAt: this.clock.now(),
+    };
+    let outcome: 'saved' | 'not_found' = 'not_found';
+    await conflictOnDuplicate(
+      this.store
+        .saveCheckoutPolicy(
+          next,
+          { replace: true },
+          {
+            audit: [
+              this.audit(actor, 'checkoutPolicy.updated', {
+                details: `${current.name}: ${Object.keys(patch).join(', ')}`,
+              }),
+            ],
+            events: [],
+          },
+        )
+        .then((result) => {
+          outcome = result;
+        }),
+      'Checkout policy with same name already exists.',
+    );
+    if (outcome === 'not_found') throw notFound('The checkout policy');
+    return next;
+  }
+
+  async deleteCheckoutPolicy(actor: Actor, id: string): Promise<void> {
+    this.assertAdmin(actor);
+    const policy = await this.store.getCheckoutPolicy(id);
+    if (!policy) throw notFound('The checkout policy');
+    if (policy.isDefault) {
+      throw new PamError(
+        'conflict',
+        'The default checkout policy cannot be deleted: make another one the default first.',
+      );
+    }
+    const outcome = await this.store.deleteCheckoutPolicy(id, {
+      audit: [this.audit(actor, 'checkoutPolicy.deleted', { details: policy.name })],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('The checkout policy');
   }
 
   async createCredential(actor: Actor | null, request: CreateCredential): Promise<Credential> {
@@ -207,12 +319,14 @@ export class AdminService {
       createdAt: now,
       updatedAt: now,
     };
-    await conflictOnDuplicate(
-      this.store.insertCredential(credential, {
-        audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
-        events: [],
-      }),
-      'A credential with this id already exists.',
+    await vaultStillThere(
+      conflictOnDuplicate(
+        this.store.insertCredential(credential, {
+          audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
+          events: [],
+        }),
+        'A credential with this id already exists.',
+      ),
     );
     return this.checkouts.getCredential(actor ?? systemActor, id);
   }
@@ -232,12 +346,17 @@ export class AdminService {
       policy: patch.policy ? { ...credential.policy, ...patch.policy } : credential.policy,
       updatedAt: this.clock.now(),
     };
-    await this.store.updateCredential(next, {
-      audit: [
-        this.audit(actor, 'credential.updated', { credentialId: id, details: Object.keys(patch).join(', ') }),
-      ],
-      events: [],
-    });
+    await vaultStillThere(
+      this.store.updateCredential(next, {
+        audit: [
+          this.audit(actor, 'credential.updated', {
+            credentialId: id,
+            details: Object.keys(patch).join(', '),
+          }),
+        ],
+        events: [],
+      }),
+    );
     return this.checkouts.getCredential(actor, id);
   }
 
@@ -287,6 +406,16 @@ export class AdminService {
   async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
     this.assertAdmin(actor);
     return (await this.store.listAudit(query)).map(toApiAudit);
+  }
+}
+
+/** The vault checked above was deleted before the credential's write: as if it had not been there. */
+async function vaultStillThere(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (error instanceof VaultDeletedError) throw notFound('The vault');
+    throw error;
   }
 }
 

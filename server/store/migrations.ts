@@ -139,5 +139,10 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   CREATE UNIQUE INDEX checkout_policies_default ON checkout_policies(is_default) WHERE is_default = 1;
+  -- DVLS always has a default checkout policy: Coffre's default policy, in DVLS's fields.
+  INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+    VALUES ('00000000-0000-4000-8000-0000000000df', 'Default',
+      '{"checkoutApprovalMode":1,"checkoutReasonMode":3,"allowCheckoutOwnerAsApprover":2,"includeAdminsAsApprovers":2,"includeManagersAsApprovers":2,"checkoutTime":120}',
+      1, 0, 0);
   `,
 ];

@@ -26,6 +26,19 @@ export interface VaultRecord {
   updatedAt: number;
 }
 
+/**
+ * A DVLS checkout policy: its fields as DVLS names them (checkoutApprovalMode, checkoutReasonMode,
+ * allowCheckoutOwnerAsApprover, includeAdminsAsApprovers, includeManagersAsApprovers, checkoutTime).
+ */
+export interface CheckoutPolicyRecord {
+  id: string;
+  name: string;
+  fields: Record<string, number>;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface CredentialRecord {
   id: string;
   vaultId: string;

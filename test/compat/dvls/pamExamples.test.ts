@@ -271,8 +271,8 @@ describe('PAM folders and checkout policies', () => {
     expect(list.filter((policy) => policy.isDefault)).toHaveLength(1);
     const count = await ps.invokeDS('GET', `${server.url}/api/pam/checkout-policies/count`);
     expect(count.Body).toBe(list.length);
-    const one = await ps.invokeDS('GET', `${server.url}/api/pam/checkout-policies/${list[1].id}`);
-    expect(one.Body).toEqual(list[1]);
+    const one = await ps.invokeDS('GET', `${server.url}/api/pam/checkout-policies/${list[0].id}`);
+    expect(one.Body).toEqual(list[0]);
   });
 });
 

@@ -134,7 +134,7 @@ export function decryptString(sessionKeyHex: string, encryptedHex: string): stri
 }
 
 /** `ConvertTo-Json` of a hashtable: PowerShell does not keep insertion order; shuffle to prove it does not matter. */
-function hashtableJson(entries: Record<string, unknown>): string {
+export function hashtableJson(entries: Record<string, unknown>): string {
   const keys = Object.keys(entries).reverse();
   return JSON.stringify(Object.fromEntries(keys.map((key) => [key, entries[key]])), null, 2);
 }
