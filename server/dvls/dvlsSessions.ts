@@ -11,6 +11,29 @@ import type { SecretBox } from '../crypto/secretBox.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { PamStore } from '../store/pamStore.ts';
 
+/** A session signed in through the handshake: its key, and the module version that signed in. */
+export interface DvlsSession {
+  sessionKey: string;
+  moduleVersion: string | null;
+}
+
+/**
+ * Whether the module that signed in reads Get-DSPamPassword's answer as a bare string: every
+ * release before 2022.2.6.1 decrypts `$res.Body` itself (Get-DSPamPassword.ps1 @0d5c2c3,
+ * Invoke-DSPamCheckout.ps1 until 2022.3); Get-DSPamPassword reads `.data` from b8023ee
+ * ("Fixed issue with Pam passwords decrypting", module 2022.2.6.1) on. Versions that do not parse
+ * (Coffre's own client sends "Coffre") get `{data, result}`.
+ */
+export function readsBarePassword(session: DvlsSession): boolean {
+  const parts = session.moduleVersion?.match(/^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?$/);
+  if (!parts) return false;
+  const [year, minor, build, revision] = parts.slice(1).map((part) => Number(part ?? 0)) as number[];
+  const version = [year!, minor!, build!, revision!];
+  const fixed = [2022, 2, 6, 1];
+  for (let i = 0; i < 4; i++) if (version[i] !== fixed[i]) return version[i]! < fixed[i]!;
+  return false;
+}
+
 /** The server_meta key of the handshake's RSA private key, sealed with the master key. */
 const KEY_PAIR_META = 'dvls-handshake-key';
 const sessionKeyContext = (tokenHash: string) => `dvls-session-key:${tokenHash}`;
@@ -60,16 +83,19 @@ export class DvlsSessions {
     }
   }
 
-  /** What AuthService.login stores beside the new token: the session key sealed for its hash. */
-  sealerFor(sessionKey: string): (tokenHash: string) => string {
-    return (tokenHash) => this.deps.secretBox.seal(sessionKey, sessionKeyContext(tokenHash));
+  /**
+   * What AuthService.login stores beside the new token: the session, sealed for the token's hash.
+   * `moduleVersion` is the `Version` the handshake sent (the module's own version).
+   */
+  sealerFor(session: DvlsSession): (tokenHash: string) => string {
+    return (tokenHash) => this.deps.secretBox.seal(JSON.stringify(session), sessionKeyContext(tokenHash));
   }
 
-  /** The session key of a live token, or undefined (another sign-in, expired, revoked). */
-  async keyOf(tokenHash: string): Promise<string | undefined> {
+  /** The handshake session of a live token, or undefined (another sign-in, expired, revoked). */
+  async sessionOf(tokenHash: string): Promise<DvlsSession | undefined> {
     const token = await this.deps.store.getToken(tokenHash);
     if (!token?.sessionKeySealed || token.expiresAt <= this.deps.clock.now()) return undefined;
-    return this.deps.secretBox.open(token.sessionKeySealed, sessionKeyContext(tokenHash));
+    return JSON.parse(this.deps.secretBox.open(token.sessionKeySealed, sessionKeyContext(tokenHash)));
   }
 
   private pair() {

@@ -120,7 +120,14 @@ export function registerDvlsSessionRoutes(
           request.body.userName,
           secret.password,
           request.ip,
-          secret.sessionKey ? { sealSessionKey: dvls.sealerFor(secret.sessionKey) } : {},
+          secret.sessionKey
+            ? {
+                sealSessionKey: dvls.sealerFor({
+                  sessionKey: secret.sessionKey,
+                  moduleVersion: parameters.Version ?? null,
+                }),
+              }
+            : {},
         );
         return {
           result: SaveResult.Success,

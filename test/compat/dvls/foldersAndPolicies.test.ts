@@ -15,6 +15,7 @@ import {
   getDSPamFolderByQuery,
   newDSPamCheckoutPolicy,
   newDSPamFolder,
+  newDSPamTeamFolder,
   removeDSPamCheckoutPolicy,
   removeDSPamFolder,
   updateDSPamCheckoutPolicy,
@@ -56,6 +57,15 @@ describe('PAM folders', () => {
     // Get-DSPamFolder.ps1 @860e0ef: `?folderID=$candidFolderID`
     expect((await getDSPamFolderByQuery(ps, id)).Body).toEqual(created.Body);
     expect(await auditActions()).toContain('vault.created');
+  });
+
+  // Public/Pam/PamFolders/New-DSPamTeamFolder.ps1 (@beae17e) with Private/PAM/TeamFolders/Get-DSPamRootFolder.ps1
+  it('New-DSPamTeamFolder (older modules) creates a vault under the root too', async () => {
+    const ps = await signIn('admin');
+    const created = await newDSPamTeamFolder(ps, 'Team');
+    expect(created.isSuccess, created.ErrorMessage).toBe(true);
+    expect(JSON.parse(ps.sent.at(-1)!.body!)).toEqual({ folderID: ROOT_FOLDER_ID, name: 'Team' });
+    expect(created.Body).toMatchObject({ name: 'Team', folderID: ROOT_FOLDER_ID });
   });
 
   // New-DSPamFolder.ps1 with -ParentFolderId: Coffre's folders are one level below the root
