@@ -23,6 +23,12 @@ export const AUDIT_ACTIONS = [
   'user.updated',
   'vault.created',
   'vault.updated',
+  /** An empty vault deleted (DVLS's Remove-DSPamFolder). */
+  'vault.deleted',
+  /** DVLS's checkout policies (New-/Update-/Remove-DSPamCheckoutPolicy). */
+  'checkoutPolicy.created',
+  'checkoutPolicy.updated',
+  'checkoutPolicy.deleted',
   'credential.created',
   'credential.updated',
   'credential.deleted',

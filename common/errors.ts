@@ -19,6 +19,11 @@ export const ERROR_STATUS = {
   extension_out_of_bounds: 422,
   self_approval_not_allowed: 422,
   throttled: 429,
+  /**
+   * A Devolutions Server feature Coffre has no counterpart for (PAM providers, an account's sync
+   * status): 404 with a message saying so, as a real DVLS answers Coffre's own routes with 404.
+   */
+  not_supported: 404,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 

@@ -17,8 +17,8 @@ import { generatePassword } from '../crypto/passwordGenerator.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import { hashUserPassword } from '../crypto/userPasswords.ts';
-import type { EditOutcome, PamStore } from '../store/pamStore.ts';
-import type { AuditInput, AuditQuery } from '../store/records.ts';
+import { type EditOutcome, type PamStore, VaultDeletedError } from '../store/pamStore.ts';
+import type { AuditInput, AuditQuery, CheckoutPolicyRecord } from '../store/records.ts';
 import { type Actor, hasRole } from './actor.ts';
 import type { CheckoutService } from './checkoutService.ts';
 import type { Clock } from './clock.ts';
@@ -175,24 +175,30 @@ export class AdminService {
     return { ...toApiVault(vault), version: vault.version };
   }
 
-  /** `expectedVersion`: the version the edit was made from; a stale one is refused (409). */
+  /**
+   * `expectedVersion`: the version the edit was made from; a stale one is refused (409).
+   * `replacePolicy`: `patch.policy` is the vault's whole policy, not merged over it (DVLS's
+   * Update-DSPamFolder can set a field back to Default, which drops the vault's own setting).
+   */
   async updateVault(
     actor: Actor,
     id: string,
     patch: UpdateVault,
-    expectedVersion?: number,
+    options: { expectedVersion?: number; replacePolicy?: boolean } = {},
   ): Promise<AdminVault> {
     this.assertAdmin(actor);
     const now = this.clock.now();
     const { next } = await editByVersion({
       what: 'The vault',
-      expectedVersion,
+      expectedVersion: options.expectedVersion,
       read: () => this.store.getVault(id),
       change: (vault) => ({
         ...vault,
         name: patch.name ?? vault.name,
         description: patch.description ?? vault.description,
-        policy: patch.policy ? { ...vault.policy, ...patch.policy } : vault.policy,
+        policy: patch.policy
+          ? { ...(options.replacePolicy ? {} : vault.policy), ...patch.policy }
+          : vault.policy,
         updatedAt: now,
       }),
       write: (next, vault) =>
@@ -210,6 +216,107 @@ export class AdminService {
         ),
     });
     return { ...toApiVault(next), version: next.version };
+  }
+
+  /** Deletes an empty vault (DVLS's Remove-DSPamFolder); its deleted credentials keep naming it. */
+  async deleteVault(actor: Actor, id: string): Promise<void> {
+    this.assertAdmin(actor);
+    const vault = await this.store.getVault(id);
+    if (!vault) throw notFound('The vault');
+    const outcome = await this.store.deleteVault(id, {
+      audit: [this.audit(actor, 'vault.deleted', { details: vault.name })],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('The vault');
+    if (outcome === 'not_empty') {
+      throw new PamError('conflict', 'The vault is not empty: delete or move its credentials first.');
+    }
+  }
+
+  listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]> {
+    return this.store.listCheckoutPolicies();
+  }
+
+  getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined> {
+    return this.store.getCheckoutPolicy(id);
+  }
+
+  /** A new checkout policy (DVLS's New-DSPamCheckoutPolicy); `id` is set for the built-in default. */
+  async createCheckoutPolicy(
+    actor: Actor,
+    request: Pick<CheckoutPolicyRecord, 'name' | 'fields' | 'isDefault'> & { id?: string },
+  ): Promise<CheckoutPolicyRecord> {
+    this.assertAdmin(actor);
+    const now = this.clock.now();
+    const policy = { ...request, id: request.id ?? newGuid(), createdAt: now, updatedAt: now };
+    await conflictOnDuplicate(
+      this.store.saveCheckoutPolicy(
+        policy,
+        { replace: false },
+        { audit: [this.audit(actor, 'checkoutPolicy.created', { details: policy.name })], events: [] },
+      ),
+      'Checkout policy with same name already exists.',
+    );
+    return policy;
+  }
+
+  async updateCheckoutPolicy(
+    actor: Actor,
+    id: string,
+    patch: Partial<Pick<CheckoutPolicyRecord, 'name' | 'fields' | 'isDefault'>>,
+  ): Promise<CheckoutPolicyRecord> {
+    this.assertAdmin(actor);
+    const current = await this.store.getCheckoutPolicy(id);
+    if (!current) throw notFound('The checkout policy');
+    if (current.isDefault && patch.isDefault === false) {
+      throw new PamError('conflict', 'Make another checkout policy the default instead.');
+    }
+    const next: CheckoutPolicyRecord = {
+      ...current,
+      name: patch.name ?? current.name,
+      fields: { ...current.fields, ...patch.fields },
+      isDefault: patch.isDefault ?? current.isDefault,
+      updatedAt: this.clock.now(),
+    };
+    let outcome: 'saved' | 'not_found' = 'not_found';
+    await conflictOnDuplicate(
+      this.store
+        .saveCheckoutPolicy(
+          next,
+          { replace: true },
+          {
+            audit: [
+              this.audit(actor, 'checkoutPolicy.updated', {
+                details: `${current.name}: ${Object.keys(patch).join(', ')}`,
+              }),
+            ],
+            events: [],
+          },
+        )
+        .then((result) => {
+          outcome = result;
+        }),
+      'Checkout policy with same name already exists.',
+    );
+    if (outcome === 'not_found') throw notFound('The checkout policy');
+    return next;
+  }
+
+  async deleteCheckoutPolicy(actor: Actor, id: string): Promise<void> {
+    this.assertAdmin(actor);
+    const policy = await this.store.getCheckoutPolicy(id);
+    if (!policy) throw notFound('The checkout policy');
+    if (policy.isDefault) {
+      throw new PamError(
+        'conflict',
+        'The default checkout policy cannot be deleted: make another one the default first.',
+      );
+    }
+    const outcome = await this.store.deleteCheckoutPolicy(id, {
+      audit: [this.audit(actor, 'checkoutPolicy.deleted', { details: policy.name })],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('The checkout policy');
   }
 
   async createCredential(actor: Actor | null, request: CreateCredential): Promise<AdminCredential> {
@@ -236,12 +343,14 @@ export class AdminService {
       updatedAt: now,
       version: 1,
     };
-    await conflictOnDuplicate(
-      this.store.insertCredential(credential, {
-        audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
-        events: [],
-      }),
-      'A credential with this id already exists.',
+    await vaultStillThere(
+      conflictOnDuplicate(
+        this.store.insertCredential(credential, {
+          audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
+          events: [],
+        }),
+        'A credential with this id already exists.',
+      ),
     );
     return { ...(await this.checkouts.getCredential(actor ?? systemActor, id)), version: credential.version };
   }
@@ -290,18 +399,20 @@ export class AdminService {
         updatedAt: now,
       }),
       write: (next, credential) =>
-        this.store.updateCredential(
-          next,
-          {
-            audit: [
-              this.audit(actor, 'credential.updated', {
-                credentialId: id,
-                details: Object.keys(patch).join(', '),
-              }),
-            ],
-            events: [],
-          },
-          credential.version,
+        vaultStillThere(
+          this.store.updateCredential(
+            next,
+            {
+              audit: [
+                this.audit(actor, 'credential.updated', {
+                  credentialId: id,
+                  details: Object.keys(patch).join(', '),
+                }),
+              ],
+              events: [],
+            },
+            credential.version,
+          ),
         ),
     });
     return this.withVersion(actor, id, next.version);
@@ -391,6 +502,16 @@ async function editByVersion<R extends { version: number }>(edit: {
       return { next: { ...next, version: current.version + 1 } };
     if (attempt === EDIT_ATTEMPTS)
       throw staleEdit(edit.what, (await edit.read())?.version ?? current.version);
+  }
+}
+
+/** The vault checked above was deleted before the credential's write: as if it had not been there. */
+async function vaultStillThere<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof VaultDeletedError) throw notFound('The vault');
+    throw error;
   }
 }
 

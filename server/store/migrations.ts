@@ -122,11 +122,28 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
-  // 5: reserved for issue-12's migration (this branch, issue-14b, was written beside it). The runner
-  // numbers migrations by their place in this list, so 6 needs a 5 before it: when both branches
-  // are merged, issue-12's migration takes this place and this no-op goes.
+  // 5: Devolutions Server's wire format (issue 12). A token signed in through New-DSSession's
+  // handshake keeps its session key sealed with the master key beside it, so every node (and the
+  // same node after a restart) encrypts its passwords under it. Vaults (DVLS's PAM folders) can be
+  // deleted, leaving a tombstone as credentials do (deleted credentials still name their vault).
+  // Checkout policies are DVLS's named sets of checkout fields, kept as DVLS writes them (JSON).
   `
-  SELECT 1;
+  ALTER TABLE tokens ADD COLUMN session_key_sealed TEXT;
+  ALTER TABLE vaults ADD COLUMN deleted_at INTEGER;
+  CREATE TABLE checkout_policies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    fields TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX checkout_policies_default ON checkout_policies(is_default) WHERE is_default = 1;
+  -- DVLS always has a default checkout policy: Coffre's default policy, in DVLS's fields.
+  INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+    VALUES ('00000000-0000-4000-8000-0000000000df', 'Default',
+      '{"checkoutApprovalMode":1,"checkoutReasonMode":3,"allowCheckoutOwnerAsApprover":2,"includeAdminsAsApprovers":2,"includeManagersAsApprovers":2,"checkoutTime":120}',
+      1, 0, 0);
   `,
   // 6: compare-and-set for administrators' edits. A vault's or credential's version goes up by one
   // with each edit; an edit sent with the version it was made from is refused (409) once another

@@ -3,6 +3,7 @@ import type {
   AuditInput,
   AuditQuery,
   AuditRecord,
+  CheckoutPolicyRecord,
   CheckoutRecord,
   CredentialChange,
   CredentialQuery,
@@ -14,6 +15,14 @@ import type {
   UserRecord,
   VaultRecord,
 } from './records.ts';
+
+/** A credential written into a vault deleted meanwhile (DVLS's Remove-DSPamFolder). */
+export class VaultDeletedError extends Error {
+  constructor() {
+    super('The vault was deleted.');
+    this.name = 'VaultDeletedError';
+  }
+}
 
 /** What a state change writes besides itself, in the same transaction (audit row, outbox events). */
 export interface SideEffects {
@@ -89,12 +98,20 @@ export interface PamStore {
    * another edit came between or the vault is gone.
    */
   updateVault(vault: VaultRecord, effects: SideEffects, expectedVersion: number): Promise<EditOutcome>;
+  /** A vault not deleted. */
   getVault(id: string): Promise<VaultRecord | undefined>;
   listVaults(): Promise<VaultRecord[]>;
+  /**
+   * Deletes (tombstones) the vault unless a credential not deleted is in it, checked in the same
+   * transaction that a credential written into the vault waits for (so none lands in a deleted vault).
+   */
+  deleteVault(id: string, effects: SideEffects): Promise<'deleted' | 'not_found' | 'not_empty'>;
+  /** Throws VaultDeletedError when the credential's vault is deleted (or was never there). */
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
   /**
    * As updateVault, for a credential's vault, name, username, host, description and policy. Never
-   * writes the password: one set or rotated since the edit's read must stay.
+   * writes the password: one set or rotated since the edit's read must stay. Throws VaultDeletedError
+   * when the credential's (new) vault is deleted.
    */
   updateCredential(
     credential: CredentialRecord,
@@ -127,6 +144,21 @@ export interface PamStore {
     since: number,
     limit: number,
   ): Promise<{ changes: CredentialChange[]; total: number }>;
+
+  // DVLS checkout policies
+  /** The default one first, then by name. */
+  listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]>;
+  getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined>;
+  /**
+   * Inserts, or with `replace` updates, the policy; a default one (`isDefault`) stops the previous
+   * default from being one, in the same transaction. A duplicate name throws the engine's unique error.
+   */
+  saveCheckoutPolicy(
+    policy: CheckoutPolicyRecord,
+    options: { replace: boolean },
+    effects: SideEffects,
+  ): Promise<'saved' | 'not_found'>;
+  deleteCheckoutPolicy(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'>;
 
   // checkouts
   /**

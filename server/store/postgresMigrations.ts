@@ -143,9 +143,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX login_throttle_last ON login_throttle(last_at);
   `,
-  // 5: reserved for issue-12's migration, as in migrations.ts (a no-op here until the merge).
+  // 5: as SQLite's: the sealed DVLS session key of a token, vault tombstones, checkout policies.
   `
-  SELECT 1;
+  ALTER TABLE tokens ADD COLUMN session_key_sealed TEXT;
+  ALTER TABLE vaults ADD COLUMN deleted_at BIGINT;
+  CREATE TABLE checkout_policies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    is_default BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE UNIQUE INDEX checkout_policies_name ON checkout_policies (lower(name));
+  CREATE UNIQUE INDEX checkout_policies_default ON checkout_policies(is_default) WHERE is_default;
+  -- DVLS always has a default checkout policy: Coffre's default policy, in DVLS's fields.
+  INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+    VALUES ('00000000-0000-4000-8000-0000000000df', 'Default',
+      '{"checkoutApprovalMode":1,"checkoutReasonMode":3,"allowCheckoutOwnerAsApprover":2,"includeAdminsAsApprovers":2,"includeManagersAsApprovers":2,"checkoutTime":120}',
+      true, 0, 0);
   `,
   // 6: as SQLite's: the edit version of vaults and credentials (compare-and-set of admin edits).
   `

@@ -4,19 +4,21 @@ import { CheckoutStatus } from '../../common/checkout.ts';
 import type { ThrottleEntry, ThrottleState, ThrottleWrites } from '../domain/loginThrottle.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
-import type {
-  CheckoutPatch,
-  EditOutcome,
-  InsertCheckoutResult,
-  PamStore,
-  PasswordChange,
-  SideEffects,
-  TransitionResult,
+import {
+  type CheckoutPatch,
+  type EditOutcome,
+  type InsertCheckoutResult,
+  type PamStore,
+  type PasswordChange,
+  type SideEffects,
+  type TransitionResult,
+  VaultDeletedError,
 } from './pamStore.ts';
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts';
 import type {
   AuditQuery,
   AuditRecord,
+  CheckoutPolicyRecord,
   CheckoutRecord,
   CredentialChange,
   CredentialQuery,
@@ -30,8 +32,10 @@ import type {
 import {
   mapAudit,
   mapCheckout,
+  mapCheckoutPolicy,
   mapCredential,
   mapEvent,
+  mapToken,
   mapUser,
   mapVault,
   type Row,
@@ -369,20 +373,13 @@ export class PostgresStore implements PamStore {
   async insertToken(token: TokenRecord): Promise<void> {
     await this.exec(
       this.pool,
-      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-      [token.tokenHash, token.userId, token.createdAt, token.expiresAt],
+      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at, session_key_sealed) VALUES ($1, $2, $3, $4, $5)',
+      [token.tokenHash, token.userId, token.createdAt, token.expiresAt, token.sessionKeySealed ?? null],
     );
   }
 
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = await this.one(this.pool, 'SELECT * FROM tokens WHERE token_hash = $1', [tokenHash]);
-    if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return mapToken(await this.one(this.pool, 'SELECT * FROM tokens WHERE token_hash = $1', [tokenHash]));
   }
 
   async getActorByToken(tokenHash: string, now: number): Promise<UserRecord | undefined> {
@@ -431,7 +428,7 @@ export class PostgresStore implements PamStore {
       const written = await this.exec(
         client,
         `UPDATE vaults SET name = $2, description = $3, policy = $4, updated_at = $5, version = version + 1
-         WHERE id = $1 AND version = $6`,
+         WHERE id = $1 AND version = $6 AND deleted_at IS NULL`,
         [
           vault.id,
           vault.name,
@@ -467,17 +464,113 @@ export class PostgresStore implements PamStore {
   }
 
   async getVault(id: string): Promise<VaultRecord | undefined> {
-    return mapVault(await this.one(this.pool, 'SELECT * FROM vaults WHERE id = $1', [id]));
+    return mapVault(
+      await this.one(this.pool, 'SELECT * FROM vaults WHERE id = $1 AND deleted_at IS NULL', [id]),
+    );
   }
 
   async listVaults(): Promise<VaultRecord[]> {
-    return (await this.all(this.pool, 'SELECT * FROM vaults ORDER BY lower(name), id')).map(
-      (row) => mapVault(row)!,
+    return (
+      await this.all(this.pool, 'SELECT * FROM vaults WHERE deleted_at IS NULL ORDER BY lower(name), id')
+    ).map((row) => mapVault(row)!);
+  }
+
+  deleteVault(id: string, effects: SideEffects): Promise<'deleted' | 'not_found' | 'not_empty'> {
+    return this.transaction(async (client) => {
+      // FOR UPDATE waits for, and then holds off, every transaction writing a credential into the
+      // vault (they take FOR KEY SHARE in assertLiveVault): none commits into it once it is deleted.
+      const vault = await this.one(
+        client,
+        'SELECT id FROM vaults WHERE id = $1 AND deleted_at IS NULL FOR UPDATE',
+        [id],
+      );
+      if (!vault) return 'not_found';
+      const live = await this.one(
+        client,
+        'SELECT 1 FROM credentials WHERE vault_id = $1 AND deleted_at IS NULL LIMIT 1',
+        [id],
+      );
+      if (live) return 'not_empty';
+      const at = effects.audit[0]?.at ?? Date.now();
+      await this.exec(client, 'UPDATE vaults SET deleted_at = $1, updated_at = $1 WHERE id = $2', [at, id]);
+      await this.writeEffects(client, effects);
+      return 'deleted';
+    });
+  }
+
+  private async assertLiveVault(client: Queryable, vaultId: string): Promise<void> {
+    const vault = await this.one(
+      client,
+      'SELECT id FROM vaults WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE',
+      [vaultId],
     );
+    if (!vault) throw new VaultDeletedError();
+  }
+
+  async listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]> {
+    return (
+      await this.all(this.pool, 'SELECT * FROM checkout_policies ORDER BY is_default DESC, lower(name), id')
+    ).map((row) => mapCheckoutPolicy(row)!);
+  }
+
+  async getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined> {
+    return mapCheckoutPolicy(
+      await this.one(this.pool, 'SELECT * FROM checkout_policies WHERE id = $1', [id]),
+    );
+  }
+
+  saveCheckoutPolicy(
+    policy: CheckoutPolicyRecord,
+    options: { replace: boolean },
+    effects: SideEffects,
+  ): Promise<'saved' | 'not_found'> {
+    return this.transaction(async (client) => {
+      if (options.replace) {
+        const found = await this.one(client, 'SELECT id FROM checkout_policies WHERE id = $1 FOR UPDATE', [
+          policy.id,
+        ]);
+        if (!found) return 'not_found';
+      }
+      // One default at a time (a unique index): the previous one stops being it first.
+      if (policy.isDefault) {
+        await this.exec(
+          client,
+          'UPDATE checkout_policies SET is_default = false WHERE is_default AND id <> $1',
+          [policy.id],
+        );
+      }
+      const values = [policy.id, policy.name, JSON.stringify(policy.fields), policy.isDefault];
+      if (options.replace) {
+        await this.exec(
+          client,
+          'UPDATE checkout_policies SET name = $2, fields = $3, is_default = $4, updated_at = $5 WHERE id = $1',
+          [...values, policy.updatedAt],
+        );
+      } else {
+        await this.exec(
+          client,
+          `INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [...values, policy.createdAt, policy.updatedAt],
+        );
+      }
+      await this.writeEffects(client, effects);
+      return 'saved';
+    });
+  }
+
+  deleteCheckoutPolicy(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'> {
+    return this.transaction(async (client) => {
+      const changed =
+        (await this.exec(client, 'DELETE FROM checkout_policies WHERE id = $1', [id])).rowCount ?? 0;
+      if (changed > 0) await this.writeEffects(client, effects);
+      return changed > 0 ? 'deleted' : 'not_found';
+    });
   }
 
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void> {
     return this.transaction(async (client) => {
+      await this.assertLiveVault(client, credential.vaultId);
       const changeSeq = await this.allocateChangeSeq(client);
       await this.exec(
         client,
@@ -510,6 +603,7 @@ export class PostgresStore implements PamStore {
     expectedVersion: number,
   ): Promise<EditOutcome> {
     return this.transaction(async (client) => {
+      await this.assertLiveVault(client, credential.vaultId);
       const written = await this.exec(
         client,
         `UPDATE credentials SET vault_id = $2, name = $3, username = $4, host = $5, description = $6, policy = $7,

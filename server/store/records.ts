@@ -28,6 +28,19 @@ export interface VaultRecord {
   version: number;
 }
 
+/**
+ * A DVLS checkout policy: its fields as DVLS names them (checkoutApprovalMode, checkoutReasonMode,
+ * allowCheckoutOwnerAsApprover, includeAdminsAsApprovers, includeManagersAsApprovers, checkoutTime).
+ */
+export interface CheckoutPolicyRecord {
+  id: string;
+  name: string;
+  fields: Record<string, number>;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface CredentialRecord {
   id: string;
   vaultId: string;
@@ -124,6 +137,11 @@ export interface TokenRecord {
   userId: string;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The DVLS session key of a token signed in through New-DSSession's handshake, sealed by the
+   * server's SecretBox with the token hash as associated data; null for other sign-ins.
+   */
+  sessionKeySealed?: string | null;
 }
 
 export interface AuditQuery {

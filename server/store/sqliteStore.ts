@@ -7,18 +7,20 @@ import type { Role } from '../../common/roles.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
 import { MIGRATIONS } from './migrations.ts';
-import type {
-  CheckoutPatch,
-  EditOutcome,
-  InsertCheckoutResult,
-  PamStore,
-  PasswordChange,
-  SideEffects,
-  TransitionResult,
+import {
+  type CheckoutPatch,
+  type EditOutcome,
+  type InsertCheckoutResult,
+  type PamStore,
+  type PasswordChange,
+  type SideEffects,
+  type TransitionResult,
+  VaultDeletedError,
 } from './pamStore.ts';
 import type {
   AuditQuery,
   AuditRecord,
+  CheckoutPolicyRecord,
   CheckoutRecord,
   CredentialChange,
   CredentialQuery,
@@ -259,23 +261,13 @@ export class SqliteStore implements PamStore {
   }
 
   async insertToken(token: TokenRecord): Promise<void> {
-    this.stmt('INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-      token.tokenHash,
-      token.userId,
-      token.createdAt,
-      token.expiresAt,
-    );
+    this.stmt(
+      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at, session_key_sealed) VALUES (?, ?, ?, ?, ?)',
+    ).run(token.tokenHash, token.userId, token.createdAt, token.expiresAt, token.sessionKeySealed ?? null);
   }
 
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = this.stmt('SELECT * FROM tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return mapToken(this.stmt('SELECT * FROM tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined);
   }
 
   async revokeToken(tokenHash: string): Promise<void> {
@@ -303,7 +295,7 @@ export class SqliteStore implements PamStore {
       const written = this.stmt(
         `UPDATE vaults SET name = @name, description = @description, policy = @policy, updated_at = @updatedAt,
            version = version + 1
-         WHERE id = @id AND version = @expectedVersion`,
+         WHERE id = @id AND version = @expectedVersion AND deleted_at IS NULL`,
       ).run({
         id: vault.id,
         name: vault.name,
@@ -335,17 +327,39 @@ export class SqliteStore implements PamStore {
   }
 
   async getVault(id: string): Promise<VaultRecord | undefined> {
-    return mapVault(this.stmt('SELECT * FROM vaults WHERE id = ?').get(id) as Row | undefined);
+    return mapVault(
+      this.stmt('SELECT * FROM vaults WHERE id = ? AND deleted_at IS NULL').get(id) as Row | undefined,
+    );
   }
 
   async listVaults(): Promise<VaultRecord[]> {
-    return (this.stmt('SELECT * FROM vaults ORDER BY name COLLATE NOCASE').all() as Row[]).map(
-      (row) => mapVault(row)!,
-    );
+    return (
+      this.stmt('SELECT * FROM vaults WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE').all() as Row[]
+    ).map((row) => mapVault(row)!);
+  }
+
+  deleteVault(id: string, effects: SideEffects): Promise<'deleted' | 'not_found' | 'not_empty'> {
+    return this.inTransaction(() => {
+      if (!this.stmt('SELECT 1 FROM vaults WHERE id = ? AND deleted_at IS NULL').get(id)) return 'not_found';
+      if (this.stmt('SELECT 1 FROM credentials WHERE vault_id = ? AND deleted_at IS NULL LIMIT 1').get(id)) {
+        return 'not_empty';
+      }
+      const at = effects.audit[0]?.at ?? Date.now();
+      this.stmt('UPDATE vaults SET deleted_at = ?, updated_at = ? WHERE id = ?').run(at, at, id);
+      this.writeEffects(effects);
+      return 'deleted';
+    });
+  }
+
+  private assertLiveVault(vaultId: string): void {
+    if (!this.stmt('SELECT 1 FROM vaults WHERE id = ? AND deleted_at IS NULL').get(vaultId)) {
+      throw new VaultDeletedError();
+    }
   }
 
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void> {
     return this.inTransaction(() => {
+      this.assertLiveVault(credential.vaultId);
       this.stmt(
         `INSERT INTO credentials (id, vault_id, name, username, host, description, policy, password_sealed,
            password_changed_at, created_at, updated_at, change_seq, version)
@@ -366,6 +380,7 @@ export class SqliteStore implements PamStore {
     expectedVersion: number,
   ): Promise<EditOutcome> {
     return this.inTransaction(() => {
+      this.assertLiveVault(credential.vaultId);
       const written = this.stmt(
         `UPDATE credentials SET vault_id = @vaultId, name = @name, username = @username, host = @host,
            description = @description, policy = @policy, updated_at = @updatedAt, version = version + 1
@@ -385,6 +400,56 @@ export class SqliteStore implements PamStore {
       this.touchCredential(credential.id);
       this.writeEffects(effects);
       return 'updated';
+    });
+  }
+
+  async listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]> {
+    return (
+      this.stmt(
+        'SELECT * FROM checkout_policies ORDER BY is_default DESC, name COLLATE NOCASE, id',
+      ).all() as Row[]
+    ).map((row) => mapCheckoutPolicy(row)!);
+  }
+
+  async getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined> {
+    return mapCheckoutPolicy(
+      this.stmt('SELECT * FROM checkout_policies WHERE id = ?').get(id) as Row | undefined,
+    );
+  }
+
+  saveCheckoutPolicy(
+    policy: CheckoutPolicyRecord,
+    options: { replace: boolean },
+    effects: SideEffects,
+  ): Promise<'saved' | 'not_found'> {
+    return this.inTransaction(() => {
+      const row = { ...policy, fields: JSON.stringify(policy.fields), isDefault: policy.isDefault ? 1 : 0 };
+      if (options.replace && !this.stmt('SELECT 1 FROM checkout_policies WHERE id = ?').get(policy.id)) {
+        return 'not_found';
+      }
+      // One default at a time (a unique index): the previous one stops being it first.
+      if (policy.isDefault) {
+        this.stmt('UPDATE checkout_policies SET is_default = 0 WHERE is_default = 1 AND id <> ?').run(
+          policy.id,
+        );
+      }
+      this.stmt(
+        options.replace
+          ? `UPDATE checkout_policies SET name = @name, fields = @fields, is_default = @isDefault,
+               updated_at = @updatedAt WHERE id = @id`
+          : `INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+             VALUES (@id, @name, @fields, @isDefault, @createdAt, @updatedAt)`,
+      ).run(options.replace ? { ...row, createdAt: undefined } : row);
+      this.writeEffects(effects);
+      return 'saved';
+    });
+  }
+
+  deleteCheckoutPolicy(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'> {
+    return this.inTransaction(() => {
+      const changed = this.stmt('DELETE FROM checkout_policies WHERE id = ?').run(id).changes;
+      if (changed > 0) this.writeEffects(effects);
+      return changed > 0 ? 'deleted' : 'not_found';
     });
   }
 
@@ -811,6 +876,29 @@ export function mapUser(row: Row | undefined): UserRecord | undefined {
     disabled: Boolean(row.disabled),
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+  };
+}
+
+export function mapCheckoutPolicy(row: Row | undefined): CheckoutPolicyRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    fields: JSON.parse(row.fields as string) as Record<string, number>,
+    isDefault: Boolean(row.is_default),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function mapToken(row: Row | undefined): TokenRecord | undefined {
+  if (!row) return undefined;
+  return {
+    tokenHash: row.token_hash as string,
+    userId: row.user_id as string,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    sessionKeySealed: (row.session_key_sealed as string | null) ?? null,
   };
 }
 

@@ -94,7 +94,9 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
       const expected = expectedVersionOf(request, version);
       return withEtag(
         reply,
-        await ctx.admin.updateVault(actorOf(request), request.params.id, patch, expected),
+        await ctx.admin.updateVault(actorOf(request), request.params.id, patch, {
+          expectedVersion: expected,
+        }),
       );
     },
   );

@@ -19,10 +19,10 @@ import type { ServerContext } from '../../context.ts';
 import { hashToken } from '../../crypto/tokens.ts';
 import { PamError } from '../../domain/pamError.ts';
 import { toApiVault } from '../../domain/views.ts';
-import type { DvlsSessions } from '../../dvls/dvlsSessions.ts';
+import { type DvlsSessions, readsBarePassword } from '../../dvls/dvlsSessions.ts';
 import { toDvlsCredential } from '../../dvls/dvlsViews.ts';
 import { actorOf, tokenOf } from '../authentication.ts';
-import { caseInsensitiveBody, EMPTY_GUID } from '../dvlsWire.ts';
+import { caseInsensitiveBody, EMPTY_GUID, folderFromGetBody } from '../dvlsWire.ts';
 
 const idParams = z.object({ id: guidSchema });
 /**
@@ -56,6 +56,7 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
   typed.get(
     '/api/pam/credentials',
     {
+      preValidation: folderFromGetBody,
       schema: {
         tags,
         querystring: z.object({
@@ -209,16 +210,20 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
       schema: {
         tags,
         description:
-          'data is the password, or, for a session signed in with a session key (POST /api/login/partial with SafeSessionKey), hex(IV + AES-256-CBC) under that key, as Get-DSPamPassword -Decrypted reads it.',
+          'data is the password, or, for a session signed in with a session key (POST /api/login/partial with SafeSessionKey), hex(IV + AES-256-CBC) under that key, as Get-DSPamPassword -Decrypted reads it. A session signed in by a module older than 2022.2.6.1 gets that hex as a bare JSON string, the form its Get-DSPamPassword and Invoke-DSPamCheckout decrypt.',
         params: idParams,
-        response: { 200: passwordResponseSchema },
+        response: { 200: z.union([passwordResponseSchema, z.string()]) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const password = await ctx.checkouts.readPassword(actorOf(request), request.params.id);
       const token = tokenOf(request);
-      const sessionKey = token ? dvls.keyOf(hashToken(token), ctx.clock.now()) : undefined;
-      return { data: sessionKey ? encryptToHex(sessionKey, password) : password, result: SaveResult.Success };
+      const session = token ? await dvls.sessionOf(hashToken(token)) : undefined;
+      if (!session) return { data: password, result: SaveResult.Success };
+      const encrypted = encryptToHex(session.sessionKey, password);
+      if (!readsBarePassword(session)) return { data: encrypted, result: SaveResult.Success };
+      // A JSON string, serialised here: Fastify would send a returned string as text/plain.
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(encrypted));
     },
   );
 
