@@ -382,6 +382,21 @@ describe('privileged-access-management-rest-api-service-details.md', () => {
     expect(other.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
+  it('a body in another media type: 415 naming both forms the dialect reads (JSON, as the reference; form, as jQuery)', async () => {
+    const response = await apiRequest(
+      server.url,
+      'POST',
+      '/api/pamresources/pamrequests',
+      `<Request RoleId="${DEMO_IDS.mimRoleCredential}"/>`,
+      { authorization: basic('PRIV.Jen'), 'content-type': 'application/xml' },
+    );
+    expect(response.status).toBe(415);
+    expect(response.body['odata.error'].code).toBe('unsupported_media_type');
+    const message: string = response.body['odata.error'].message.value;
+    expect(message).toContain('application/json');
+    expect(message).toContain('application/x-www-form-urlencoded');
+  });
+
   it('step-4 of the lab guide: GET /api/pamresources/pamroles/ (trailing slash)', async () => {
     const response = await send('GET /api/pamresources/pamroles/');
     expect(response.status).toBe(200);
