@@ -210,7 +210,7 @@ describe('requests', () => {
     });
   });
 
-  it('a pooled request keeps the approver who decided it (any of the role\'s; both stores)', async () => {
+  it("a pooled request keeps the approver who decided it (any of the role's; both stores)", async () => {
     const maurice = await server.as('maurice');
     const id = await requestRole(jen, { RoleId: DEMO_IDS.mimRoleCredential, RequestedTTL: 3600 });
     // Addressed to the role's approvers, no one in particular, until one of them decides.
