@@ -169,7 +169,11 @@ export const ipcCalls = {
   'session:signIn': { args: signInSchema, result: {} as SessionState },
   'session:signOut': { args: none, result: {} as SessionState },
   'session:lock': { args: none, result: {} as SessionState },
-  'session:unlock': { args: z.object({ password: z.string().min(1).max(1024) }), result: {} as SessionState },
+  /** No password for a Windows (integrated) sign-in: unlocking runs that sign-in again. */
+  'session:unlock': {
+    args: z.object({ password: z.string().min(1).max(1024).optional() }),
+    result: {} as SessionState,
+  },
   'settings:get': { args: none, result: {} as Settings },
   'settings:update': { args: settingsPatchSchema, result: {} as Settings },
   'vaults:list': { args: none, result: [] as Vault[] },

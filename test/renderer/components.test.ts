@@ -132,6 +132,63 @@ describe('sign in with Windows (MIM)', () => {
   });
 });
 
+describe('unlock', () => {
+  const windowsProfile = {
+    id: 'mim',
+    name: 'PAM',
+    url: 'https://pamsrv.example',
+    dialect: 'mim' as const,
+    signIn: 'integrated' as const,
+  };
+
+  it('a password session asks for the password', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'locked' }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:unlock': () => sessionState(),
+    });
+    render(createElement(App));
+    fireEvent.change(await screen.findByLabelText('Password'), { target: { value: 'coffre-demo' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await waitFor(() => expect(fake.callsTo('session:unlock')).toEqual([{ password: 'coffre-demo' }]));
+  });
+
+  it('a Windows sign-in has no password to type: unlocking signs in with Windows again', async () => {
+    let accepted = false;
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'locked', profile: windowsProfile }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:unlock': () => {
+        if (!accepted) throw new FakeFailure('unauthorized', 'unauthorized', 'Negotiate was not accepted.');
+        return sessionState({ profile: windowsProfile });
+      },
+    });
+    render(createElement(App));
+    const button = await screen.findByRole('button', { name: 'Unlock with my Windows sign-in' });
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    expect(screen.getByText(/with your Windows sign-in\. Unlock signs you in with it again/)).toBeTruthy();
+    expect(document.activeElement).toBe(button);
+    fireEvent.click(button);
+    await waitFor(() =>
+      expect(screen.getByTestId('unlock-error').textContent).toMatch(
+        /^The server did not accept your Windows sign-in/,
+      ),
+    );
+    accepted = true;
+    fireEvent.click(button);
+    await waitFor(() => expect(fake.callsTo('session:unlock')).toEqual([{}, {}]));
+  });
+
+  it('in French', async () => {
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'locked', profile: windowsProfile }),
+      'settings:get': () => ({ ...DEFAULT_SETTINGS, language: 'fr' as const }),
+    });
+    render(createElement(App));
+    expect(await screen.findByRole('button', { name: 'Déverrouiller avec ma session Windows' })).toBeTruthy();
+  });
+});
+
 describe('checkout dialog', () => {
   const guarded = credential(2, {
     name: 'srv-domain',

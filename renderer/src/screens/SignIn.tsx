@@ -238,7 +238,7 @@ export function SignIn() {
             testId="signin-password"
           />
         )}
-        <AuthError error={error} testId="signin-error" url={url.trim()} />
+        <AuthError error={error} testId="signin-error" url={url.trim()} integrated={integrated} />
         <button
           type="submit"
           className="button primary wide"

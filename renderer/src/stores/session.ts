@@ -77,10 +77,11 @@ export const actions = {
     }
   },
 
-  async unlock(password: string): Promise<boolean> {
+  /** Without a password: a Windows (integrated) session, which unlocks by signing in again. */
+  async unlock(password?: string): Promise<boolean> {
     set({ unlocking: true, unlockError: null });
     try {
-      const session = await api.session.unlock({ password });
+      const session = await api.session.unlock(password === undefined ? {} : { password });
       set({ session, unlocking: false });
       return true;
     } catch (error) {
