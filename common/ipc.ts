@@ -81,6 +81,8 @@ export interface SessionState {
     selfApproval: boolean;
     extend: boolean;
     scheduledStart: boolean;
+    /** False: the server sends a request to every approver of the credential (MIM), none is chosen. */
+    approverChoice: boolean;
   } | null;
   /** Where the OS keeps the cache key; anything but 'os' means the token is not persisted. */
   secretStorage: SecretStorageState;

@@ -114,6 +114,8 @@ export const selectors = {
   offlineSince: (state: SessionStoreState) => state.session?.offlineSince ?? null,
   demoServerUrl: (state: SessionStoreState) => state.session?.demoServerUrl ?? null,
   canExtend: (state: SessionStoreState) => state.session?.capabilities?.extend ?? true,
+  /** False on MIM: a request goes to every approver of the role, none is chosen. */
+  canChooseApprover: (state: SessionStoreState) => state.session?.capabilities?.approverChoice ?? true,
   canReadPassword: (state: SessionStoreState) => state.session?.capabilities?.passwordRead ?? true,
   /** True when the OS offers no safe place for the sign-in token (it is then not kept). */
   tokenNotKept: (state: SessionStoreState) =>
