@@ -27,6 +27,7 @@ export const CHECKOUT_CAPABILITIES: PamCapabilities = Object.freeze({
   selfApproval: true,
   extend: true,
   scheduledStart: true,
+  approverChoice: true,
   credentialChanges: false,
 });
 

@@ -38,6 +38,11 @@ export interface PamCapabilities {
   /** `requestCheckout` accepts `scheduledStart`. */
   scheduledStart: boolean;
   /**
+   * A request names its approver (`approverId`, from `listApprovers`). False: the server sends it
+   * to every approver of the credential itself and names none (MIM: the role's owners).
+   */
+  approverChoice: boolean;
+  /**
    * `listCredentialChanges` works: the server keeps a change sequence (its credential listings
    * carry a `syncToken`). Learned from the server's answers: false until a credential listing
    * carried one, false again after one that did not (an older server, the MIM dialect).

@@ -81,6 +81,8 @@ export interface SessionState {
     selfApproval: boolean;
     extend: boolean;
     scheduledStart: boolean;
+    /** False: the server sends a request to every approver of the credential (MIM), none is chosen. */
+    approverChoice: boolean;
   } | null;
   /** Where the OS keeps the cache key; anything but 'os' means the token is not persisted. */
   secretStorage: SecretStorageState;
@@ -169,7 +171,11 @@ export const ipcCalls = {
   'session:signIn': { args: signInSchema, result: {} as SessionState },
   'session:signOut': { args: none, result: {} as SessionState },
   'session:lock': { args: none, result: {} as SessionState },
-  'session:unlock': { args: z.object({ password: z.string().min(1).max(1024) }), result: {} as SessionState },
+  /** No password for a Windows (integrated) sign-in: unlocking runs that sign-in again. */
+  'session:unlock': {
+    args: z.object({ password: z.string().min(1).max(1024).optional() }),
+    result: {} as SessionState,
+  },
   'settings:get': { args: none, result: {} as Settings },
   'settings:update': { args: settingsPatchSchema, result: {} as Settings },
   'vaults:list': { args: none, result: [] as Vault[] },

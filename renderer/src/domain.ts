@@ -89,15 +89,19 @@ export type ApprovalPlan =
   | { kind: 'immediate' }
   | { kind: 'self' }
   | { kind: 'approver'; name: string }
-  | { kind: 'chooseApprover' };
+  | { kind: 'chooseApprover' }
+  /** The server sends it to every approver of the credential (MIM: the role's owners). */
+  | { kind: 'anyApprover' };
 
 /** What happens when the request is sent, for the sentence in the checkout dialog. */
 export function approvalPlan(
   policy: Policy,
   approver: { id: string; name: string } | null,
   userId: string | null,
+  approverChoice = true,
 ): ApprovalPlan {
   if (policy.approvalMode === 'none') return { kind: 'immediate' };
+  if (!approverChoice) return { kind: 'anyApprover' };
   if (!approver) return { kind: 'chooseApprover' };
   if (approver.id === userId) return { kind: 'self' };
   return { kind: 'approver', name: approver.name };
@@ -111,4 +115,13 @@ export function canSelfApprove(
 ): boolean {
   if (!userId || !policy.selfApproval) return false;
   return approverIds.includes(userId) || policy.approvers.includes(userId);
+}
+
+/**
+ * `user@host` for an account; either part alone when the other is empty; '' when both are (a MIM
+ * PAM role is a group membership, with no account of its own).
+ */
+export function accountLine(credential: { username: string; host: string }): string {
+  if (credential.username && credential.host) return `${credential.username}@${credential.host}`;
+  return credential.username || credential.host;
 }

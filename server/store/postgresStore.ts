@@ -865,8 +865,9 @@ export class PostgresStore implements PamStore {
       }
       await this.exec(
         client,
+        // approver_id too: a pooled request (MIM: any approver of the role) learns its decider here.
         `UPDATE checkouts SET status = $3, approver_message = $4, checkout_at = $5, checkin_at = $6, expires_at = $7,
-           extended_minutes = $8, expiring_notified = $9, updated_at = $10
+           extended_minutes = $8, expiring_notified = $9, updated_at = $10, approver_id = $11
          WHERE id = $1 AND status = $2`,
         [
           id,
@@ -879,6 +880,7 @@ export class PostgresStore implements PamStore {
           next.extendedMinutes,
           next.expiringNotified,
           updatedAt,
+          next.approverId,
         ],
       );
       if (next.status !== current.status || next.expiresAt !== current.expiresAt) {

@@ -22,6 +22,7 @@ describe('checkout dialect: the seeds’ three scenarios', () => {
       selfApproval: true,
       extend: true,
       scheduledStart: true,
+      approverChoice: true,
       // Learned from the first credential listing (see 'incremental sync' below).
       credentialChanges: false,
     });

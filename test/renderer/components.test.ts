@@ -121,6 +121,32 @@ describe('sign in with Windows (MIM)', () => {
     });
   });
 
+  it('a username and password for a MIM server go as HTTP Basic (what IIS takes), said under the box', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:signIn': () => {
+        throw new FakeFailure('unauthorized', 'unauthorized', 'Wrong username or password.');
+      },
+    });
+    render(createElement(App));
+    await screen.findByRole('button', { name: 'Sign in' });
+    fireEvent.change(screen.getByLabelText('Server address'), {
+      target: { value: 'https://pamsrv.example' },
+    });
+    fireEvent.change(screen.getByLabelText('Server type'), { target: { value: 'mim' } });
+    expect(screen.getByTestId('signin-mim-hint').textContent).toMatch(/as HTTP Basic/);
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'CORP\\jen' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(fake.callsTo('session:signIn')).toHaveLength(1));
+    expect(fake.callsTo('session:signIn')[0]).toMatchObject({
+      profile: { url: 'https://pamsrv.example', dialect: 'mim', signIn: 'basic' },
+      username: 'CORP\\jen',
+      password: 'pw',
+    });
+  });
+
   it('in French', async () => {
     installFakeCoffre({
       'session:getState': () => sessionState({ status: 'signedOut', user: null }),
@@ -129,6 +155,63 @@ describe('sign in with Windows (MIM)', () => {
     render(createElement(App));
     fireEvent.change(await screen.findByLabelText('Type de serveur'), { target: { value: 'mim' } });
     expect(screen.getByLabelText('Utiliser ma session Windows')).toBeTruthy();
+  });
+});
+
+describe('unlock', () => {
+  const windowsProfile = {
+    id: 'mim',
+    name: 'PAM',
+    url: 'https://pamsrv.example',
+    dialect: 'mim' as const,
+    signIn: 'integrated' as const,
+  };
+
+  it('a password session asks for the password', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'locked' }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:unlock': () => sessionState(),
+    });
+    render(createElement(App));
+    fireEvent.change(await screen.findByLabelText('Password'), { target: { value: 'coffre-demo' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await waitFor(() => expect(fake.callsTo('session:unlock')).toEqual([{ password: 'coffre-demo' }]));
+  });
+
+  it('a Windows sign-in has no password to type: unlocking signs in with Windows again', async () => {
+    let accepted = false;
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'locked', profile: windowsProfile }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:unlock': () => {
+        if (!accepted) throw new FakeFailure('unauthorized', 'unauthorized', 'Negotiate was not accepted.');
+        return sessionState({ profile: windowsProfile });
+      },
+    });
+    render(createElement(App));
+    const button = await screen.findByRole('button', { name: 'Unlock with my Windows sign-in' });
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    expect(screen.getByText(/with your Windows sign-in\. Unlock signs you in with it again/)).toBeTruthy();
+    expect(document.activeElement).toBe(button);
+    fireEvent.click(button);
+    await waitFor(() =>
+      expect(screen.getByTestId('unlock-error').textContent).toMatch(
+        /^The server did not accept your Windows sign-in/,
+      ),
+    );
+    accepted = true;
+    fireEvent.click(button);
+    await waitFor(() => expect(fake.callsTo('session:unlock')).toEqual([{}, {}]));
+  });
+
+  it('in French', async () => {
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'locked', profile: windowsProfile }),
+      'settings:get': () => ({ ...DEFAULT_SETTINGS, language: 'fr' as const }),
+    });
+    render(createElement(App));
+    expect(await screen.findByRole('button', { name: 'Déverrouiller avec ma session Windows' })).toBeTruthy();
   });
 });
 
@@ -183,6 +266,48 @@ describe('checkout dialog', () => {
     expect(reason.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(reason);
     expect(closed).toBe(false);
+  });
+
+  it("on MIM: no approver to pick, the role's approvers get the request; no password to promise", async () => {
+    const fake = installFakeCoffre({
+      'credentials:approvers': () => [],
+      'checkouts:request': (input) => ({
+        checkout: checkout({
+          id: guid(501),
+          credentialID: input.credentialId,
+          status: 1,
+          approverName: null,
+        }),
+        passwordReady: false,
+      }),
+    });
+    const mim = { ...sessionState().capabilities!, passwordRead: false, approverChoice: false };
+    session.useSessionStore.setState({ session: sessionState({ capabilities: mim }) });
+    const role = credential(3, {
+      name: 'ApprovalRole',
+      policy: { approvalMode: 'mandatory', approvers: [] },
+    });
+    let closed = false;
+    render(createElement(CheckoutDialog, { credential: role, onClose: () => (closed = true) }));
+    const dialog = await screen.findByRole('dialog', { name: 'Request ApprovalRole' });
+    expect(within(dialog).queryByRole('combobox', { name: 'Approver' })).toBeNull();
+    expect(
+      within(dialog).getByText('The request will wait for approval by one of the approvers of this role.'),
+    ).toBeTruthy();
+    await act(async () => {
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Send request' }));
+      await flush();
+    });
+    expect(fake.callsTo('checkouts:request')).toEqual([{ credentialId: role.id, duration: 120 }]);
+    expect(fake.callsTo('credentials:approvers')).toEqual([]);
+    expect(closed).toBe(true);
+    expect(toasts.useToastsStore.getState().toasts[0]).toMatchObject({ key: 'checkout.requestedToastAny' });
+
+    cleanup();
+    const open = credential(4, { name: 'Allow AD Access' });
+    render(createElement(CheckoutDialog, { credential: open, onClose: () => undefined }));
+    const immediate = await screen.findByRole('dialog', { name: 'Check out Allow AD Access' });
+    expect(within(immediate).getByText('It is granted at once, for the duration you choose.')).toBeTruthy();
   });
 
   it('offers the durations the policy allows, in hours and minutes, its default selected', async () => {

@@ -225,12 +225,12 @@ describe('credentials store: paged, windowed fetching', () => {
     installFakeCoffre({
       'vaults:list': () => [],
       'credentials:list': () => {
-        throw new FakeFailure('locked', 'locked', 'Coffre is locked.');
+        throw new FakeFailure('timeout', 'timeout', 'The server did not answer in time.');
       },
     });
     await actions.load();
-    expect(state().error?.kind).toBe('locked');
-    expect(toasts.useToastsStore.getState().toasts[0]).toMatchObject({ key: 'error.locked' });
+    expect(state().error?.kind).toBe('timeout');
+    expect(toasts.useToastsStore.getState().toasts[0]).toMatchObject({ key: 'error.timeout' });
   });
 
   it('clamps the active row to the list', async () => {

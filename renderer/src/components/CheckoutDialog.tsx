@@ -12,7 +12,7 @@ import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { durationPresets } from '../../../common/duration.ts';
 import type { CoffreError } from '../api.ts';
-import { approvalPlan, CheckoutStatus, type Credential, canSelfApprove } from '../domain.ts';
+import { accountLine, approvalPlan, CheckoutStatus, type Credential, canSelfApprove } from '../domain.ts';
 import { formatClock, formatDuration } from '../format.ts';
 import { useLang } from '../hooks.ts';
 import type { TranslationKey } from '../i18n/index.ts';
@@ -51,7 +51,11 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
   const approversLoading = useCredentialsStore(credentialSelectors.approversLoading(credential.id));
   const approversError = useCredentialsStore(credentialSelectors.approversError(credential.id));
   const requesting = useCheckoutsStore(checkoutSelectors.requesting);
-  const needsApprover = policy.approvalMode === 'mandatory';
+  const needsApproval = policy.approvalMode === 'mandatory';
+  const approverChoice = useSessionStore(sessionSelectors.canChooseApprover);
+  /** Whether the user picks the approver (not on MIM, where every approver of the role gets it). */
+  const needsApprover = needsApproval && approverChoice;
+  const canReadPassword = useSessionStore(sessionSelectors.canReadPassword);
   const asksReason = policy.reasonMode !== 'none';
 
   const [reason, setReason] = useState('');
@@ -97,7 +101,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
           const approver = others.find((candidate) => candidate.id === approverId);
           return approver ? { id: approver.id, name: approver.displayName || approver.username } : null;
         })();
-  const plan = approvalPlan(policy, chosen, userId);
+  const plan = approvalPlan(policy, chosen, userId, approverChoice);
   const minutes = Number(duration);
   const durationValid =
     Number.isInteger(minutes) && minutes >= policy.minDuration && minutes <= policy.maxDuration;
@@ -142,7 +146,9 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
         duration: minutes,
       });
       const { checkout } = result;
-      if (checkout.status === CheckoutStatus.Pending) {
+      if (checkout.status === CheckoutStatus.Pending && !checkout.approverName && !chosen) {
+        toasts.success('checkout.requestedToastAny', { credential: checkout.credentialName });
+      } else if (checkout.status === CheckoutStatus.Pending) {
         toasts.success('checkout.requestedToast', {
           credential: checkout.credentialName,
           name: checkout.approverName ?? chosen?.name ?? '',
@@ -188,12 +194,12 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
         >
           <form onSubmit={(event) => void submit(event)} noValidate>
             <Dialog.Title className="dialog-title">
-              {needsApprover
+              {needsApproval
                 ? t('checkout.titleRequest', { name: credential.name })
                 : t('checkout.title', { name: credential.name })}
             </Dialog.Title>
             <Dialog.Description className="dialog-description muted">
-              {credential.username}@{credential.host}
+              {accountLine(credential)}
             </Dialog.Description>
 
             {asksReason ? (
@@ -286,12 +292,14 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
 
             <p className="outcome" aria-live="polite" data-testid="checkout-outcome" data-plan={plan.kind}>
               {plan.kind === 'immediate'
-                ? t('checkout.outcomeImmediate')
-                : plan.kind === 'self'
-                  ? t('checkout.outcomeSelf')
-                  : plan.kind === 'approver'
-                    ? t('checkout.outcomeApprover', { name: plan.name })
-                    : t('checkout.outcomeChoose')}
+                ? t(canReadPassword ? 'checkout.outcomeImmediate' : 'checkout.outcomeImmediateNoPassword')
+                : plan.kind === 'anyApprover'
+                  ? t('checkout.outcomeAnyApprover')
+                  : plan.kind === 'self'
+                    ? t('checkout.outcomeSelf')
+                    : plan.kind === 'approver'
+                      ? t('checkout.outcomeApprover', { name: plan.name })
+                      : t('checkout.outcomeChoose')}
               {policy.rotateOnCheckin ? ` ${t('checkout.rotates')}` : ''}
             </p>
 
@@ -318,7 +326,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
               >
                 {requesting
                   ? t('checkout.sending')
-                  : needsApprover && plan.kind !== 'self'
+                  : needsApproval && plan.kind !== 'self'
                     ? t('checkout.submitRequest')
                     : t('checkout.submit')}
               </button>

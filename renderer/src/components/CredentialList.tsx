@@ -6,7 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Checkout, type Credential, credentialState } from '../domain.ts';
+import { accountLine, type Checkout, type Credential, credentialState } from '../domain.ts';
 import { useMineByCredential } from '../hooks.ts';
 import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
@@ -213,9 +213,7 @@ const CredentialRow = memo(function CredentialRow({
           <span className="row-name">{credential.name}</span>
           <PolicyBadges policy={credential.policy} />
         </span>
-        <span className="row-account">
-          {credential.username}@{credential.host}
-        </span>
+        <span className="row-account">{accountLine(credential)}</span>
       </span>
       <CredentialStateLabel state={state} />
     </div>

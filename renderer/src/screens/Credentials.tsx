@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CheckoutDialog } from '../components/CheckoutDialog.tsx';
 import { CredentialList } from '../components/CredentialList.tsx';
 import { CredentialStateLabel } from '../components/CredentialParts.tsx';
-import { type Credential, credentialState } from '../domain.ts';
+import { accountLine, type Credential, credentialState } from '../domain.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { useLang, useMineByCredential } from '../hooks.ts';
 import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
@@ -266,11 +266,15 @@ function CredentialDetails({
           ×
         </button>
       </div>
-      <p className="details-account">
-        {/* A line may break before the host, never inside a name. */}
-        {credential.username}
-        <wbr />@{credential.host}
-      </p>
+      {credential.username && credential.host ? (
+        <p className="details-account">
+          {/* A line may break before the host, never inside a name. */}
+          {credential.username}
+          <wbr />@{credential.host}
+        </p>
+      ) : accountLine(credential) ? (
+        <p className="details-account">{accountLine(credential)}</p>
+      ) : null}
       {vaultName ? <p className="muted small">{t('credentials.inVault', { vault: vaultName })}</p> : null}
       {credential.description ? <p className="details-description">{credential.description}</p> : null}
       <div className="details-state">

@@ -112,7 +112,10 @@ export function SignIn() {
           dialect,
         };
     const { signIn: _previous, ...rest } = chosen;
-    const profile: ServerProfile = integrated ? { ...rest, signIn: 'integrated' } : rest;
+    // A MIM server sits behind IIS, which takes the username and password as HTTP Basic (Coffre's
+    // token sign-in is Coffre's own), or the Windows sign-in.
+    const profile: ServerProfile =
+      dialect === 'mim' ? { ...rest, signIn: integrated ? 'integrated' : 'basic' } : rest;
     const ok = integrated
       ? await session.signIn({ profile, username: '', password: '' })
       : await session.signIn({ profile, username: username.trim(), password });
@@ -206,7 +209,9 @@ export function SignIn() {
               />{' '}
               {t('signIn.windowsSignIn')}
             </label>
-            <p className="muted small">{t('signIn.windowsSignInHint')}</p>
+            <p className="muted small" data-testid="signin-mim-hint">
+              {t(windowsSignIn ? 'signIn.windowsSignInHint' : 'signIn.basicSignInHint')}
+            </p>
           </div>
         ) : null}
         <div className="field" hidden={integrated}>
@@ -238,7 +243,7 @@ export function SignIn() {
             testId="signin-password"
           />
         )}
-        <AuthError error={error} testId="signin-error" url={url.trim()} />
+        <AuthError error={error} testId="signin-error" url={url.trim()} integrated={integrated} />
         <button
           type="submit"
           className="button primary wide"

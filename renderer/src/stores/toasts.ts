@@ -70,9 +70,14 @@ export const actions = {
     return actions.push({ tone: 'success', key, ...(values ? { values } : {}) });
   },
 
-  /** Any thrown value as an error toast: the kind picks the headline, the message is the detail. */
+  /**
+   * Any thrown value as an error toast: the kind picks the headline, the message is the detail.
+   * A call refused because Coffre locked meanwhile (a load in flight at the lock) shows nothing
+   * (0): the lock screen says so, and unlocking loads again; a toast would greet the user after.
+   */
   error(error: unknown): number {
     const failure = toCoffreError(error);
+    if (failure.kind === 'locked') return 0;
     return actions.push({
       tone: 'error',
       key: ERROR_KEYS[failure.kind] ?? 'error.internal',

@@ -478,6 +478,57 @@ describe('Windows sign-in to a MIM server (the shell signs in through its own ne
     expect(roles.data.map((role) => role.id)).toEqual([DEMO_IDS.mimOpenRoleCredential]);
   });
 
+  it('unlocks by running the Windows sign-in again: no password asked, none had', async () => {
+    let accepted = true;
+    let signIns = 0;
+    // The OS's sign-in as the shell's fetch does it; `accepted` false is a Windows session whose
+    // ticket has gone (signed out of the domain): the server then sees no credentials.
+    const integratedFetch = () => (input: string | URL, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      if (accepted) {
+        signIns++;
+        headers.set('authorization', `Basic ${Buffer.from('PRIV.Jen:coffre-demo').toString('base64')}`);
+      }
+      return fetch(input, { ...init, headers });
+    };
+    const desktop = await startDesktop({ integratedFetch });
+    open.push(desktop);
+    await desktop.call('session:signIn', { profile: mimProfile(), username: '', password: '' });
+    await desktop.app.lock('idle');
+    expect((await desktop.raw('credentials:list', {})).ok).toBe(false);
+
+    accepted = false;
+    const refused = await desktop.raw('session:unlock', {});
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    expect((await desktop.call('session:getState')).status).toBe('locked');
+
+    accepted = true;
+    const before = signIns;
+    const state = await desktop.call('session:unlock', {});
+    expect(state.status).toBe('signedIn');
+    expect(state.user?.username).toBe('COFFRE\\PRIV.Jen');
+    expect(signIns).toBeGreaterThan(before);
+    await desktop.call('sync:now');
+    expect((await desktop.call('credentials:list', { search: 'Allow AD Access' })).total).toBe(1);
+  });
+
+  it('a password session still needs its password to unlock (none given: refused, still locked)', async () => {
+    const desktop = await startDesktop();
+    open.push(desktop);
+    await desktop.call('session:signIn', {
+      profile: { ...mimProfile(), id: 'mim-basic', signIn: 'basic' },
+      username: 'COFFRE\\PRIV.Jen',
+      password: 'coffre-demo',
+    });
+    await desktop.app.lock('user');
+    const refused = await desktop.raw('session:unlock', {});
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'invalid', code: 'password_required' } });
+    expect((await desktop.call('session:getState')).status).toBe('locked');
+    // Basic unlocks with the name as typed at sign-in (DOMAIN\\user), whatever the server calls it.
+    const state = await desktop.call('session:unlock', { password: 'coffre-demo' });
+    expect(state.status).toBe('signedIn');
+  });
+
   it('is refused where the shell offers none, and a username/password profile still needs both', async () => {
     const desktop = await startDesktop();
     open.push(desktop);

@@ -65,6 +65,7 @@ export function sessionState(overrides: Partial<SessionState> = {}): SessionStat
       selfApproval: true,
       extend: true,
       scheduledStart: false,
+      approverChoice: true,
     },
     secretStorage: 'os',
     tokenPersisted: true,
