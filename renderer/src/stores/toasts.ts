@@ -1,7 +1,9 @@
 /** Short messages at the bottom of the window: errors (translated by kind, with the server's words) and confirmations. */
 import { create } from 'zustand';
+import { NOT_OFFERED } from '../../../common/notOffered.ts';
+import { localizeServerError } from '../../../common/serverErrorText.ts';
 import { type ErrorKind, toCoffreError } from '../api.ts';
-import type { TranslationKey } from '../i18n/index.ts';
+import { i18n, type TranslationKey } from '../i18n/index.ts';
 
 export type ToastTone = 'error' | 'success' | 'info';
 
@@ -73,10 +75,14 @@ export const actions = {
   /** Any thrown value as an error toast: the kind picks the headline, the message is the detail. */
   error(error: unknown): number {
     const failure = toCoffreError(error);
+    const notOffered = failure.code === NOT_OFFERED;
     return actions.push({
       tone: 'error',
-      key: ERROR_KEYS[failure.kind] ?? 'error.internal',
-      detail: failure.message,
+      // A Devolutions Server without one of Coffre's additions: say so, with the feature in the UI's language.
+      key: notOffered ? 'error.notOffered' : (ERROR_KEYS[failure.kind] ?? 'error.internal'),
+      detail: notOffered
+        ? localizeServerError(failure.code, failure.message, i18n.language === 'fr' ? 'fr' : 'en')
+        : failure.message,
       errorCode: failure.code,
     });
   },
