@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { NOT_OFFERED } from '../../../common/notOffered.ts';
 import { localizeServerError } from '../../../common/serverErrorText.ts';
-import { type ErrorKind, toCoffreError } from '../api.ts';
+import { type CoffreError, type ErrorKind, toCoffreError } from '../api.ts';
 import { i18n, type TranslationKey } from '../i18n/index.ts';
 
 export type ToastTone = 'error' | 'success' | 'info';
@@ -49,6 +49,18 @@ export const ERROR_KEYS: Record<ErrorKind, TranslationKey> = {
   internal: 'error.internal',
 };
 
+/** A Devolutions Server without one of Coffre's additions says so; other errors by their kind. */
+function headlineOf(failure: CoffreError): TranslationKey {
+  if (failure.code === NOT_OFFERED) return 'error.notOffered';
+  return ERROR_KEYS[failure.kind] ?? 'error.internal';
+}
+
+/** The server's own words; for a missing Coffre addition, which one, in the interface's language. */
+function detailOf(failure: CoffreError): string {
+  if (failure.code !== NOT_OFFERED) return failure.message;
+  return localizeServerError(failure.code, failure.message, i18n.language === 'fr' ? 'fr' : 'en');
+}
+
 let nextId = 1;
 const timers = new Map<number, ReturnType<typeof setTimeout>>();
 
@@ -75,14 +87,10 @@ export const actions = {
   /** Any thrown value as an error toast: the kind picks the headline, the message is the detail. */
   error(error: unknown): number {
     const failure = toCoffreError(error);
-    const notOffered = failure.code === NOT_OFFERED;
     return actions.push({
       tone: 'error',
-      // A Devolutions Server without one of Coffre's additions: say so, with the feature in the UI's language.
-      key: notOffered ? 'error.notOffered' : (ERROR_KEYS[failure.kind] ?? 'error.internal'),
-      detail: notOffered
-        ? localizeServerError(failure.code, failure.message, i18n.language === 'fr' ? 'fr' : 'en')
-        : failure.message,
+      key: headlineOf(failure),
+      detail: detailOf(failure),
       errorCode: failure.code,
     });
   },
