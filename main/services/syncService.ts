@@ -1,3 +1,4 @@
+import { isNotOffered } from '../../client/notOffered.ts';
 import type { PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, TimerHandle, Timers } from '../../client/ports.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
@@ -133,7 +134,11 @@ export class SyncService {
 
   private async syncOnce(full: boolean): Promise<{ count: number }> {
     const { vaults, scope } = await this.callServer(async (backend) => ({
-      vaults: await backend.listVaults(),
+      // A real DVLS has no vault list (a Coffre addition): its credentials sync without vault names.
+      vaults: await backend.listVaults().catch((error: unknown) => {
+        if (isNotOffered(error)) return [];
+        throw error;
+      }),
       scope: this.scopeOf(backend),
     }));
     const vaultIds = new Set(vaults.map((vault) => vault.id));

@@ -182,6 +182,32 @@ describe('PAM folders', () => {
     ).rejects.toThrow(VaultDeletedError);
   });
 
+  // The deletion checks emptiness in its own transaction, which a credential written into the vault waits for.
+  it('credentials created while the folder is deleted: either the delete is refused or none lands in it', async () => {
+    const ps = await signIn('admin');
+    const admin = await server.as('admin');
+    for (let round = 0; round < 3; round++) {
+      const id = prop(
+        (await newDSPamFolder(ps, { name: `Race ${round}`, asNewVault: true })).Body,
+        'id',
+      ) as string;
+      const creates = Array.from({ length: 6 }, (_, i) =>
+        admin.request('POST', '/api/admin/credentials', { vaultID: id, name: `racer ${i}`, username: 'u' }),
+      );
+      const [removed, ...created] = await Promise.all([removeDSPamFolder(ps, id), ...creates]);
+      const landed = created.filter((answer) => answer.status === 201).length;
+      const live = (await server.ctx.store.listCredentials({ vaultId: id, offset: 0, limit: 100 })).total;
+      expect(live).toBe(landed);
+      if (removed.isSuccess) {
+        expect(landed).toBe(0);
+        expect(await server.ctx.store.getVault(id)).toBeUndefined();
+      } else {
+        expect(removed.statusCode).toBe(409);
+      }
+      for (const answer of created) expect([201, 404]).toContain(answer.status);
+    }
+  });
+
   it('only an administrator writes folders', async () => {
     const ps = await signIn('bob');
     const created = await newDSPamFolder(ps, { name: 'Bob’s', asNewVault: true });

@@ -347,6 +347,10 @@ describe('the OpenAPI document', () => {
       '/api/v1/login',
       '/api/pam/folders',
       '/api/pam/checkout-policies',
+      '/api/pam/checkout-policies/{id}',
+      '/api/pam/folders/{id}',
+      '/api/pam/credentials/{id}/ping',
+      '/api/pam/providers',
     ]) {
       expect(Object.keys(document.paths)).toContain(path);
     }
