@@ -107,6 +107,15 @@ export const signInSchema = z
     if (input.password === '') context.addIssue({ code: 'custom', path: ['password'], message: 'required' });
   });
 
+/** Which API a server answers (the sign-in screen's "Server type" follows it where it can). */
+export const serverProbeSchema = z.object({ url: z.url({ protocol: /^https?$/ }).max(2048) });
+export interface ServerProbeResult {
+  /** The APIs the server answered, checkout (Devolutions Server) first; empty: it could not tell. */
+  dialects: Dialect[];
+  /** Why nothing could be learned, when it is known. */
+  failure: 'unreachable' | 'tls' | null;
+}
+
 export const credentialQuerySchema = z.object({
   vaultId: guidSchema.optional(),
   search: z.string().max(200).optional(),
@@ -172,6 +181,7 @@ export const ipcCalls = {
   'session:unlock': { args: z.object({ password: z.string().min(1).max(1024) }), result: {} as SessionState },
   'settings:get': { args: none, result: {} as Settings },
   'settings:update': { args: settingsPatchSchema, result: {} as Settings },
+  'server:probe': { args: serverProbeSchema, result: {} as ServerProbeResult },
   'vaults:list': { args: none, result: [] as Vault[] },
   'credentials:list': { args: credentialQuerySchema, result: {} as CredentialListResult },
   'credentials:get': { args: idSchema, result: {} as Credential },
@@ -210,6 +220,8 @@ export const ipcSessionRequirements: Readonly<Record<IpcChannel, SessionRequirem
   'session:unlock': 'signedIn',
   'settings:get': 'signedOut',
   'settings:update': 'signedOut',
+  // Before signing in: which API the server at an address speaks.
+  'server:probe': 'signedOut',
   'vaults:list': 'unlocked',
   'credentials:list': 'unlocked',
   'credentials:get': 'unlocked',

@@ -7,7 +7,9 @@ import { createPamBackend } from '../../client/createPamBackend.ts';
 import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, FetchLike, PamBackend } from '../../client/pamBackend.ts';
 import { type Clock, type LogPort, type SecretBoxPort, silentLog, type Timers } from '../../client/ports.ts';
+import { probeServer } from '../../client/serverProbe.ts';
 import type { Checkout } from '../../common/checkout.ts';
+import type { ServerProbeResult } from '../../common/ipc.ts';
 import { openCache } from '../cache/credentialCache.ts';
 import { createIpcRouter, type IpcRouter } from '../ipc/router.ts';
 import { AppError } from '../services/appError.ts';
@@ -44,6 +46,8 @@ export interface DesktopAppDeps {
   locale: string;
   /** Who may call the router; the shell passes its app:// check, tests their own. */
   isTrustedSender?: (url: string | undefined) => boolean;
+  /** Replaces the sign-in screen's server probe (tests). */
+  probeServer?: (url: string) => Promise<ServerProbeResult>;
   /** Replaces the HTTP backend (tests). */
   createBackend?: (options: CreatePamBackendOptions) => PamBackend;
   /** The shell's fetch doing the OS's Windows sign-in (Negotiate) for a server; absent: not offered. */
@@ -197,7 +201,15 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   ];
 
   const router = createIpcRouter(
-    createHandlers({ session, settings, sync, checkouts, passwords, audit: new AuditTrail({ callServer }) }),
+    createHandlers({
+      session,
+      settings,
+      sync,
+      checkouts,
+      passwords,
+      audit: new AuditTrail({ callServer }),
+      probeServer: deps.probeServer ?? ((url) => probeServer({ url })),
+    }),
     {
       isTrustedSender: deps.isTrustedSender ?? (() => false),
       requireSession: (requirement) => session.require(requirement),

@@ -11,6 +11,7 @@ export { CheckoutStatus } from '../../common/checkoutStatus.ts';
 export type {
   AppEvent,
   RequestCheckoutInput,
+  ServerProbeResult,
   ServerProfile,
   SessionState,
   Settings,

@@ -262,6 +262,16 @@ function nearValidArgs(checkoutIds: () => string[]): Record<IpcChannel, fc.Arbit
       },
       { requiredKeys: [] },
     ),
+    // Loopback only (refused at once): the fuzzer must not send the probe anywhere else.
+    'server:probe': fc.record({
+      url: fc.constantFrom(
+        'http://127.0.0.1:1',
+        'ftp://127.0.0.1',
+        'javascript:alert(1)',
+        '',
+        'x'.repeat(3000),
+      ),
+    }),
     'vaults:list': none,
     'credentials:list': fc.record(
       {

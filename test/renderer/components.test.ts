@@ -95,6 +95,56 @@ describe('sign in', () => {
   });
 });
 
+describe('sign in: who and where (issue 15, item 6)', () => {
+  it('focuses the password when the last server’s username is prefilled', async () => {
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => ({
+        ...DEFAULT_SETTINGS,
+        profiles: [
+          { id: 'p1', name: 'Work', url: 'https://pam.example.com', dialect: 'checkout', username: 'bob' },
+        ],
+        lastProfileId: 'p1',
+      }),
+      'server:probe': () => ({ dialects: ['checkout'], failure: null }),
+    });
+    render(createElement(App));
+    const password = await screen.findByLabelText('Password');
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('bob');
+    await waitFor(() => expect(document.activeElement).toBe(password));
+  });
+
+  it('takes the server type from the server, and explains it where the server cannot tell', async () => {
+    const answers: Record<string, { dialects: string[]; failure: string | null }> = {
+      'https://mim.example.com': { dialects: ['mim'], failure: null },
+      'https://down.example.com': { dialects: [], failure: 'unreachable' },
+    };
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'server:probe': ({ url }: { url: string }) => answers[url],
+    });
+    render(createElement(App));
+    const type = (await screen.findByLabelText('Server type')) as HTMLSelectElement;
+    expect(type.getAttribute('aria-describedby')).toBeTruthy();
+    const hint = screen.getByTestId('signin-dialect-hint');
+    expect(hint.textContent).toMatch(/once you enter its address/);
+
+    fireEvent.change(screen.getByLabelText('Server address'), {
+      target: { value: 'https://mim.example.com' },
+    });
+    await waitFor(() => expect(type.value).toBe('mim'), { timeout: 3000 });
+    expect(hint.textContent).toBe('Detected: this server answers Microsoft MIM PAM.');
+
+    fireEvent.change(screen.getByLabelText('Server address'), {
+      target: { value: 'https://down.example.com' },
+    });
+    await waitFor(() => expect(hint.textContent).toMatch(/did not answer/), { timeout: 3000 });
+    // Nothing learned: the choice stays the user's.
+    expect(type.value).toBe('mim');
+  });
+});
+
 describe('sign in with Windows (MIM)', () => {
   it('offers it for a MIM server only, and sends no username or password', async () => {
     const fake = installFakeCoffre({
@@ -169,10 +219,14 @@ describe('checkout dialog', () => {
 
     fireEvent.change(picker, { target: { value: guid(77) } });
     expect(within(dialog).getByText('The request will wait for approval by Alice Gagnon.')).toBeTruthy();
+    expect(within(dialog).getByRole('button', { name: 'Send request' })).toBeTruthy();
     fireEvent.change(picker, { target: { value: USER_ID } });
     expect(
       within(dialog).getByText('You approve it yourself: you will get the password at once.'),
     ).toBeTruthy();
+    // Approving it oneself is a checkout: title and button say the same verb (issue 15, item 6).
+    expect(screen.getByRole('dialog', { name: 'Check out srv-domain' })).toBe(dialog);
+    expect(within(dialog).getByRole('button', { name: 'Check out' })).toBeTruthy();
 
     // Enter in a field submits; the missing reason is said next to the field, which takes the focus.
     fireEvent.submit(

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AuthCard, AuthError, PasswordField } from '../components/AuthForm.tsx';
+import { ServerTypeHint, useServerDetection } from '../components/ServerTypeHint.tsx';
 import { StorageNotice } from '../components/StorageNotice.tsx';
 import type { ServerProfile } from '../domain.ts';
 import { actions as session, selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
@@ -49,6 +50,14 @@ export function SignIn() {
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const prefilled = useRef(false);
+
+  // "Server type" follows what the server answers, until the user picks one for this address.
+  const dialectChosen = useRef(false);
+  const detection = useServerDetection(url.trim(), validUrl(url.trim()));
+  useEffect(() => {
+    const only = detection?.result?.dialects;
+    if (only?.length === 1 && only[0] && !dialectChosen.current) setDialect(only[0]);
+  }, [detection]);
 
   const choose = useCallback((profile: ServerProfile | undefined) => {
     setProfileId(profile?.id ?? NEW_PROFILE);
@@ -176,7 +185,10 @@ export function SignIn() {
             aria-invalid={urlInvalid ? true : undefined}
             aria-describedby={urlInvalid ? `${ids}-url-error` : undefined}
             data-testid="signin-url"
-            onChange={(event) => setUrl(event.target.value)}
+            onChange={(event) => {
+              dialectChosen.current = false;
+              setUrl(event.target.value);
+            }}
           />
           <p id={`${ids}-url-error`} className="field-error">
             {urlInvalid ? t('signIn.errorUrl') : null}
@@ -188,12 +200,17 @@ export function SignIn() {
             id={`${ids}-dialect`}
             className="input"
             value={dialect}
+            aria-describedby={`${ids}-dialect-hint`}
             data-testid="signin-dialect"
-            onChange={(event) => setDialect(event.target.value as Dialect)}
+            onChange={(event) => {
+              dialectChosen.current = true;
+              setDialect(event.target.value as Dialect);
+            }}
           >
             <option value="checkout">{t('signIn.dialectCheckout')}</option>
             <option value="mim">{t('signIn.dialectMim')}</option>
           </select>
+          <ServerTypeHint id={`${ids}-dialect-hint`} detection={detection} />
         </div>
         {dialect === 'mim' ? (
           <div className="field checkbox-field">
