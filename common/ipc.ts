@@ -18,6 +18,14 @@ export const serverProfileSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().trim().min(1).max(100),
   url: z.url({ protocol: /^https?$/ }).max(2048),
+  /**
+   * Other nodes of the same server (issue 16): when `url` does not answer, the client goes on with
+   * the next one, with the same session (tokens are valid on every node).
+   */
+  failoverUrls: z
+    .array(z.url({ protocol: /^https?$/ }).max(2048))
+    .max(8)
+    .optional(),
   dialect: dialectSchema,
   username: z.string().max(256).optional(),
   /** PEM of a private CA or self-signed certificate to trust for this server. */
@@ -29,6 +37,11 @@ export const serverProfileSchema = z.object({
   signIn: z.enum(['token', 'basic', 'integrated']).optional(),
 });
 export type ServerProfile = z.infer<typeof serverProfileSchema>;
+
+/** Every address of a profile, for the client's failover: `url` first, then its other nodes. */
+export function profileBaseUrl(profile: Pick<ServerProfile, 'url' | 'failoverUrls'>): string {
+  return [profile.url, ...(profile.failoverUrls ?? [])].join(',');
+}
 
 export const settingsSchema = z.object({
   /** Seconds before a copied password is cleared from the clipboard. */

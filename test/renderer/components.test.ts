@@ -145,6 +145,40 @@ describe('sign in: who and where (issue 15, item 6)', () => {
   });
 });
 
+describe('sign in to several nodes (issue 16)', () => {
+  it('sends the other addresses with the profile, and names one that is not an address', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:signIn': () => sessionState(),
+    });
+    render(createElement(App));
+    fireEvent.change(await screen.findByLabelText('Server address'), {
+      target: { value: 'https://pam1.example.com' },
+    });
+    fireEvent.click(screen.getByText('Advanced'));
+    const nodes = screen.getByLabelText('Other addresses of this server (failover)');
+    fireEvent.change(nodes, { target: { value: 'https://pam2.example.com, pam3' } });
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'bob' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.getByText('“pam3” is not a server address: it must start with https://')).toBeTruthy();
+    expect(nodes.getAttribute('aria-invalid')).toBe('true');
+    expect(fake.callsTo('session:signIn')).toEqual([]);
+
+    fireEvent.change(nodes, { target: { value: 'https://pam2.example.com\nhttps://pam3.example.com/' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(fake.callsTo('session:signIn')).toHaveLength(1));
+    const [args] = fake.callsTo('session:signIn') as Array<{
+      profile: { url: string; failoverUrls?: string[] };
+    }>;
+    expect(args?.profile).toMatchObject({
+      url: 'https://pam1.example.com',
+      failoverUrls: ['https://pam2.example.com', 'https://pam3.example.com'],
+    });
+  });
+});
+
 describe('sign in with Windows (MIM)', () => {
   it('offers it for a MIM server only, and sends no username or password', async () => {
     const fake = installFakeCoffre({

@@ -221,6 +221,23 @@ describe('desktop main process under plain Node, against the real server', () =>
     expect(list.data.map((c) => c.name)).toEqual(['Edge firewall']);
     expect(list.offlineSince).not.toBeNull();
   });
+
+  it('signs in through the profile’s other address when its first one does not answer (issue 16)', async () => {
+    const desktop = await startDesktop();
+    open.push(desktop);
+    const dead = await startTestServer();
+    const deadUrl = dead.url;
+    await dead.stop();
+    const state = await desktop.call('session:signIn', {
+      profile: { id: 'nodes', name: 'Nodes', url: deadUrl, failoverUrls: [server.url], dialect: 'checkout' },
+      username: 'bob',
+      password: 'coffre-demo',
+    });
+    expect(state.status).toBe('signedIn');
+    expect((await desktop.call('sync:now')).count).toBe(14);
+    const saved = await desktop.call('settings:get');
+    expect(saved.profiles.find((p) => p.id === 'nodes')?.failoverUrls).toEqual([server.url]);
+  });
 });
 
 describe('periodic sync', () => {
