@@ -9,7 +9,16 @@ import type { Approver, Checkout, Credential, Vault } from './checkout.ts';
 import type { ClientErrorKind } from './errors.ts';
 import { guidSchema } from './ids.ts';
 import type { User } from './roles.ts';
-import { EXTEND_BOUNDS, LANGUAGES, SETTINGS_BOUNDS, THEMES } from './settings.ts';
+import {
+  CREDENTIAL_SORTS,
+  CREDENTIAL_STATES,
+  EXTEND_BOUNDS,
+  LANGUAGES,
+  MAX_FAVOURITES,
+  MAX_RECENT,
+  SETTINGS_BOUNDS,
+  THEMES,
+} from './settings.ts';
 
 export const dialectSchema = z.enum(['checkout', 'mim']);
 export type Dialect = z.infer<typeof dialectSchema>;
@@ -66,6 +75,10 @@ export const settingsSchema = z.object({
   theme: z.enum(THEMES),
   profiles: z.array(serverProfileSchema).max(50),
   lastProfileId: z.string().nullable(),
+  /** Credentials the user starred: listed first (issue 15, item 7). Ids only, never a secret. */
+  favouriteCredentialIds: z.array(guidSchema).max(MAX_FAVOURITES),
+  /** Credentials the user checked out lately, the latest first: listed after the favourites. */
+  recentCredentialIds: z.array(guidSchema).max(MAX_RECENT),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
@@ -79,6 +92,8 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   profiles: [],
   lastProfileId: null,
+  favouriteCredentialIds: [],
+  recentCredentialIds: [],
 };
 
 export type SessionStatus = 'signedOut' | 'locked' | 'signedIn';
@@ -132,6 +147,10 @@ export interface ServerProbeResult {
 export const credentialQuerySchema = z.object({
   vaultId: guidSchema.optional(),
   search: z.string().max(200).optional(),
+  /** Only the credentials in this state for the user (credentialState.ts); absent: all. */
+  status: z.enum(CREDENTIAL_STATES).optional(),
+  /** Name order (default), or by vault name then name. Favourites and recent ones come first either way. */
+  sort: z.enum(CREDENTIAL_SORTS).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });

@@ -117,6 +117,10 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     timers: ports.timers,
     session,
     callServer,
+    preferences: () => {
+      const { favouriteCredentialIds, recentCredentialIds } = settings.get();
+      return { favourites: favouriteCredentialIds, recent: recentCredentialIds };
+    },
   });
   const clipboard = new ClipboardGuard({
     clipboard: ports.clipboard,
@@ -133,7 +137,12 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     timers: ports.timers,
   });
   const exposed = new ExposedSecrets({ clipboard, passwords });
-  const checkouts = new CheckoutActions({ callServer, cache, events: ports.events });
+  const checkouts = new CheckoutActions({
+    callServer,
+    cache,
+    events: ports.events,
+    onRequested: (credentialId) => settings.noteRecentCredential(credentialId),
+  });
   const expiry = new ExpiryScheduler({
     notifier: ports.notifier,
     clock: ports.clock,

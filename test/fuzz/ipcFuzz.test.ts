@@ -277,6 +277,8 @@ function nearValidArgs(checkoutIds: () => string[]): Record<IpcChannel, fc.Arbit
       {
         vaultId: fc.oneof(fc.constant('a1000000-0000-4000-8000-000000000001'), guidish),
         search: fc.oneof(anyText(20), fc.constantFrom('web', '%', '_', '"', '*', 'NEAR(', "'", '\\')),
+        status: fc.constantFrom('available', 'mine', 'pending', 'taken', 'bogus'),
+        sort: fc.constantFrom('name', 'vault', 'random'),
         offset: fc.integer({ min: -1, max: 50 }),
         limit: fc.integer({ min: 0, max: 1001 }),
       },

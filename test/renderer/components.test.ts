@@ -12,6 +12,7 @@ import { CheckoutDialog } from '../../renderer/src/components/CheckoutDialog.tsx
 import { i18n, initI18n } from '../../renderer/src/i18n/index.ts';
 import { Approvals } from '../../renderer/src/screens/Approvals.tsx';
 import { BridgeMissing } from '../../renderer/src/screens/BridgeMissing.tsx';
+import { Credentials } from '../../renderer/src/screens/Credentials.tsx';
 import { MyCheckouts } from '../../renderer/src/screens/MyCheckouts.tsx';
 import * as approvals from '../../renderer/src/stores/approvals.ts';
 import * as checkouts from '../../renderer/src/stores/checkouts.ts';
@@ -369,6 +370,45 @@ describe('approvals', () => {
     });
     expect(fake.callsTo('approvals:approve')).toEqual([{ id: guid(300), message: 'ok for today' }]);
     await waitFor(() => expect(screen.getByText('No request is waiting for you.')).toBeTruthy());
+  });
+});
+
+describe('credential list: status, order, favourites (issue 15, item 7)', () => {
+  it('asks for the chosen state and order, and stars the selected credential by button or Ctrl+D', async () => {
+    // jsdom has no scrolling; a new query scrolls the list to the top.
+    Element.prototype.scrollTo ??= () => undefined;
+    const rows = [credential(1), credential(2)];
+    let stored = { ...DEFAULT_SETTINGS, favouriteCredentialIds: [] as string[] };
+    const fake = installFakeCoffre({
+      'credentials:list': () => ({ data: rows, total: rows.length, offlineSince: null }),
+      'vaults:list': () => [],
+      'settings:update': (patch: Partial<typeof stored>) => {
+        stored = { ...stored, ...patch };
+        return stored;
+      },
+    });
+    session.useSessionStore.setState({ session: sessionState() });
+    settings.useSettingsStore.setState({ settings: stored });
+    render(createElement(Credentials));
+    await credentials.actions.load();
+
+    fireEvent.change(await screen.findByRole('combobox', { name: 'Show' }), { target: { value: 'taken' } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Sort by' }), { target: { value: 'vault' } });
+    await waitFor(() =>
+      expect(fake.callsTo('credentials:list').at(-1)).toMatchObject({ status: 'taken', sort: 'vault' }),
+    );
+
+    const star = await screen.findByRole('button', { name: /Favourite/ });
+    expect(star.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(star);
+    await waitFor(() => expect(stored.favouriteCredentialIds).toEqual([guid(1)]));
+    // (The row's star shows in the e2e tour: jsdom lays out no rows of the virtual list.)
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /Favourite/ }).getAttribute('aria-pressed')).toBe('true'),
+    );
+
+    fireEvent.keyDown(screen.getByRole('listbox'), { key: 'd', ctrlKey: true });
+    await waitFor(() => expect(stored.favouriteCredentialIds).toEqual([]));
   });
 });
 

@@ -240,6 +240,65 @@ describe('desktop main process under plain Node, against the real server', () =>
   });
 });
 
+describe('the credential list as users expect it (issue 15, item 7)', () => {
+  const names = (list: { data: Array<{ name: string }> }) => list.data.map((credential) => credential.name);
+
+  it('filters by state for the user: available, mine, pending, checked out by others', async () => {
+    const bob = await signedIn('bob');
+    const held = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    const kelly = await signedIn('kelly');
+    const requested = await kelly.call('checkouts:request', {
+      credentialId: DEMO_IDS.approvedCredential,
+      reason: 'maintenance',
+      approverId: DEMO_IDS.alice,
+    });
+    await bob.call('sync:now');
+    await kelly.call('sync:now');
+
+    const mine = await bob.call('credentials:list', { status: 'mine' });
+    expect(mine.data.map((c) => c.id)).toEqual([DEMO_IDS.autoCredential]);
+    const available = await bob.call('credentials:list', { status: 'available' });
+    expect(available.total).toBe(13);
+    expect(available.data.map((c) => c.id)).not.toContain(DEMO_IDS.autoCredential);
+    const pending = await kelly.call('credentials:list', { status: 'pending' });
+    expect(pending.data.map((c) => c.id)).toEqual([DEMO_IDS.approvedCredential]);
+    const taken = await kelly.call('credentials:list', { status: 'taken' });
+    expect(taken.data.map((c) => c.id)).toEqual([DEMO_IDS.autoCredential]);
+    expect((await kelly.call('credentials:list', { status: 'mine' })).total).toBe(0);
+    await bob.call('checkouts:checkIn', { id: held.checkout.id });
+    await kelly.call('checkouts:cancel', { id: requested.checkout.id });
+  });
+
+  it('lists favourites, then recently used ones, first; sorts by vault on request', async () => {
+    const bob = await signedIn('bob');
+    const byName = names(await bob.call('credentials:list', {}));
+    const last = byName[byName.length - 1];
+    const all = await bob.call('credentials:list', {});
+    const lastId = all.data[all.data.length - 1]!.id;
+    await bob.call('settings:update', { favouriteCredentialIds: [lastId] });
+    // Checking out makes it recently used (kept in the settings, not with the secrets).
+    const held = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    await bob.call('checkouts:checkIn', { id: held.checkout.id });
+    expect((await bob.call('settings:get')).recentCredentialIds).toEqual([DEMO_IDS.autoCredential]);
+    const arranged = await bob.call('credentials:list', {});
+    expect(arranged.data[0]?.name).toBe(last);
+    expect(arranged.data[1]?.id).toBe(DEMO_IDS.autoCredential);
+    expect(arranged.total).toBe(14);
+    // Paged: the same order, page by page.
+    const second = await bob.call('credentials:list', { offset: 1, limit: 1 });
+    expect(second.data[0]?.id).toBe(DEMO_IDS.autoCredential);
+
+    await bob.call('settings:update', { favouriteCredentialIds: [], recentCredentialIds: [] });
+    const vaults = await bob.call('vaults:list');
+    const vaultOrder = new Map(vaults.map((vault) => [vault.id, vault.name]));
+    const byVault = await bob.call('credentials:list', { sort: 'vault' });
+    const vaultNames = byVault.data.map((c) => vaultOrder.get(c.vaultID) ?? '');
+    const sorted = [...vaultNames].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+    expect(vaultNames).toEqual(sorted);
+    expect(byVault.total).toBe(14);
+  });
+});
+
 describe('periodic sync', () => {
   it('refreshes the cached list every few minutes while signed in, so others’ checkouts show', async () => {
     const due: Array<{ at: number; run: () => void; id: number }> = [];
