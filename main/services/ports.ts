@@ -23,10 +23,20 @@ export interface NotificationRequest {
   title: string;
   body: string;
   actions?: NotificationAction[];
+  /**
+   * An inline reply field with this placeholder, where the platform offers one (macOS, Windows):
+   * its text comes back as `onAction(REPLY_ACTION, text)`.
+   */
+  replyPlaceholder?: string;
 }
+/** The action id of a notification's inline reply. */
+export const REPLY_ACTION = 'reply';
 export interface NotifierPort {
-  /** `onAction('click')` when the body is clicked, `onAction(actionId)` for a button. */
-  show(request: NotificationRequest, onAction: (action: string) => void): void;
+  /**
+   * `onAction('click')` when the body is clicked, `onAction(actionId)` for a button,
+   * `onAction(REPLY_ACTION, text)` for a reply.
+   */
+  show(request: NotificationRequest, onAction: (action: string, reply?: string) => void): void;
   close(id: string): void;
 }
 

@@ -175,7 +175,7 @@ export class FakeClipboard implements ClipboardPort {
 export interface ShownNotification extends NotificationRequest {
   /** When it was shown (wall-clock ms). */
   at: number;
-  onAction: (action: string) => void;
+  onAction: (action: string, reply?: string) => void;
 }
 
 export class FakeNotifier implements NotifierPort {
@@ -187,7 +187,7 @@ export class FakeNotifier implements NotifierPort {
     this.now = now;
   }
 
-  show(request: NotificationRequest, onAction: (action: string) => void): void {
+  show(request: NotificationRequest, onAction: (action: string, reply?: string) => void): void {
     this.shown.push({ ...request, at: this.now(), onAction });
   }
 
@@ -205,6 +205,11 @@ export class FakeNotifier implements NotifierPort {
   /** The user clicks the body (`'click'`) or a button (its action id) of the latest notification `id`. */
   click(id: string, action = 'click'): void {
     this.last(id).onAction(action);
+  }
+
+  /** The user types `text` in the reply field of the latest notification `id` and sends it. */
+  reply(id: string, text: string): void {
+    this.last(id).onAction('reply', text);
   }
 
   titles(): string[] {

@@ -12,6 +12,11 @@ export const APPROVALS_MESSAGES_FR: ApprovalsMessages = {
     `${reason ? `Motif\u00a0: ${reason}` : 'Aucun motif donné'} — durée\u00a0: ${durationText(minutes, 'h', 'min')}`,
   approveAction: 'Approuver',
   denyAction: 'Refuser',
+  replyPlaceholder: 'Un message pour le demandeur…',
+  messageBody: (message) =>
+    `Votre message\u00a0: «\u00a0${message}\u00a0». Approuver ou refuser la demande avec ce message\u00a0?`,
+  approveWithMessage: 'Approuver avec ce message',
+  denyWithMessage: 'Refuser avec ce message',
   approvedTitle: (credential, approver) => `Extraction de ${credential} approuvée par ${approver}`,
   approvedBody: (message) =>
     message
