@@ -26,6 +26,7 @@ import { createServerCaller } from '../services/serverCalls.ts';
 import { type LockReason, SessionService } from '../services/sessionService.ts';
 import { SettingsService } from '../services/settingsService.ts';
 import { SyncService } from '../services/syncService.ts';
+import { type TrayCommand, trayCheckouts } from '../services/trayMenu.ts';
 import { createHandlers } from './handlers.ts';
 
 export interface DesktopPorts {
@@ -66,6 +67,11 @@ export interface DesktopApp {
   resumed(): void;
   quit(): Promise<void>;
   openDeepLink(target: { route: 'checkouts' | 'approvals'; id: string }): void;
+  /**
+   * The tray's checkout actions (Copy password, Check in), as the window's buttons do them: only
+   * unlocked; a failure is shown as a notification (never with a secret).
+   */
+  trayCommand(command: Extract<TrayCommand, { kind: 'copyPassword' | 'checkIn' }>): Promise<void>;
   pendingCount(): number;
   /** Minutes of inactivity before the shell locks the app; 0 = never. */
   autoLockMinutes(): number;
@@ -187,6 +193,9 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     checkouts.onChanged((open) => {
       expiry.track(open);
       void exposed.keepActiveOnly(open);
+      // Signed in and unlocked only: a locked app lists nothing in the tray.
+      if (session.state().status === 'signedIn')
+        ports.tray.setCheckouts(trayCheckouts(open, session.state().capabilities?.passwordRead ?? false));
     }),
     session.onSignedIn(async (backend, user) => {
       log.info({ userId: user.id, dialect: backend.dialect }, 'signed in');
@@ -199,6 +208,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     }),
     session.onSignedOut(async (reason) => {
       log.info({ reason }, 'signed out');
+      ports.tray.setCheckouts([]);
       const forGood = reason === 'signOut' || reason === 'expired';
       await exposed.withdrawAll(forGood ? 'signOut' : 'lock');
       if (forGood) {
@@ -253,6 +263,22 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     },
     openDeepLink(target) {
       ports.events.emit({ type: 'navigate', route: target.route, id: target.id });
+    },
+    async trayCommand(command) {
+      try {
+        session.require('unlocked');
+        if (command.kind === 'copyPassword') await passwords.copy(command.credentialId);
+        else await checkouts.checkIn(command.checkoutId);
+      } catch (error) {
+        ports.notifier.show(
+          {
+            id: 'tray:failed',
+            title: i18n.catalogue().tray.actionFailed,
+            body: error instanceof AppError || isPamClientError(error) ? error.message : '',
+          },
+          () => undefined,
+        );
+      }
     },
     pendingCount: () => pending,
     autoLockMinutes: () => settings.get().autoLockMinutes,

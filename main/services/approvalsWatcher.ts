@@ -43,7 +43,7 @@ export interface WatchedUser {
 
 export interface ApprovalsWatcherDeps {
   notifier: NotifierPort;
-  tray: TrayPort;
+  tray: Pick<TrayPort, 'setPendingCount'>;
   events: EventSink;
   /** An object, or a function read at each notification (follows a language change). */
   messages: ApprovalsMessages | (() => ApprovalsMessages);
@@ -74,7 +74,7 @@ const APPROVED_STATUSES: readonly CheckoutStatus[] = [CheckoutStatus.Active, Che
  */
 export class ApprovalsWatcher {
   private readonly notifier: NotifierPort;
-  private readonly tray: TrayPort;
+  private readonly tray: Pick<TrayPort, 'setPendingCount'>;
   private readonly events: EventSink;
   private readonly messages: () => ApprovalsMessages;
   private readonly onOpen: (checkoutId: string) => void;

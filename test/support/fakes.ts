@@ -29,6 +29,7 @@ import type {
   NotifierPort,
   TrayPort,
 } from '../../main/services/ports.ts';
+import type { TrayCheckout } from '../../main/services/trayMenu.ts';
 
 /** Wall-clock milliseconds for the records' `at` (a FakeClock's `now`, or the real clock). */
 type Now = () => number;
@@ -219,6 +220,12 @@ export class FakeNotifier implements NotifierPort {
 
 export class FakeTray implements TrayPort {
   readonly counts: number[] = [];
+  /** Each list of checkouts the tray was given, in order. */
+  readonly checkoutLists: TrayCheckout[][] = [];
+
+  setCheckouts(checkouts: readonly TrayCheckout[]): void {
+    this.checkoutLists.push([...checkouts]);
+  }
 
   setPendingCount(count: number): void {
     this.counts.push(count);

@@ -37,6 +37,17 @@ export const TRAY_LABELS_EN: TrayLabels = {
   open: 'Open Coffre',
   pending: 'Pending requests ({count})',
   noPending: 'No pending requests',
+  checkouts: 'Your checkouts ({count})',
+  noCheckouts: 'No active checkouts',
+  timeLeft: (hours, minutes) =>
+    hours === 0
+      ? `${minutes}\u00a0min left`
+      : `${hours}\u00a0h\u00a0${String(minutes).padStart(2, '0')} left`,
+  expired: 'expired',
+  copyPassword: 'Copy password',
+  checkIn: 'Check in',
+  showCheckout: 'Show in Coffre',
+  actionFailed: 'That did not work',
   lock: 'Lock',
   quit: 'Quit Coffre',
 };

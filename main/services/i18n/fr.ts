@@ -41,6 +41,17 @@ export const TRAY_LABELS_FR: TrayLabels = {
   open: 'Ouvrir Coffre',
   pending: 'Demandes en attente ({count})',
   noPending: 'Aucune demande en attente',
+  checkouts: 'Vos extractions ({count})',
+  noCheckouts: 'Aucune extraction en cours',
+  timeLeft: (hours, minutes) =>
+    hours === 0
+      ? `encore ${minutes}\u00a0min`
+      : `encore ${hours}\u00a0h\u00a0${String(minutes).padStart(2, '0')}`,
+  expired: 'expirée',
+  copyPassword: 'Copier le mot de passe',
+  checkIn: 'Restituer',
+  showCheckout: 'Afficher dans Coffre',
+  actionFailed: 'L’action a échoué',
   lock: 'Verrouiller',
   quit: 'Quitter Coffre',
 };

@@ -240,6 +240,39 @@ describe('desktop main process under plain Node, against the real server', () =>
   });
 });
 
+describe('the tray, for the holder (issue 15, item 8)', () => {
+  it('lists the active checkouts; Copy password and Check in work from it, and only unlocked', async () => {
+    const bob = await signedIn('bob');
+    const { checkout } = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    await waitUntil(() => bob.trayCheckouts.at(-1)?.length === 1);
+    expect(bob.trayCheckouts.at(-1)?.[0]).toMatchObject({
+      checkoutId: checkout.id,
+      credentialId: DEMO_IDS.autoCredential,
+      canCopyPassword: true,
+    });
+
+    await bob.app.trayCommand({ kind: 'copyPassword', credentialId: DEMO_IDS.autoCredential });
+    expect(bob.clipboard.writes.at(-1)).toMatchObject({ concealed: true });
+    expect(bob.clipboard.value).not.toBe('');
+
+    await bob.app.lock('user');
+    expect(bob.trayCheckouts.at(-1)).toEqual([]);
+    await bob.app.trayCommand({ kind: 'checkIn', checkoutId: checkout.id });
+    expect(bob.notifications.at(-1)).toMatchObject({ id: 'tray:failed', title: 'That did not work' });
+    await bob.call('session:unlock', { password: 'coffre-demo' });
+    await waitUntil(() => bob.trayCheckouts.at(-1)?.length === 1);
+
+    await bob.app.trayCommand({ kind: 'checkIn', checkoutId: checkout.id });
+    expect(bob.trayCheckouts.at(-1)).toEqual([]);
+    expect((await bob.call('checkouts:mine')).map((c) => c.id)).not.toContain(checkout.id);
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
+
 describe('the credential list as users expect it (issue 15, item 7)', () => {
   const names = (list: { data: Array<{ name: string }> }) => list.data.map((credential) => credential.name);
 
