@@ -9,7 +9,16 @@ import type { Approver, Checkout, Credential, Vault } from './checkout.ts';
 import type { ClientErrorKind } from './errors.ts';
 import { guidSchema } from './ids.ts';
 import type { User } from './roles.ts';
-import { EXTEND_BOUNDS, LANGUAGES, SETTINGS_BOUNDS, THEMES } from './settings.ts';
+import {
+  CREDENTIAL_SORTS,
+  CREDENTIAL_STATES,
+  EXTEND_BOUNDS,
+  LANGUAGES,
+  MAX_FAVOURITES,
+  MAX_RECENT,
+  SETTINGS_BOUNDS,
+  THEMES,
+} from './settings.ts';
 
 export const dialectSchema = z.enum(['checkout', 'mim']);
 export type Dialect = z.infer<typeof dialectSchema>;
@@ -18,6 +27,14 @@ export const serverProfileSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().trim().min(1).max(100),
   url: z.url({ protocol: /^https?$/ }).max(2048),
+  /**
+   * Other nodes of the same server (issue 16): when `url` does not answer, the client goes on with
+   * the next one, with the same session (tokens are valid on every node).
+   */
+  failoverUrls: z
+    .array(z.url({ protocol: /^https?$/ }).max(2048))
+    .max(8)
+    .optional(),
   dialect: dialectSchema,
   username: z.string().max(256).optional(),
   /** PEM of a private CA or self-signed certificate to trust for this server. */
@@ -29,6 +46,11 @@ export const serverProfileSchema = z.object({
   signIn: z.enum(['token', 'basic', 'integrated']).optional(),
 });
 export type ServerProfile = z.infer<typeof serverProfileSchema>;
+
+/** Every address of a profile, for the client's failover: `url` first, then its other nodes. */
+export function profileBaseUrl(profile: Pick<ServerProfile, 'url' | 'failoverUrls'>): string {
+  return [profile.url, ...(profile.failoverUrls ?? [])].join(',');
+}
 
 export const settingsSchema = z.object({
   /** Seconds before a copied password is cleared from the clipboard. */
@@ -53,6 +75,10 @@ export const settingsSchema = z.object({
   theme: z.enum(THEMES),
   profiles: z.array(serverProfileSchema).max(50),
   lastProfileId: z.string().nullable(),
+  /** Credentials the user starred: listed first (issue 15, item 7). Ids only, never a secret. */
+  favouriteCredentialIds: z.array(guidSchema).max(MAX_FAVOURITES),
+  /** Credentials the user checked out lately, the latest first: listed after the favourites. */
+  recentCredentialIds: z.array(guidSchema).max(MAX_RECENT),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
@@ -66,6 +92,8 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   profiles: [],
   lastProfileId: null,
+  favouriteCredentialIds: [],
+  recentCredentialIds: [],
 };
 
 export type SessionStatus = 'signedOut' | 'locked' | 'signedIn';
@@ -109,9 +137,22 @@ export const signInSchema = z
     if (input.password === '') context.addIssue({ code: 'custom', path: ['password'], message: 'required' });
   });
 
+/** Which API a server answers (the sign-in screen's "Server type" follows it where it can). */
+export const serverProbeSchema = z.object({ url: z.url({ protocol: /^https?$/ }).max(2048) });
+export interface ServerProbeResult {
+  /** The APIs the server answered, checkout (Devolutions Server) first; empty: it could not tell. */
+  dialects: Dialect[];
+  /** Why nothing could be learned, when it is known. */
+  failure: 'unreachable' | 'tls' | null;
+}
+
 export const credentialQuerySchema = z.object({
   vaultId: guidSchema.optional(),
   search: z.string().max(200).optional(),
+  /** Only the credentials in this state for the user (credentialState.ts); absent: all. */
+  status: z.enum(CREDENTIAL_STATES).optional(),
+  /** Name order (default), or by vault name then name. Favourites and recent ones come first either way. */
+  sort: z.enum(CREDENTIAL_SORTS).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });
@@ -178,6 +219,7 @@ export const ipcCalls = {
   },
   'settings:get': { args: none, result: {} as Settings },
   'settings:update': { args: settingsPatchSchema, result: {} as Settings },
+  'server:probe': { args: serverProbeSchema, result: {} as ServerProbeResult },
   'vaults:list': { args: none, result: [] as Vault[] },
   'credentials:list': { args: credentialQuerySchema, result: {} as CredentialListResult },
   'credentials:get': { args: idSchema, result: {} as Credential },
@@ -216,6 +258,8 @@ export const ipcSessionRequirements: Readonly<Record<IpcChannel, SessionRequirem
   'session:unlock': 'signedIn',
   'settings:get': 'signedOut',
   'settings:update': 'signedOut',
+  // Before signing in: which API the server at an address speaks.
+  'server:probe': 'signedOut',
   'vaults:list': 'unlocked',
   'credentials:list': 'unlocked',
   'credentials:get': 'unlocked',

@@ -2,7 +2,12 @@ import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, FetchLike, PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, SecretBoxPort } from '../../client/ports.ts';
 import { packSessionSecret, unpackSessionSecret } from '../../client/sessionSecret.ts';
-import type { ServerProfile, SessionRequirement, SessionState } from '../../common/ipc.ts';
+import {
+  profileBaseUrl,
+  type ServerProfile,
+  type SessionRequirement,
+  type SessionState,
+} from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import { AppError } from './appError.ts';
@@ -132,7 +137,7 @@ export class SessionService {
 
   async signIn(input: { profile: ServerProfile; username: string; password: string }): Promise<SessionState> {
     const backend = this.createBackend({
-      baseUrl: input.profile.url,
+      baseUrl: profileBaseUrl(input.profile),
       dialect: input.profile.dialect,
       ...(input.profile.caPem ? { ca: input.profile.caPem } : {}),
       ...this.signInOptions(input.profile),
@@ -155,7 +160,7 @@ export class SessionService {
     const token = profile ? this.cache.loadToken(profile.id) : undefined;
     if (!profile || !token) return this.changed();
     const backend = this.createBackend({
-      baseUrl: profile.url,
+      baseUrl: profileBaseUrl(profile),
       dialect: profile.dialect,
       ...unpackSessionSecret(token),
       ...(profile.caPem ? { ca: profile.caPem } : {}),

@@ -167,6 +167,8 @@ const SIZED: ReadonlyArray<readonly [string, readonly number[]]> = [
   ['checkout-dialog', [880, 1280]],
   ['history', [880, 1280]],
   ['audit', [880, 1280]],
+  ['sign-in-advanced', [880, 1280]],
+  ['credentials-favourites', [880, 1280]],
 ];
 
 /** The screen at each width, as <screen>-<variant>-<width>.png, axe included; back to 1280 after. */
@@ -211,6 +213,15 @@ describe('every screen: axe-core and screenshots', () => {
       await page.getByTestId('signin-username').fill('maurice');
       expect(await page.locator('html').getAttribute('lang')).toBe(lang);
       await capture(page, 'sign-in', variant, findings);
+      // The server type as the server answers it, and the other addresses of a server (failover).
+      await page
+        .getByTestId('signin-dialect-hint')
+        .and(page.locator('[data-detected="checkout,mim"]'))
+        .waitFor();
+      await page.getByTestId('signin-advanced').click();
+      await page.getByTestId('signin-failover').fill('https://pam2.example.com\nhttps://pam3.example.com');
+      await captureWidths(page, 'sign-in', 'sign-in-advanced', variant, [880, 1280], findings);
+      await page.getByTestId('signin-failover').fill('');
       await signIn(page, 'maurice');
 
       // Credentials, one selected (its details and policy on the right).
@@ -225,6 +236,17 @@ describe('every screen: axe-core and screenshots', () => {
       await page.getByTestId('details-close').click();
       await page.getByTestId('credential-details').waitFor({ state: 'hidden' });
       await captureWidths(page, 'credentials', 'credentials', variant, WIDTHS, findings);
+
+      // Oracle starred (first, ★), the list in vault order; then back to name order, unstarred.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.locator(`[data-testid="credential-row"][data-credential-id="${ID.oracle}"]`).click();
+      await page.getByTestId('credential-details').getByTestId('favourite-toggle').click();
+      await page.getByTestId('sort-order').selectOption('vault');
+      await page.locator('[data-testid="credential-row"]').first().getByTestId('favourite-mark').waitFor();
+      await captureWidths(page, 'credentials', 'credentials-favourites', variant, [880, 1280], findings);
+      await page.getByTestId('credential-details').getByTestId('favourite-toggle').click();
+      await page.getByTestId('favourite-mark').waitFor({ state: 'detached' });
+      await page.getByTestId('sort-order').selectOption('name');
 
       // The checkout dialog of a credential that needs a reason and an approver.
       await page.locator('[data-testid="credential-row"]').filter({ hasText: 'Enterprise Admin' }).click();

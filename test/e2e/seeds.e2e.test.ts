@@ -71,7 +71,6 @@ describe('seed scenarios, by mouse', () => {
     await signIn(page, 'maurice');
 
     const dialog = await openCheckoutDialog(page, 'Maurice — app02 root', 'app02');
-    expect(await dialog.getByRole('heading').first().textContent()).toBe('Request Maurice — app02 root');
     const approver = dialog.getByRole('combobox', { name: 'Approver' });
     // The credential's only approver is maurice himself: offered as "Myself", chosen already.
     expect(await approver.locator('option').allTextContents()).toEqual([
@@ -82,6 +81,8 @@ describe('seed scenarios, by mouse', () => {
     expect(await dialog.getByTestId('checkout-outcome').textContent()).toBe(
       'You approve it yourself: you will get the password at once.',
     );
+    // Approving it himself makes it a checkout: the title says so, as the button does (issue 15, item 6).
+    expect(await dialog.getByRole('heading').first().textContent()).toBe('Check out Maurice — app02 root');
     await dialog.getByRole('textbox', { name: /Reason/ }).fill('Restart the app02 service');
     await dialog.getByRole('button', { name: 'Check out', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -12,6 +12,7 @@ import { CheckoutDialog } from '../../renderer/src/components/CheckoutDialog.tsx
 import { i18n, initI18n } from '../../renderer/src/i18n/index.ts';
 import { Approvals } from '../../renderer/src/screens/Approvals.tsx';
 import { BridgeMissing } from '../../renderer/src/screens/BridgeMissing.tsx';
+import { Credentials } from '../../renderer/src/screens/Credentials.tsx';
 import { MyCheckouts } from '../../renderer/src/screens/MyCheckouts.tsx';
 import * as approvals from '../../renderer/src/stores/approvals.ts';
 import * as checkouts from '../../renderer/src/stores/checkouts.ts';
@@ -92,6 +93,90 @@ describe('sign in', () => {
     expect(screen.getByText('Enter the server’s address, starting with https://')).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByLabelText('Server address'));
     expect(fake.callsTo('session:signIn')).toEqual([]);
+  });
+});
+
+describe('sign in: who and where (issue 15, item 6)', () => {
+  it('focuses the password when the last server’s username is prefilled', async () => {
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => ({
+        ...DEFAULT_SETTINGS,
+        profiles: [
+          { id: 'p1', name: 'Work', url: 'https://pam.example.com', dialect: 'checkout', username: 'bob' },
+        ],
+        lastProfileId: 'p1',
+      }),
+      'server:probe': () => ({ dialects: ['checkout'], failure: null }),
+    });
+    render(createElement(App));
+    const password = await screen.findByLabelText('Password');
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('bob');
+    await waitFor(() => expect(document.activeElement).toBe(password));
+  });
+
+  it('takes the server type from the server, and explains it where the server cannot tell', async () => {
+    const answers: Record<string, { dialects: string[]; failure: string | null }> = {
+      'https://mim.example.com': { dialects: ['mim'], failure: null },
+      'https://down.example.com': { dialects: [], failure: 'unreachable' },
+    };
+    installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'server:probe': ({ url }: { url: string }) => answers[url],
+    });
+    render(createElement(App));
+    const type = (await screen.findByLabelText('Server type')) as HTMLSelectElement;
+    expect(type.getAttribute('aria-describedby')).toBeTruthy();
+    const hint = screen.getByTestId('signin-dialect-hint');
+    expect(hint.textContent).toMatch(/once you enter its address/);
+
+    fireEvent.change(screen.getByLabelText('Server address'), {
+      target: { value: 'https://mim.example.com' },
+    });
+    await waitFor(() => expect(type.value).toBe('mim'), { timeout: 3000 });
+    expect(hint.textContent).toBe('Detected: this server answers Microsoft MIM PAM.');
+
+    fireEvent.change(screen.getByLabelText('Server address'), {
+      target: { value: 'https://down.example.com' },
+    });
+    await waitFor(() => expect(hint.textContent).toMatch(/did not answer/), { timeout: 3000 });
+    // Nothing learned: the choice stays the user's.
+    expect(type.value).toBe('mim');
+  });
+});
+
+describe('sign in to several nodes (issue 16)', () => {
+  it('sends the other addresses with the profile, and names one that is not an address', async () => {
+    const fake = installFakeCoffre({
+      'session:getState': () => sessionState({ status: 'signedOut', user: null }),
+      'settings:get': () => DEFAULT_SETTINGS,
+      'session:signIn': () => sessionState(),
+    });
+    render(createElement(App));
+    fireEvent.change(await screen.findByLabelText('Server address'), {
+      target: { value: 'https://pam1.example.com' },
+    });
+    fireEvent.click(screen.getByText('Advanced'));
+    const nodes = screen.getByLabelText('Other addresses of this server (failover)');
+    fireEvent.change(nodes, { target: { value: 'https://pam2.example.com, pam3' } });
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'bob' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.getByText('“pam3” is not a server address: it must start with https://')).toBeTruthy();
+    expect(nodes.getAttribute('aria-invalid')).toBe('true');
+    expect(fake.callsTo('session:signIn')).toEqual([]);
+
+    fireEvent.change(nodes, { target: { value: 'https://pam2.example.com\nhttps://pam3.example.com/' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(fake.callsTo('session:signIn')).toHaveLength(1));
+    const [args] = fake.callsTo('session:signIn') as Array<{
+      profile: { url: string; failoverUrls?: string[] };
+    }>;
+    expect(args?.profile).toMatchObject({
+      url: 'https://pam1.example.com',
+      failoverUrls: ['https://pam2.example.com', 'https://pam3.example.com'],
+    });
   });
 });
 
@@ -252,10 +337,14 @@ describe('checkout dialog', () => {
 
     fireEvent.change(picker, { target: { value: guid(77) } });
     expect(within(dialog).getByText('The request will wait for approval by Alice Gagnon.')).toBeTruthy();
+    expect(within(dialog).getByRole('button', { name: 'Send request' })).toBeTruthy();
     fireEvent.change(picker, { target: { value: USER_ID } });
     expect(
       within(dialog).getByText('You approve it yourself: you will get the password at once.'),
     ).toBeTruthy();
+    // Approving it oneself is a checkout: title and button say the same verb (issue 15, item 6).
+    expect(screen.getByRole('dialog', { name: 'Check out srv-domain' })).toBe(dialog);
+    expect(within(dialog).getByRole('button', { name: 'Check out' })).toBeTruthy();
 
     // Enter in a field submits; the missing reason is said next to the field, which takes the focus.
     fireEvent.submit(
@@ -406,6 +495,45 @@ describe('approvals', () => {
     });
     expect(fake.callsTo('approvals:approve')).toEqual([{ id: guid(300), message: 'ok for today' }]);
     await waitFor(() => expect(screen.getByText('No request is waiting for you.')).toBeTruthy());
+  });
+});
+
+describe('credential list: status, order, favourites (issue 15, item 7)', () => {
+  it('asks for the chosen state and order, and stars the selected credential by button or Ctrl+D', async () => {
+    // jsdom has no scrolling; a new query scrolls the list to the top.
+    Element.prototype.scrollTo ??= () => undefined;
+    const rows = [credential(1), credential(2)];
+    let stored = { ...DEFAULT_SETTINGS, favouriteCredentialIds: [] as string[] };
+    const fake = installFakeCoffre({
+      'credentials:list': () => ({ data: rows, total: rows.length, offlineSince: null }),
+      'vaults:list': () => [],
+      'settings:update': (patch: Partial<typeof stored>) => {
+        stored = { ...stored, ...patch };
+        return stored;
+      },
+    });
+    session.useSessionStore.setState({ session: sessionState() });
+    settings.useSettingsStore.setState({ settings: stored });
+    render(createElement(Credentials));
+    await credentials.actions.load();
+
+    fireEvent.change(await screen.findByRole('combobox', { name: 'Show' }), { target: { value: 'taken' } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Sort by' }), { target: { value: 'vault' } });
+    await waitFor(() =>
+      expect(fake.callsTo('credentials:list').at(-1)).toMatchObject({ status: 'taken', sort: 'vault' }),
+    );
+
+    const star = await screen.findByRole('button', { name: /Favourite/ });
+    expect(star.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(star);
+    await waitFor(() => expect(stored.favouriteCredentialIds).toEqual([guid(1)]));
+    // (The row's star shows in the e2e tour: jsdom lays out no rows of the virtual list.)
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /Favourite/ }).getAttribute('aria-pressed')).toBe('true'),
+    );
+
+    fireEvent.keyDown(screen.getByRole('listbox'), { key: 'd', ctrlKey: true });
+    await waitFor(() => expect(stored.favouriteCredentialIds).toEqual([]));
   });
 });
 

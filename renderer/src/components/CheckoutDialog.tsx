@@ -102,6 +102,9 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
           return approver ? { id: approver.id, name: approver.displayName || approver.username } : null;
         })();
   const plan = approvalPlan(policy, chosen, userId, approverChoice);
+  // One verb per action, as the policy decides it: a request that waits for someone else is a
+  // request (title and button alike); approving it oneself, like no approval, is a checkout.
+  const isRequest = needsApproval && plan.kind !== 'self';
   const minutes = Number(duration);
   const durationValid =
     Number.isInteger(minutes) && minutes >= policy.minDuration && minutes <= policy.maxDuration;
@@ -194,7 +197,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
         >
           <form onSubmit={(event) => void submit(event)} noValidate>
             <Dialog.Title className="dialog-title">
-              {needsApproval
+              {isRequest
                 ? t('checkout.titleRequest', { name: credential.name })
                 : t('checkout.title', { name: credential.name })}
             </Dialog.Title>
@@ -326,7 +329,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
               >
                 {requesting
                   ? t('checkout.sending')
-                  : needsApproval && plan.kind !== 'self'
+                  : isRequest
                     ? t('checkout.submitRequest')
                     : t('checkout.submit')}
               </button>

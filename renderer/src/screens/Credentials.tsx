@@ -3,12 +3,21 @@ import { useTranslation } from 'react-i18next';
 import { CheckoutDialog } from '../components/CheckoutDialog.tsx';
 import { CredentialList } from '../components/CredentialList.tsx';
 import { CredentialStateLabel } from '../components/CredentialParts.tsx';
-import { accountLine, type Credential, credentialState } from '../domain.ts';
+import {
+  accountLine,
+  CREDENTIAL_STATES,
+  type Credential,
+  type CredentialSort,
+  type CredentialStateKind,
+  credentialState,
+} from '../domain.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { useLang, useMineByCredential } from '../hooks.ts';
+import type { TranslationKey } from '../i18n/index.ts';
 import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
 import { actions as navigation } from '../stores/navigation.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
+import { actions as settings, selectors as settingsSelectors, useSettingsStore } from '../stores/settings.ts';
 
 export function Credentials() {
   const { t } = useTranslation();
@@ -109,6 +118,7 @@ export function Credentials() {
               }}
             />
           </div>
+          <ListFilters />
           <p
             className="result-count muted"
             aria-live="polite"
@@ -131,7 +141,7 @@ export function Credentials() {
             {t('credentials.detailsButton')}
           </button>
         </div>
-        <CredentialList onActivate={activate} />
+        <CredentialList onActivate={activate} onToggleFavourite={toggleFavourite} />
       </section>
       <CredentialDetails
         credential={active}
@@ -151,6 +161,59 @@ export function Credentials() {
       ) : null}
     </div>
   );
+}
+
+const STATUS_KEYS: Record<CredentialStateKind, TranslationKey> = {
+  available: 'credentials.statusAvailable',
+  mine: 'credentials.statusMine',
+  pending: 'credentials.statusPending',
+  taken: 'credentials.statusTaken',
+};
+
+/** Which credentials (by their state for the user) and in which order (issue 15, item 7). */
+function ListFilters() {
+  const { t } = useTranslation();
+  const status = useCredentialsStore(selectors.status);
+  const sort = useCredentialsStore(selectors.sort);
+  return (
+    <div className="list-filters">
+      <label className="inline-field">
+        <span>{t('credentials.statusLabel')}</span>
+        <select
+          className="input"
+          value={status ?? ''}
+          data-testid="status-filter"
+          onChange={(event) =>
+            void credentials.setStatus((event.target.value || null) as CredentialStateKind | null)
+          }
+        >
+          <option value="">{t('credentials.statusAll')}</option>
+          {CREDENTIAL_STATES.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(STATUS_KEYS[kind])}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline-field">
+        <span>{t('credentials.sortLabel')}</span>
+        <select
+          className="input"
+          value={sort}
+          data-testid="sort-order"
+          onChange={(event) => void credentials.setSort(event.target.value as CredentialSort)}
+        >
+          <option value="name">{t('credentials.sortName')}</option>
+          <option value="vault">{t('credentials.sortVault')}</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
+/** Stars or un-stars a credential, keeping it selected where the list moves it. */
+export async function toggleFavourite(credentialId: string): Promise<void> {
+  if (await settings.toggleFavourite(credentialId)) await credentials.refreshKeeping(credentialId);
 }
 
 /** The vaults as a drop-down, where the window is too narrow for the vault column. */
@@ -238,6 +301,8 @@ function CredentialDetails({
   const vaultName = useCredentialsStore((state) =>
     credential ? selectors.vaultName(credential.vaultID)(state) : undefined,
   );
+  const favourites = useSettingsStore(settingsSelectors.favourites);
+  const favourite = credential ? favourites.includes(credential.id) : false;
   if (!credential) {
     return (
       <aside id="credential-details" className="details-pane" aria-label={t('credentials.details')}>
@@ -256,6 +321,17 @@ function CredentialDetails({
     >
       <div className="details-head">
         <h2 className="details-title">{credential.name}</h2>
+        <button
+          type="button"
+          className={`button ghost favourite-toggle${favourite ? ' is-on' : ''}`}
+          aria-pressed={favourite}
+          aria-keyshortcuts="Control+D"
+          title={t('credentials.favouriteHint')}
+          data-testid="favourite-toggle"
+          onClick={() => void toggleFavourite(credential.id)}
+        >
+          <span aria-hidden="true">{favourite ? '★' : '☆'}</span> {t('credentials.favourite')}
+        </button>
         <button
           type="button"
           className="button ghost details-close"

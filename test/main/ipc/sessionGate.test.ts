@@ -28,6 +28,7 @@ const VALID_ARGS: Record<IpcChannel, unknown> = {
   'session:unlock': { password: 'x' },
   'settings:get': undefined,
   'settings:update': {},
+  'server:probe': { url: 'http://127.0.0.1:1' },
   'vaults:list': undefined,
   'credentials:list': {},
   'credentials:get': { id: DEMO_IDS.autoCredential },
@@ -126,6 +127,7 @@ describe('session gating in the desktop app, against the real server', () => {
     'session:lock',
     'settings:get',
     'settings:update',
+    'server:probe',
     'password:hide',
   ]);
   const UNLOCKED_ONLY = IPC_CHANNELS.filter(
