@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 const SERVER_SUITES = [
   'test/server/adminCredentials.test.ts',
+  'test/server/approverContext.test.ts',
   'test/server/authorization.test.ts',
   'test/server/concurrency.test.ts',
   'test/server/credentialChanges.test.ts',

@@ -29,6 +29,7 @@ describe('MIM dialect against the reference server', () => {
       serverEvents: false,
       selfApproval: false,
       extend: false,
+      grantShorter: false,
       scheduledStart: true,
       credentialChanges: false,
     });
