@@ -29,6 +29,7 @@ import {
 import { actions as navigation } from '../stores/navigation.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
 import { ERROR_KEYS, actions as toasts } from '../stores/toasts.ts';
+import { AccountAtHost } from './CheckoutCard.tsx';
 
 type Field = 'reason' | 'approver' | 'duration';
 type FieldErrors = Partial<Record<Field, { key: TranslationKey; values?: Record<string, string | number> }>>;
@@ -51,6 +52,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
   const approversLoading = useCredentialsStore(credentialSelectors.approversLoading(credential.id));
   const approversError = useCredentialsStore(credentialSelectors.approversError(credential.id));
   const requesting = useCheckoutsStore(checkoutSelectors.requesting);
+  const vaultName = useCredentialsStore(credentialSelectors.vaultName(credential.vaultID));
   const needsApprover = policy.approvalMode === 'mandatory';
   const asksReason = policy.reasonMode !== 'none';
 
@@ -192,8 +194,9 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
                 ? t('checkout.titleRequest', { name: credential.name })
                 : t('checkout.title', { name: credential.name })}
             </Dialog.Title>
-            <Dialog.Description className="dialog-description muted">
-              {credential.username}@{credential.host}
+            <Dialog.Description className="dialog-description muted" data-testid="checkout-account">
+              <AccountAtHost account={credential.username} host={credential.host} />
+              {vaultName ? ` · ${vaultName}` : ''}
             </Dialog.Description>
 
             {asksReason ? (

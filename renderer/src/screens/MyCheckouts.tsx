@@ -1,8 +1,9 @@
 import { type ReactNode, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
-import { CheckoutCard, MetaSeparator, RequestedAge } from '../components/CheckoutCard.tsx';
+import { CheckoutAccount, CheckoutCard, MetaSeparator, RequestedAge } from '../components/CheckoutCard.tsx';
 import { Countdown } from '../components/Countdown.tsx';
+import { PasswordText } from '../components/PasswordText.tsx';
 import { type Checkout, CheckoutStatus, EXTEND_BOUNDS } from '../domain.ts';
 import { formatClock, formatDuration, formatSeconds, secondsLeft } from '../format.ts';
 import { useLang } from '../hooks.ts';
@@ -169,6 +170,7 @@ function ActiveCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
         ) : null
       }
     >
+      <CheckoutAccount checkout={checkout} />
       {checkout.approverName && checkout.approverID !== checkout.userID ? (
         <p className="card-line">
           {t('checkouts.approvedBy', { name: checkout.approverName })}
@@ -307,6 +309,14 @@ function PasswordTools({
         >
           {t('checkouts.copy')}
         </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="copy-username"
+          onClick={() => void secrets.copyUsername(credentialId)}
+        >
+          {t('checkouts.copyUsername')}
+        </button>
         {shown ? (
           <button
             type="button"
@@ -341,9 +351,7 @@ function PasswordTools({
       <div className="reveal-slot">
         {shown ? (
           <p className="revealed">
-            <code className="secret" data-testid="revealed-password">
-              {password}
-            </code>
+            <PasswordText password={password} testId="revealed-password" />
             <span className="small muted" data-testid="reveal-countdown">
               {t('checkouts.hidesIn', { time: formatSeconds(revealLeft) })}
             </span>
@@ -369,6 +377,7 @@ function PendingCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
         />
       }
     >
+      <CheckoutAccount checkout={checkout} />
       <p className="card-line">
         {checkout.approverName
           ? t('checkouts.waitingFor', { name: checkout.approverName })
