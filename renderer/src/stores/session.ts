@@ -113,6 +113,8 @@ export const selectors = {
   offlineSince: (state: SessionStoreState) => state.session?.offlineSince ?? null,
   demoServerUrl: (state: SessionStoreState) => state.session?.demoServerUrl ?? null,
   canExtend: (state: SessionStoreState) => state.session?.capabilities?.extend ?? true,
+  /** The server lets an approver grant fewer minutes than requested. */
+  canGrantShorter: (state: SessionStoreState) => state.session?.capabilities?.grantShorter ?? false,
   canReadPassword: (state: SessionStoreState) => state.session?.capabilities?.passwordRead ?? true,
   /** True when the OS offers no safe place for the sign-in token (it is then not kept). */
   tokenNotKept: (state: SessionStoreState) =>
