@@ -118,7 +118,10 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
     if (!durationValid) {
       found.duration = {
         key: 'checkout.errorDuration',
-        values: { min: policy.minDuration, max: policy.maxDuration },
+        values: {
+          min: formatDuration(policy.minDuration, lang),
+          max: formatDuration(policy.maxDuration, lang),
+        },
       };
     }
     return found;
