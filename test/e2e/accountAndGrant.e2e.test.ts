@@ -37,7 +37,9 @@ describe('the account, the password and the time left, by mouse', () => {
     const secret = card.getByTestId('revealed-password');
     await secret.waitFor();
     expect(await secret.textContent()).toBe(bob.revealed.at(-1));
-    expect(await secret.evaluate((node) => getComputedStyle(node).fontFamily)).toMatch(/mono/i);
+    expect(await secret.evaluate((node) => (globalThis as any).getComputedStyle(node).fontFamily)).toMatch(
+      /mono/i,
+    );
     const classes = await secret.locator('span').evaluateAll((spans) => spans.map((span) => span.className));
     expect(classes.every((name) => /^pw-(letter|digit|symbol)$/.test(name))).toBe(true);
 
@@ -94,12 +96,12 @@ describe('the approver’s context and a shorter grant, by keyboard', () => {
     await row.focus();
     await alice.page.keyboard.press('Tab');
     const grant = row.getByRole('combobox', { name: 'Grant' });
-    expect(await grant.evaluate((node) => node === document.activeElement)).toBe(true);
+    expect(await grant.evaluate((node) => node === (globalThis as any).document.activeElement)).toBe(true);
     await alice.page.keyboard.press('ArrowUp');
     await alice.page.keyboard.press('ArrowUp');
     expect(await grant.inputValue()).toBe('60');
     await alice.page.keyboard.press('Escape');
-    expect(await row.evaluate((node) => node === document.activeElement)).toBe(true);
+    expect(await row.evaluate((node) => node === (globalThis as any).document.activeElement)).toBe(true);
     await alice.page.keyboard.press('a');
     await alice.page.getByTestId('no-approvals').waitFor();
 
