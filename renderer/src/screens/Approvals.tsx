@@ -233,38 +233,40 @@ function ApprovalRow({
         ) : null}
         <dt>{t('approvals.duration')}</dt>
         <dd data-testid="approval-duration">{formatDuration(checkout.duration, lang)}</dd>
+        {grantChoices.length > 1 ? (
+          <>
+            <dt>
+              <label htmlFor={grantId}>{t('approvals.grant')}</label>
+            </dt>
+            <dd>
+              <select
+                id={grantId}
+                className="input input-inline"
+                value={String(granted)}
+                data-testid="approval-grant"
+                onChange={(event) => setGranted(Number(event.target.value))}
+                onKeyDown={(event) => {
+                  if (event.key === 'Escape')
+                    (event.currentTarget.closest('li') as HTMLElement | null)?.focus();
+                }}
+              >
+                {grantChoices.map((minutes) => (
+                  <option key={minutes} value={String(minutes)}>
+                    {minutes === checkout.duration
+                      ? t('approvals.grantAsRequested', { duration: formatDuration(minutes, lang) })
+                      : formatDuration(minutes, lang)}
+                  </option>
+                ))}
+              </select>
+            </dd>
+          </>
+        ) : null}
         <dt>{t('approvals.reason')}</dt>
         <dd data-testid="approval-reason">
           {checkout.reason || <span className="muted">{t('approvals.noReason')}</span>}
         </dd>
       </dl>
       <div className="approval-decision">
-        {grantChoices.length > 1 ? (
-          <div className="field">
-            <label htmlFor={grantId} className="small">
-              {t('approvals.grant')}
-            </label>
-            <select
-              id={grantId}
-              className="input"
-              value={String(granted)}
-              data-testid="approval-grant"
-              onChange={(event) => setGranted(Number(event.target.value))}
-              onKeyDown={(event) => {
-                if (event.key === 'Escape')
-                  (event.currentTarget.closest('li') as HTMLElement | null)?.focus();
-              }}
-            >
-              {grantChoices.map((minutes) => (
-                <option key={minutes} value={String(minutes)}>
-                  {minutes === checkout.duration
-                    ? t('approvals.grantAsRequested', { duration: formatDuration(minutes, lang) })
-                    : formatDuration(minutes, lang)}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
         <div className="field grow">
           <label htmlFor={messageId} className="small">
             {t('approvals.message')}
