@@ -122,7 +122,7 @@ describe('seed scenarios, by mouse', () => {
     await pending.getByText('Waiting for Alice Gagnon').waitFor();
 
     // Alice: the request arrives in the open queue, with the count in the navigation.
-    const row = alice.page.getByRole('listitem', { name: 'kelly requests Kelly — file server admin' });
+    const row = alice.page.getByRole('listitem', { name: 'Kelly Nguyen requests Kelly — file server admin' });
     await row.waitFor();
     expect(await row.getByTestId('approval-reason').textContent()).toBe('Patch fs01 (CHG-1234)');
     const badge = alice.page.getByTestId('approvals-badge');
