@@ -10,6 +10,7 @@ const SERVER_SUITES = [
   'test/compat/dvls/**/*.test.ts',
   'test/server/adminCredentials.test.ts',
   'test/server/adminEdits.test.ts',
+  'test/server/approverContext.test.ts',
   'test/server/authorization.test.ts',
   'test/server/concurrency.test.ts',
   'test/server/credentialChanges.test.ts',

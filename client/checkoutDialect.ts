@@ -27,6 +27,7 @@ export const CHECKOUT_CAPABILITIES: PamCapabilities = Object.freeze({
   serverEvents: true,
   selfApproval: true,
   extend: true,
+  grantShorter: true,
   scheduledStart: true,
   approverChoice: true,
   credentialChanges: false,
@@ -43,12 +44,21 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
   // Servers before the change sequence answer listings without a syncToken: no changes feed there.
   let serverKeepsChanges = false;
 
-  const changeStatus = (checkoutId: string, status: CheckoutStatus, approverMessage?: string) => {
+  const changeStatus = (
+    checkoutId: string,
+    status: CheckoutStatus,
+    approverMessage?: string,
+    duration?: number,
+  ) => {
     core.requireToken();
     return http.request({
       method: 'PUT',
       path: `/api/pam/checkouts/${id(checkoutId)}`,
-      body: approverMessage === undefined ? { status } : { status, approverMessage },
+      body: {
+        status,
+        ...(approverMessage === undefined ? {} : { approverMessage }),
+        ...(duration === undefined ? {} : { duration }),
+      },
       schema: checkoutSchema,
     });
   };
@@ -222,7 +232,8 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
       });
     },
 
-    approve: (checkoutId, message) => changeStatus(checkoutId, CheckoutStatus.Active, message),
+    approve: (checkoutId, message, duration) =>
+      changeStatus(checkoutId, CheckoutStatus.Active, message, duration),
     deny: (checkoutId, message) => changeStatus(checkoutId, CheckoutStatus.Denied, message),
     checkIn: (checkoutId) => changeStatus(checkoutId, CheckoutStatus.Ended),
     cancel: (checkoutId) => changeStatus(checkoutId, CheckoutStatus.RequestCanceled),

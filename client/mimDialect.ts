@@ -23,6 +23,7 @@ export const MIM_CAPABILITIES: PamCapabilities = Object.freeze({
   serverEvents: false,
   selfApproval: false,
   extend: false,
+  grantShorter: false,
   scheduledStart: true,
   credentialChanges: false,
   // MIM sends a request to every owner of the role; the caller names no one.
@@ -498,7 +499,11 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
       return rows.map(approvalToCheckout);
     },
 
-    approve: (id) => decide(id, 'Approve'),
+    approve: (id, _message, duration) => {
+      // A MIM approval grants the requested TTL: there is nothing to send a shorter one with.
+      if (duration !== undefined) return Promise.reject(unsupported('Granting a shorter duration'));
+      return decide(id, 'Approve');
+    },
     deny: (id) => decide(id, 'Reject'),
     checkIn: (id) => close(id),
     cancel: (id) => close(id),

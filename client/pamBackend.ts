@@ -35,6 +35,8 @@ export interface PamCapabilities {
   selfApproval: boolean;
   /** `extend` works. */
   extend: boolean;
+  /** `approve` may grant fewer minutes than requested (`duration`). */
+  grantShorter: boolean;
   /** `requestCheckout` accepts `scheduledStart`. */
   scheduledStart: boolean;
   /**
@@ -203,7 +205,8 @@ export interface PamBackend {
   getCheckout(id: string): Promise<Checkout>;
   listMyCheckouts(options?: ListMyCheckoutsOptions): Promise<Checkout[]>;
   listToApprove(): Promise<Checkout[]>;
-  approve(id: string, message?: string): Promise<Checkout>;
+  /** `duration`: the minutes granted, fewer than requested (only when `capabilities.grantShorter`). */
+  approve(id: string, message?: string, duration?: number): Promise<Checkout>;
   deny(id: string, message?: string): Promise<Checkout>;
   checkIn(id: string): Promise<Checkout>;
   cancel(id: string): Promise<Checkout>;

@@ -108,6 +108,7 @@ export interface SessionState {
     serverEvents: boolean;
     selfApproval: boolean;
     extend: boolean;
+    grantShorter: boolean;
     scheduledStart: boolean;
     /** False: the server sends a request to every approver of the credential (MIM), none is chosen. */
     approverChoice: boolean;
@@ -183,6 +184,10 @@ export interface RequestCheckoutResult {
 }
 
 export const decisionSchema = z.object({ id: guidSchema, message: z.string().max(2000).optional() });
+/** Approving: `duration`, the minutes granted when the approver shortens the request. */
+export const approveSchema = decisionSchema.extend({
+  duration: z.number().int().positive().max(525_600).optional(),
+});
 export const extendSchema = z.object({
   id: guidSchema,
   minutes: z.number().int().min(EXTEND_BOUNDS.min).max(EXTEND_BOUNDS.max),
@@ -232,9 +237,10 @@ export const ipcCalls = {
   'checkouts:checkIn': { args: idSchema, result: {} as Checkout },
   'checkouts:cancel': { args: idSchema, result: {} as Checkout },
   'approvals:list': { args: none, result: [] as Checkout[] },
-  'approvals:approve': { args: decisionSchema, result: {} as Checkout },
+  'approvals:approve': { args: approveSchema, result: {} as Checkout },
   'approvals:deny': { args: decisionSchema, result: {} as Checkout },
   'password:copy': { args: credentialIdSchema, result: {} as CopyResult },
+  'username:copy': { args: credentialIdSchema, result: undefined as undefined },
   'password:reveal': { args: credentialIdSchema, result: {} as RevealResult },
   'password:hide': { args: credentialIdSchema, result: undefined as undefined },
   'audit:list': { args: auditFilterSchema, result: [] as AuditEntry[] },
@@ -275,6 +281,7 @@ export const ipcSessionRequirements: Readonly<Record<IpcChannel, SessionRequirem
   'approvals:approve': 'unlocked',
   'approvals:deny': 'unlocked',
   'password:copy': 'unlocked',
+  'username:copy': 'unlocked',
   'password:reveal': 'unlocked',
   // Hiding a revealed password is always allowed: it only ever takes something out of sight.
   'password:hide': 'signedOut',

@@ -136,6 +136,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   });
   const passwords = new PasswordAccess({
     callServer,
+    accountOf: (credentialId) => cache.getCredential(credentialId)?.username,
     clipboard,
     settings,
     events: ports.events,

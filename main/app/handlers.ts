@@ -42,9 +42,10 @@ export function createHandlers(services: {
     'checkouts:checkIn': ({ id }) => checkouts.checkIn(id),
     'checkouts:cancel': ({ id }) => checkouts.cancel(id),
     'approvals:list': () => checkouts.toApprove(),
-    'approvals:approve': ({ id, message }) => checkouts.decide(id, true, message),
+    'approvals:approve': ({ id, message, duration }) => checkouts.decide(id, true, message, duration),
     'approvals:deny': ({ id, message }) => checkouts.decide(id, false, message),
     'password:copy': ({ credentialId }) => passwords.copy(credentialId),
+    'username:copy': ({ credentialId }) => passwords.copyUsername(credentialId),
     'password:reveal': ({ credentialId }) => passwords.reveal(credentialId),
     'password:hide': ({ credentialId }) => {
       passwords.hide(credentialId);

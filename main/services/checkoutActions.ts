@@ -122,9 +122,15 @@ export class CheckoutActions {
     return this.callServer((backend) => backend.listToApprove());
   }
 
-  async decide(id: string, approve: boolean, message: string | undefined): Promise<Checkout> {
+  /** `duration` (approving only): the minutes granted, when fewer than requested. */
+  async decide(
+    id: string,
+    approve: boolean,
+    message: string | undefined,
+    duration?: number,
+  ): Promise<Checkout> {
     const checkout = await this.callServer((backend) =>
-      approve ? backend.approve(id, message) : backend.deny(id, message),
+      approve ? backend.approve(id, message, duration) : backend.deny(id, message),
     );
     const pending = await this.toApprove();
     this.events.emit({ type: 'approvals.changed', pending: pending.length });

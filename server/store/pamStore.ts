@@ -59,6 +59,8 @@ export interface CheckoutPatch {
   expiresAt?: number | null;
   extendedMinutes?: number;
   expiringNotified?: boolean;
+  /** The duration granted, when the approver shortens the one requested. */
+  duration?: number;
 }
 
 /**

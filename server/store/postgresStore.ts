@@ -73,10 +73,14 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 const CHECKOUT_SELECT = `
   SELECT c.*, u.username AS username, cr.name AS credential_name,
-         COALESCE(a.display_name, a.username) AS approver_name
+         COALESCE(a.display_name, a.username) AS approver_name,
+         COALESCE(NULLIF(u.display_name, ''), u.username) AS user_display_name,
+         cr.username AS credential_username, cr.host AS credential_host, cr.vault_id AS vault_id,
+         v.name AS vault_name
   FROM checkouts c
   JOIN users u ON u.id = c.user_id
   JOIN credentials cr ON cr.id = c.credential_id
+  LEFT JOIN vaults v ON v.id = cr.vault_id
   LEFT JOIN users a ON a.id = c.approver_id`;
 
 export class SchemaVersionError extends Error {}
@@ -867,7 +871,7 @@ export class PostgresStore implements PamStore {
         client,
         // approver_id too: a pooled request (MIM: any approver of the role) learns its decider here.
         `UPDATE checkouts SET status = $3, approver_message = $4, checkout_at = $5, checkin_at = $6, expires_at = $7,
-           extended_minutes = $8, expiring_notified = $9, updated_at = $10, approver_id = $11
+           extended_minutes = $8, expiring_notified = $9, updated_at = $10, approver_id = $11, duration = $12
          WHERE id = $1 AND status = $2`,
         [
           id,
@@ -881,6 +885,7 @@ export class PostgresStore implements PamStore {
           next.expiringNotified,
           updatedAt,
           next.approverId,
+          next.duration,
         ],
       );
       if (next.status !== current.status || next.expiresAt !== current.expiresAt) {

@@ -88,9 +88,27 @@ export interface CheckoutRecord {
   username: string;
   credentialName: string;
   approverName: string | null;
+  /** The requester's full name (their username when they have none). */
+  userDisplayName: string;
+  /** The account and host the checkout gives access to, and the vault holding the credential. */
+  credentialUsername: string;
+  credentialHost: string;
+  vaultId: string;
+  vaultName: string;
 }
 
-export type NewCheckout = Omit<CheckoutRecord, 'username' | 'credentialName' | 'approverName'>;
+/** The names a checkout row is shown with, read from the users, credentials and vaults it points to. */
+type JoinedNames =
+  | 'username'
+  | 'credentialName'
+  | 'approverName'
+  | 'userDisplayName'
+  | 'credentialUsername'
+  | 'credentialHost'
+  | 'vaultId'
+  | 'vaultName';
+
+export type NewCheckout = Omit<CheckoutRecord, JoinedNames>;
 
 export interface AuditInput {
   at: number;

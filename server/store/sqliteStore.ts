@@ -58,7 +58,12 @@ const CHECKOUT_SELECT = `
   SELECT c.*,
          (SELECT username FROM users WHERE id = c.user_id) AS username,
          (SELECT name FROM credentials WHERE id = c.credential_id) AS credential_name,
-         (SELECT COALESCE(display_name, username) FROM users WHERE id = c.approver_id) AS approver_name
+         (SELECT COALESCE(display_name, username) FROM users WHERE id = c.approver_id) AS approver_name,
+         (SELECT COALESCE(NULLIF(display_name, ''), username) FROM users WHERE id = c.user_id) AS user_display_name,
+         (SELECT username FROM credentials WHERE id = c.credential_id) AS credential_username,
+         (SELECT host FROM credentials WHERE id = c.credential_id) AS credential_host,
+         (SELECT vault_id FROM credentials WHERE id = c.credential_id) AS vault_id,
+         (SELECT v.name FROM credentials cr JOIN vaults v ON v.id = cr.vault_id WHERE cr.id = c.credential_id) AS vault_name
   FROM checkouts c`;
 
 export class SqliteStore implements PamStore {
@@ -633,7 +638,7 @@ export class SqliteStore implements PamStore {
       this.stmt(
         `UPDATE checkouts SET status = @status, approver_id = @approverId, approver_message = @approverMessage, checkout_at = @checkoutAt,
            checkin_at = @checkinAt, expires_at = @expiresAt, extended_minutes = @extendedMinutes,
-           expiring_notified = @expiringNotified, updated_at = @updatedAt
+           expiring_notified = @expiringNotified, duration = @duration, updated_at = @updatedAt
          WHERE id = @id AND status = @expected`,
       ).run({
         id,
@@ -646,6 +651,7 @@ export class SqliteStore implements PamStore {
         expiresAt: next.expiresAt,
         extendedMinutes: next.extendedMinutes,
         expiringNotified: next.expiringNotified ? 1 : 0,
+        duration: next.duration,
         updatedAt,
       });
       // The list shows the status and end of the checkout holding a credential (or of the caller's
@@ -955,6 +961,11 @@ export function mapCheckout(row: Row | undefined): CheckoutRecord | undefined {
     username: row.username as string,
     credentialName: row.credential_name as string,
     approverName: (row.approver_name as string | null) ?? null,
+    userDisplayName: (row.user_display_name as string | null) ?? (row.username as string),
+    credentialUsername: (row.credential_username as string | null) ?? '',
+    credentialHost: (row.credential_host as string | null) ?? '',
+    vaultId: (row.vault_id as string | null) ?? '',
+    vaultName: (row.vault_name as string | null) ?? '',
   };
 }
 

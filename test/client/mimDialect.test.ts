@@ -29,6 +29,7 @@ describe('MIM dialect against the reference server', () => {
       serverEvents: false,
       selfApproval: false,
       extend: false,
+      grantShorter: false,
       scheduledStart: true,
       credentialChanges: false,
       approverChoice: false,
@@ -36,6 +37,9 @@ describe('MIM dialect against the reference server', () => {
     const changes = await caught(() => jen.listCredentialChanges(0));
     expect(changes).toBeInstanceOf(PamClientError);
     expect(changes.kind).toBe('unsupported');
+    // A MIM approval grants the requested TTL: no shorter grant to send.
+    const shorter = await caught(() => alice.approve(DEMO_IDS.mimRoleCredential, undefined, 30));
+    expect(shorter.kind).toBe('unsupported');
     expect((await jen.whoami()).username).toBe('PRIV.Jen');
 
     const roles = await jen.listCredentials();

@@ -165,6 +165,8 @@ const SIZED: ReadonlyArray<readonly [string, readonly number[]]> = [
   ['credentials', WIDTHS],
   ['credentials-details', [880, 1024]],
   ['checkout-dialog', [880, 1280]],
+  ['my-checkouts', [880, 1280]],
+  ['approvals', [880, 1280]],
   ['history', [880, 1280]],
   ['audit', [880, 1280]],
   ['sign-in-advanced', [880, 1280]],
@@ -264,10 +266,15 @@ describe('every screen: axe-core and screenshots', () => {
       await page.getByTestId('active-checkout').waitFor();
       await page.getByTestId('pending-checkout').waitFor();
       await capture(page, 'my-checkouts', variant, findings);
+      // The account on each card, the time left; the password revealed (by character class).
+      await page.getByTestId('active-checkout').getByTestId('reveal-password').click();
+      await page.getByTestId('revealed-password').waitFor();
+      await captureWidths(page, 'my-checkouts', 'my-checkouts', variant, [880, 1280], findings);
 
       await goTo(page, 'approvals');
       await page.getByTestId('approval-row').nth(1).waitFor();
       await capture(page, 'approvals', variant, findings);
+      await captureWidths(page, 'approvals', 'approvals', variant, [880, 1280], findings);
 
       await goTo(page, 'history');
       await page.getByTestId('history-row').nth(1).waitFor();

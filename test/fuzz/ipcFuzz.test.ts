@@ -302,9 +302,13 @@ function nearValidArgs(checkoutIds: () => string[]): Record<IpcChannel, fc.Arbit
     'checkouts:checkIn': fc.record({ id: checkoutId }),
     'checkouts:cancel': fc.record({ id: checkoutId }),
     'approvals:list': none,
-    'approvals:approve': fc.record({ id: checkoutId, message: anyText(40) }, { requiredKeys: ['id'] }),
+    'approvals:approve': fc.record(
+      { id: checkoutId, message: anyText(40), duration: fc.integer({ min: -1, max: 600 }) },
+      { requiredKeys: ['id'] },
+    ),
     'approvals:deny': fc.record({ id: checkoutId, message: anyText(40) }, { requiredKeys: ['id'] }),
     'password:copy': fc.record({ credentialId: knownCredential }),
+    'username:copy': fc.record({ credentialId: knownCredential }),
     'password:reveal': fc.record({ credentialId: knownCredential }),
     'password:hide': fc.record({ credentialId: knownCredential }),
     'audit:list': fc.record(

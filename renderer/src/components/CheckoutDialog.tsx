@@ -12,7 +12,7 @@ import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { durationPresets } from '../../../common/duration.ts';
 import type { CoffreError } from '../api.ts';
-import { accountLine, approvalPlan, CheckoutStatus, type Credential, canSelfApprove } from '../domain.ts';
+import { approvalPlan, CheckoutStatus, type Credential, canSelfApprove } from '../domain.ts';
 import { formatClock, formatDuration } from '../format.ts';
 import { useLang } from '../hooks.ts';
 import type { TranslationKey } from '../i18n/index.ts';
@@ -29,6 +29,7 @@ import {
 import { actions as navigation } from '../stores/navigation.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
 import { ERROR_KEYS, actions as toasts } from '../stores/toasts.ts';
+import { AccountAtHost } from './CheckoutCard.tsx';
 
 type Field = 'reason' | 'approver' | 'duration';
 type FieldErrors = Partial<Record<Field, { key: TranslationKey; values?: Record<string, string | number> }>>;
@@ -56,6 +57,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
   /** Whether the user picks the approver (not on MIM, where every approver of the role gets it). */
   const needsApprover = needsApproval && approverChoice;
   const canReadPassword = useSessionStore(sessionSelectors.canReadPassword);
+  const vaultName = useCredentialsStore(credentialSelectors.vaultName(credential.vaultID));
   const asksReason = policy.reasonMode !== 'none';
 
   const [reason, setReason] = useState('');
@@ -123,7 +125,10 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
     if (!durationValid) {
       found.duration = {
         key: 'checkout.errorDuration',
-        values: { min: policy.minDuration, max: policy.maxDuration },
+        values: {
+          min: formatDuration(policy.minDuration, lang),
+          max: formatDuration(policy.maxDuration, lang),
+        },
       };
     }
     return found;
@@ -201,8 +206,9 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
                 ? t('checkout.titleRequest', { name: credential.name })
                 : t('checkout.title', { name: credential.name })}
             </Dialog.Title>
-            <Dialog.Description className="dialog-description muted">
-              {accountLine(credential)}
+            <Dialog.Description className="dialog-description muted" data-testid="checkout-account">
+              <AccountAtHost account={credential.username} host={credential.host} />
+              {vaultName ? ` · ${vaultName}` : ''}
             </Dialog.Description>
 
             {asksReason ? (

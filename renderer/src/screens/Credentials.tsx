@@ -14,8 +14,10 @@ import {
 import { formatDuration, formatNumber } from '../format.ts';
 import { useLang, useMineByCredential } from '../hooks.ts';
 import type { TranslationKey } from '../i18n/index.ts';
+import { COPY_PASSWORD_ARIA, copyPasswordKeys, useCopyPasswordShortcut } from '../shortcuts.ts';
 import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
 import { actions as navigation } from '../stores/navigation.ts';
+import { actions as secrets } from '../stores/secrets.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
 import { actions as settings, selectors as settingsSelectors, useSettingsStore } from '../stores/settings.ts';
 
@@ -32,6 +34,7 @@ export function Credentials() {
   // Narrow windows show the details as an overlay, opened by a click on a row or the Details button.
   const [detailsOpen, setDetailsOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
+  useCopyPasswordShortcut(active);
 
   // "/" or Ctrl+F jumps to the search box, as in most list apps.
   useEffect(() => {
@@ -303,6 +306,7 @@ function CredentialDetails({
   );
   const favourites = useSettingsStore(settingsSelectors.favourites);
   const favourite = credential ? favourites.includes(credential.id) : false;
+  const canRead = useSessionStore(sessionSelectors.canReadPassword);
   if (!credential) {
     return (
       <aside id="credential-details" className="details-pane" aria-label={t('credentials.details')}>
@@ -383,6 +387,32 @@ function CredentialDetails({
           <p className="muted small">{t('credentials.takenExplain', { name: state.username })}</p>
         ) : null}
       </div>
+      <div className="details-actions">
+        {state.kind === 'mine' && canRead ? (
+          <button
+            type="button"
+            className="button"
+            aria-keyshortcuts={COPY_PASSWORD_ARIA}
+            data-testid="details-copy-password"
+            onClick={() => void secrets.copy(credential.id)}
+          >
+            {t('checkouts.copy')}
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="button"
+          data-testid="details-copy-username"
+          onClick={() => void secrets.copyUsername(credential.id)}
+        >
+          {t('checkouts.copyUsername')}
+        </button>
+      </div>
+      {canRead ? (
+        <p className="muted small shortcut-hint" data-testid="copy-shortcut-hint">
+          {t('credentials.copyShortcutHint', { keys: copyPasswordKeys() })}
+        </p>
+      ) : null}
       <h3 className="details-subtitle">{t('credentials.policy')}</h3>
       <dl className="policy-list">
         <dt>{t('policy.approval')}</dt>

@@ -116,6 +116,8 @@ export const selectors = {
   canExtend: (state: SessionStoreState) => state.session?.capabilities?.extend ?? true,
   /** False on MIM: a request goes to every approver of the role, none is chosen. */
   canChooseApprover: (state: SessionStoreState) => state.session?.capabilities?.approverChoice ?? true,
+  /** The server lets an approver grant fewer minutes than requested. */
+  canGrantShorter: (state: SessionStoreState) => state.session?.capabilities?.grantShorter ?? false,
   canReadPassword: (state: SessionStoreState) => state.session?.capabilities?.passwordRead ?? true,
   /** True when the OS offers no safe place for the sign-in token (it is then not kept). */
   tokenNotKept: (state: SessionStoreState) =>

@@ -34,10 +34,20 @@ const dvlsCreateCheckoutSchema = createCheckoutRequestSchema;
 /**
  * What Invoke-DSPamCheckin and Invoke-DSPamCheckoutPending put: the whole `[PamCheckout]` (ID, UserID,
  * dates…, ignored here), `Status` as a number, a numeric string or a name, `ApproverMessage` possibly null.
+ * `Duration` (`[Nullable[int]]` in Private/Types/PamCheckout.psm1) is read when approving: the
+ * module sends back the requested one (no change); Coffre's clients send a shorter one to grant less.
  */
 const dvlsUpdateCheckoutSchema = z.object({
   status: wireCheckoutStatusSchema,
   approverMessage: z.string().max(2000).nullable().optional(),
+  duration: z
+    .number()
+    .int()
+    .positive()
+    .max(525_600)
+    .nullable()
+    .optional()
+    .describe('Approving (status 4): the minutes granted, at most the requested duration.'),
 });
 
 const booleanFlag = z
@@ -180,13 +190,14 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
         body: dvlsUpdateCheckoutSchema,
         response: { 200: checkoutSchema },
       },
-      preValidation: caseInsensitiveBody({ names: ['status', 'approverMessage'] }),
+      preValidation: caseInsensitiveBody({ names: ['status', 'approverMessage', 'duration'] }),
     },
     async (request) => {
-      const { status, approverMessage } = request.body;
+      const { status, approverMessage, duration } = request.body;
       return ctx.checkouts.changeStatus(actorOf(request), request.params.id, {
         status,
         ...(approverMessage ? { approverMessage } : {}),
+        ...(typeof duration === 'number' ? { duration } : {}),
       });
     },
   );

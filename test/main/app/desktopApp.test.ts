@@ -126,6 +126,32 @@ describe('desktop main process under plain Node, against the real server', () =>
     expect(kelly.clipboard.value).toBe('');
   });
 
+  it('alice grants kelly 1 h of the 4 h requested; kelly’s checkout ends after that hour', async () => {
+    const alice = await signedIn('alice');
+    const kelly = await signedIn('kelly');
+    const { checkout } = await kelly.call('checkouts:request', {
+      credentialId: DEMO_IDS.approvedCredential,
+      approverId: DEMO_IDS.alice,
+      reason: 'Patch night',
+      duration: 240,
+    });
+    const [request] = await alice.call('approvals:list');
+    expect(request).toMatchObject({ id: checkout.id, duration: 240, userDisplayName: 'Kelly Nguyen' });
+    expect(request).toMatchObject({ credentialUsername: 'fsadmin', credentialHost: 'fs01.corp.example' });
+    const approved = await alice.call('approvals:approve', { id: checkout.id, duration: 60 });
+    expect(approved.duration).toBe(60);
+    const [mine] = await kelly.call('checkouts:mine');
+    expect(mine).toMatchObject({ id: checkout.id, status: CheckoutStatus.Active, duration: 60 });
+    expect(Date.parse(mine!.expiresAt!) - Date.parse(mine!.checkoutDateTime!)).toBe(60 * 60_000);
+    await kelly.call('checkouts:checkIn', { id: checkout.id });
+  });
+
+  it('copies the account name of a credential from the synced list, unconcealed', async () => {
+    const bob = await signedIn('bob');
+    await bob.call('username:copy', { credentialId: DEMO_IDS.autoCredential });
+    expect(bob.clipboard.writes.at(-1)).toMatchObject({ text: 'Administrator', concealed: false });
+  });
+
   it('reveal hands the password to the window for a while, then tells it to hide', async () => {
     const maurice = await signedIn('maurice');
     await maurice.call('settings:update', { revealSeconds: 5 });

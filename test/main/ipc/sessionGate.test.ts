@@ -44,6 +44,7 @@ const VALID_ARGS: Record<IpcChannel, unknown> = {
   'approvals:approve': { id: DEMO_IDS.autoCredential },
   'approvals:deny': { id: DEMO_IDS.autoCredential },
   'password:copy': { credentialId: DEMO_IDS.autoCredential },
+  'username:copy': { credentialId: DEMO_IDS.autoCredential },
   'password:reveal': { credentialId: DEMO_IDS.autoCredential },
   'password:hide': { credentialId: DEMO_IDS.autoCredential },
   'audit:list': {},

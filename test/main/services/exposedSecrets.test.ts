@@ -28,10 +28,11 @@ function setUp() {
       readPassword: async (id: string) => `password of ${id}`,
     })) as unknown as ServerCaller;
   const settings = { get: () => ({ clipboardClearSeconds: 30, revealSeconds: 20 }) } as SettingsService;
-  const passwords = new PasswordAccess({ callServer, clipboard, settings, events, clock, timers });
+  const accountOf = (id: string) => (id === WEB01 ? 'Administrator' : undefined);
+  const passwords = new PasswordAccess({ callServer, accountOf, clipboard, settings, events, clock, timers });
   const exposed = new ExposedSecrets({ clipboard, passwords });
   const hidden = () => events.ofType('password.hidden').map((event) => event.credentialId);
-  return { port, passwords, exposed, hidden, releases };
+  return { port, passwords, exposed, hidden, releases, events, clock };
 }
 
 const open = (credentialID: string, status: CheckoutStatus) => ({ credentialID, status }) as Checkout;
@@ -91,5 +92,22 @@ describe('ExposedSecrets', () => {
     await exposed.keepActiveOnly([]);
     expect(port.value).toBe('');
     expect(releases).toEqual([{ credentialId: WEB01, reason: 'checkin', wiped: true }]);
+  });
+
+  it('copies the account name unconcealed; it replaces the guarded password and is never cleared', async () => {
+    const { port, passwords, events, clock } = setUp();
+    await passwords.copy(WEB01);
+    await passwords.copyUsername(WEB01);
+    expect(port.writes.at(-1)).toMatchObject({ text: 'Administrator', concealed: false });
+    // The window stops its "clears in" countdown: no password of ours is on the clipboard now.
+    expect(events.ofType('clipboard.changed').at(-1)).toMatchObject({
+      state: 'cleared',
+      credentialId: WEB01,
+    });
+    clock.advance(60_000);
+    await settle();
+    expect(port.value).toBe('Administrator');
+    expect(port.clears).toHaveLength(0);
+    await expect(passwords.copyUsername(DB02)).rejects.toMatchObject({ kind: 'not_found' });
   });
 });

@@ -64,6 +64,7 @@ export function sessionState(overrides: Partial<SessionState> = {}): SessionStat
       serverEvents: true,
       selfApproval: true,
       extend: true,
+      grantShorter: true,
       scheduledStart: false,
       approverChoice: true,
     },
