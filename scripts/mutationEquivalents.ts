@@ -111,4 +111,58 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: 'false',
     why: 'clearTimeout(null) does nothing (Node’s timers, and the fake ones), and the field is null after either way.',
   },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'ConditionalExpression',
+    original: '!request.actor',
+    replacement: 'false',
+    why:
+      'a guard against a programming error (a public route reading the caller): every route that ' +
+      'calls actorOf is authenticated first, so no request reaches it without an actor.',
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'StringLiteral',
+    original: "'route is public but reads the actor'",
+    why: 'the message of the programming-error guard above, which no request can reach.',
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'ConditionalExpression',
+    original: 'slash < 0',
+    replacement: 'false',
+    why:
+      'without a backslash, slice(0, -1) drops the last character: if that equals the domain, ' +
+      'slice(slash + 1) = slice(0) is the whole name anyway; otherwise the name is returned as typed.',
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'EqualityOperator',
+    original: 'slash < 0',
+    replacement: 'slash <= 0',
+    why: 'a leading backslash makes the domain part empty, never this server’s: the name is returned as typed either way.',
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'Regex',
+    original: '/^(\\S+)\\s+(\\S+)\\s*$/',
+    replacement: '/^(\\S+)\\s+(\\S+)\\S*$/',
+    why:
+      'HTTP strips the whitespace around a field value (RFC 9110 5.5; Node’s parser does), so the ' +
+      'header never ends in a space: \\s*$ and \\S*$ both match the empty end.',
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'StringLiteral',
+    original: "''",
+    replacement: '"Stryker was here!"',
+    why: 'without an Authorization header, any text that is not Basic or Negotiate ends in the same refusal.',
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'OptionalChaining',
+    original: 'match?.[1]?.toLowerCase',
+    replacement: 'match?.[1].toLowerCase',
+    why: 'when the expression matched, its first group always did: match[1] is never undefined there.',
+  },
 ];
