@@ -200,17 +200,19 @@ function totals(scores: MutationScores) {
 export function scoreTable(scores: MutationScores): string[] {
   const all = totals(scores);
   return [
-    '| scope | code mutated | mutants | killed | timeout | survived | no coverage | score | equivalent | unexplained |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scope | code mutated | mutants | killed | timeout | survived | no coverage | score | equivalent | ' +
+      'score without the equivalent | unexplained |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...scores.scopes.map((scope) => {
       const equivalent = scope.survivors.filter((survivor) => survivor.equivalent).length;
       return (
         `| ${scope.name} | ${scope.mutate.map((file) => `\`${file}\``).join(', ')} | ${scope.mutants} | ` +
         `${scope.killed} | ${scope.timeout} | ${scope.survived} | ${scope.noCoverage} | **${scope.score} %** | ` +
-        `${equivalent} | ${scope.survivors.length - equivalent} |`
+        `${equivalent} | ${scope.scoreWithoutEquivalents} % | ${scope.survivors.length - equivalent} |`
       );
     }),
-    `| **all** | | | | | | | **${all.score} %** | ${all.equivalent} | ${all.unexplained} |`,
+    `| **all** | | | | | | | **${all.score} %** | ${all.equivalent} | ` +
+      `${percent(all.detected, all.valid - all.equivalent)} % | ${all.unexplained} |`,
   ];
 }
 

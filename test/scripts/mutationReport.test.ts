@@ -119,7 +119,7 @@ describe('mutation report', () => {
     );
     expect(markdown).toContain('**unexplained** (no test runs it)');
     const section = mutationSection(scores);
-    expect(section).toContain('| gate | `src/gate.ts` | 5 | 1 | 1 | 1 | 1 | **50 %** | 1 | 1 |');
+    expect(section).toContain('| gate | `src/gate.ts` | 5 | 1 | 1 | 1 | 1 | **50 %** | 1 | 66.7 % | 1 |');
     expect(mutationSection(null)).toContain('No mutation scores yet');
   });
 });
