@@ -66,7 +66,11 @@ export const MUTATION_SCOPES: readonly MutationScopeDefinition[] = [
     name: 'ipc-router',
     title: 'the main process’s IPC router: sender, session gate, validation, errors',
     mutate: ['main/ipc/router.ts'],
-    tests: ['test/main/ipc/sessionGate.test.ts', 'test/security/electronChecklist.test.ts'],
+    tests: [
+      'test/main/ipc/router.test.ts',
+      'test/main/ipc/sessionGate.test.ts',
+      'test/security/electronChecklist.test.ts',
+    ],
   },
   {
     name: 'clipboard-guard',
