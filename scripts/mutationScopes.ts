@@ -50,7 +50,11 @@ export const MUTATION_SCOPES: readonly MutationScopeDefinition[] = [
     name: 'cache-cipher',
     title: 'the desktop cache’s data key, wrapped by the OS keychain',
     mutate: ['main/cache/dataKey.ts'],
-    tests: ['test/main/cache/encryptionAtRest.test.ts', 'test/security/cacheCipher.test.ts'],
+    tests: [
+      'test/main/cache/cacheRecovery.test.ts',
+      'test/main/cache/encryptionAtRest.test.ts',
+      'test/security/cacheCipher.test.ts',
+    ],
   },
   {
     name: 'row-cipher',
