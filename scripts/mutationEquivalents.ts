@@ -165,4 +165,17 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: 'match?.[1].toLowerCase',
     why: 'when the expression matched, its first group always did: match[1] is never undefined there.',
   },
+  {
+    file: 'main/cache/dataKey.ts',
+    mutator: 'StringLiteral',
+    original: "'key check'",
+    why: 'the message of an error the next line catches and replaces: it goes nowhere.',
+  },
+  {
+    file: 'main/cache/dataKey.ts',
+    mutator: 'StringLiteral',
+    original: "'os'",
+    replacement: '""',
+    why: "wrap() only tells 'memory' apart (nothing to wrap): any other protection wraps the same way.",
+  },
 ];

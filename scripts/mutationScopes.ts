@@ -51,6 +51,7 @@ export const MUTATION_SCOPES: readonly MutationScopeDefinition[] = [
     title: 'the desktop cache’s data key, wrapped by the OS keychain',
     mutate: ['main/cache/dataKey.ts'],
     tests: [
+      'test/main/cache/dataKey.test.ts',
       'test/main/cache/cacheRecovery.test.ts',
       'test/main/cache/encryptionAtRest.test.ts',
       'test/security/cacheCipher.test.ts',
