@@ -178,4 +178,22 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     replacement: '""',
     why: "wrap() only tells 'memory' apart (nothing to wrap): any other protection wraps the same way.",
   },
+  {
+    file: 'main/ipc/router.ts',
+    mutator: 'OptionalChaining',
+    original: 'issue?.path',
+    why: 'a failed parse always has a first issue: issue is never undefined there.',
+  },
+  {
+    file: 'main/ipc/router.ts',
+    mutator: 'OptionalChaining',
+    original: 'issue?.message',
+    why: 'as above: the first issue of a failed parse always exists.',
+  },
+  {
+    file: 'main/ipc/router.ts',
+    mutator: 'StringLiteral',
+    original: "'invalid'",
+    why: 'the fallback for an issue without a message, which zod never produces.',
+  },
 ];

@@ -3,9 +3,9 @@
  * errors are shaped (nothing of an unexpected one leaves), and what the log line of a call holds.
  * Written against the mutants that survived the router's other tests (docs/mutation.md, ipc-router).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PamClientError } from '../../../client/errors.ts';
-import { IPC_CHANNELS, type IpcChannel } from '../../../common/ipc.ts';
+import { IPC_CHANNELS, type IpcChannel, ipcCalls } from '../../../common/ipc.ts';
 import { createIpcRouter, type IpcHandlers, toIpcError } from '../../../main/ipc/router.ts';
 import { AppError } from '../../../main/services/appError.ts';
 
@@ -90,6 +90,17 @@ describe('IPC router refusals', () => {
     const { message } = (envelope as { error: { message: string } }).error;
     expect(message).toMatch(/^Invalid arguments for credentials:get \(id\): \S/);
     expect(lines[0]!.level).toBe('debug');
+    const zodMessage = ipcCalls['credentials:get'].args.safeParse({ id: 'not a guid' }).error!.issues[0]!
+      .message;
+    expect(message).toBe(`Invalid arguments for credentials:get (id): ${zodMessage}`);
+    const nested = await router.handle(TOP, 'session:signIn', {
+      profile: { id: 'p', name: 'P', url: 42, dialect: 'checkout' },
+      username: 'bob',
+      password: 'x',
+    });
+    expect((nested as { error: { message: string } }).error.message).toMatch(
+      /^Invalid arguments for session:signIn \(profile\.url\): \S/,
+    );
     const whole = await router.handle(TOP, 'credentials:get', 42);
     expect((whole as { error: { message: string } }).error.message).toMatch(
       /^Invalid arguments for credentials:get: \S/,
@@ -114,6 +125,34 @@ describe('IPC router answers and errors', () => {
     expect(lines[0]!.fields).not.toHaveProperty('kind');
     expect(typeof lines[0]!.fields.ms).toBe('number');
     expect(lines[0]!.fields.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('logs the duration in milliseconds, to a tenth (performance.now, read before and after)', async () => {
+    const { router, lines } = setUp();
+    const readings = [1000, 1012.34];
+    vi.spyOn(performance, 'now').mockImplementation(() => readings.shift() ?? 2000);
+    await router.handle(TOP, 'vaults:list', undefined);
+    vi.restoreAllMocks();
+    expect(lines[0]!.fields.ms).toBe(12.3);
+  });
+
+  it('without onInternalError, an unexpected error still answers as internal', async () => {
+    const handlers = Object.fromEntries(
+      IPC_CHANNELS.map((channel) => [
+        channel,
+        () => {
+          throw new Error('bug');
+        },
+      ]),
+    ) as unknown as IpcHandlers;
+    const router = createIpcRouter(handlers, {
+      isTrustedSender: () => true,
+      requireSession: () => undefined,
+    });
+    expect(await router.handle(TOP, 'vaults:list', undefined)).toMatchObject({
+      ok: false,
+      error: { kind: 'internal', code: 'internal' },
+    });
   });
 
   it('an AppError or a client error travels as {kind, code, message}; not as an internal error', async () => {
