@@ -14,6 +14,19 @@ export interface EquivalentMutant {
   why: string;
 }
 
+/**
+ * A survivor of a recorded run that a test written after that run aims at: reported as such (not
+ * as a missing test) until the scope is run again, which counts it for real. Remove the entry then.
+ */
+export interface TargetedMutant {
+  file: string;
+  mutator: string;
+  original: string;
+  replacement?: string;
+  /** The test file (and test name) written against it. */
+  test: string;
+}
+
 export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   {
     file: 'main/services/exposedSecrets.ts',
@@ -195,5 +208,113 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     mutator: 'StringLiteral',
     original: "'invalid'",
     why: 'the fallback for an issue without a message, which zod never produces.',
+  },
+];
+
+const AUTH_HEADERS = 'test/security/authenticationHeaders.test.ts';
+const AUTH_SERVICE = 'test/security/authService.test.ts';
+const ROUTER = 'test/main/ipc/router.test.ts';
+const BASIC_REGEX = '/^(\\S+)\\s+(\\S+)\\s*$/';
+
+export const TARGETED_MUTANTS: readonly TargetedMutant[] = [
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'ConditionalExpression',
+    original: "error instanceof PamError && error.code === 'unauthorized'",
+    test: `${AUTH_HEADERS} › a throttled Basic sign-in answers 429 without offering the schemes again`,
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'LogicalOperator',
+    original: "error instanceof PamError && error.code === 'unauthorized'",
+    test: `${AUTH_HEADERS} › a throttled Basic sign-in answers 429 without offering the schemes again`,
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'ConditionalExpression',
+    original: "error.code === 'unauthorized'",
+    test: `${AUTH_HEADERS} › a throttled Basic sign-in answers 429 without offering the schemes again`,
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'Regex',
+    original: BASIC_REGEX,
+    replacement: '/(\\S+)\\s+(\\S+)\\s*$/',
+    test: `${AUTH_HEADERS} › the scheme is the first word`,
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'Regex',
+    original: BASIC_REGEX,
+    replacement: '/^(\\S+)\\s+(\\S+)\\s*/',
+    test: `${AUTH_HEADERS} › one credentials field only`,
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'Regex',
+    original: BASIC_REGEX,
+    replacement: '/^(\\S+)\\s(\\S+)\\s*$/',
+    test: `${AUTH_HEADERS} › any run of spaces between the scheme and the credentials`,
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'EqualityOperator',
+    original: 'colon < 0',
+    test: `${AUTH_HEADERS} › an empty user name is a wrong pair`,
+  },
+  {
+    file: 'server/http/authentication.ts',
+    mutator: 'ConditionalExpression',
+    original: "scheme === 'negotiate'",
+    test: `${AUTH_HEADERS} › another scheme is not handed to the adapter`,
+  },
+  ...[
+    ['ConditionalExpression', 'hit'],
+    [
+      'BlockStatement',
+      '{ const user = await this.store.getUser(hit.userId); if (user && !user.disabled && ' +
+        'user.passwordHash === hit.passwordHash) return actorFrom(user); }',
+    ],
+    ['ConditionalExpression', 'user && !user.disabled && user.passwordHash === hit.passwordHash'],
+    ['CallExpression', 'this.basicCache.set(key, user.id, user.passwordHash, this.clock.now());'],
+  ].map(([mutator, original]) => ({
+    file: 'server/domain/authService.ts',
+    mutator: mutator!,
+    original: original!,
+    test: `${AUTH_SERVICE} › Basic verifies a pair once a minute, not at each request`,
+  })),
+  {
+    file: 'server/domain/authService.ts',
+    mutator: 'OptionalChaining',
+    original: 'this.streams?.closeToken',
+    test: `${AUTH_SERVICE} › logout works without event streams to close`,
+  },
+  ...[
+    'Math.round((performance.now() - started) * 10) / 10',
+    '(performance.now() - started) * 10',
+    'performance.now() - started',
+  ].map((original) => ({
+    file: 'main/ipc/router.ts',
+    mutator: 'ArithmeticOperator',
+    original,
+    test: `${ROUTER} › logs the duration in milliseconds, to a tenth`,
+  })),
+  {
+    file: 'main/ipc/router.ts',
+    mutator: 'StringLiteral',
+    original: "'.'",
+    test: `${ROUTER} › invalid arguments: the channel, the path of the first problem and its message`,
+  },
+  {
+    file: 'main/ipc/router.ts',
+    mutator: 'LogicalOperator',
+    original: "issue?.message ?? 'invalid'",
+    test: `${ROUTER} › invalid arguments: the channel, the path of the first problem and its message`,
+  },
+  {
+    file: 'main/ipc/router.ts',
+    mutator: 'OptionalChaining',
+    original: 'options.onInternalError?.(channel, error)',
+    test: `${ROUTER} › without onInternalError, an unexpected error still answers as internal`,
   },
 ];
