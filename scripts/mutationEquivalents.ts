@@ -209,11 +209,106 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     original: "'invalid'",
     why: 'the fallback for an issue without a message, which zod never produces.',
   },
+  {
+    file: 'server/crypto/secretBox.ts',
+    mutator: 'Regex',
+    original: '/^[A-Za-z0-9_-]*$/',
+    why:
+      'decode() also requires the text to re-encode to itself, which no text with a foreign character ' +
+      'does (Buffer drops those characters): the round trip refuses whatever the loosened pattern lets by.',
+  },
+  {
+    file: 'server/crypto/secretBox.ts',
+    mutator: 'ConditionalExpression',
+    original: '!BASE64URL.test(text)',
+    replacement: 'false',
+    why: 'as above: the canonical round trip refuses every text the pattern would.',
+  },
+  {
+    file: 'server/crypto/secretBox.ts',
+    mutator: 'StringLiteral',
+    original: "'utf8'",
+    replacement: '""',
+    why: "Node reads the encoding '' as UTF-8.",
+  },
+  {
+    file: 'server/crypto/secretBox.ts',
+    mutator: 'ObjectLiteral',
+    original: '{ authTagLength: TAG_BYTES }',
+    why:
+      'GCM writes 16-byte tags by default, and open() refuses any tag that is not 16 bytes before ' +
+      'deciphering, so a decipher that would accept shorter ones never sees one.',
+  },
+  {
+    file: 'server/crypto/secretBox.ts',
+    mutator: 'ArrayDeclaration',
+    original: '[]',
+    why: 'a value that is not a string gives one part either way: refused as of unknown format.',
+  },
+  {
+    file: 'server/crypto/tokens.ts',
+    mutator: 'StringLiteral',
+    original: "'utf8'",
+    replacement: '""',
+    why: "Node reads the encoding '' as UTF-8: the token's hash is the same.",
+  },
+  ...[
+    "typeof passwordHash !== 'string' || typeof password !== 'string' || passwordHash === ''",
+    "typeof passwordHash !== 'string' || typeof password !== 'string'",
+    "typeof passwordHash !== 'string'",
+    "typeof password !== 'string'",
+    "passwordHash === ''",
+    "''",
+  ].map((original) => ({
+    file: 'server/crypto/userPasswords.ts',
+    mutator:
+      original === "''"
+        ? 'StringLiteral'
+        : original.includes('||')
+          ? 'LogicalOperator'
+          : 'ConditionalExpression',
+    original,
+    why:
+      'a shortcut: argon2’s verify throws on a non-string or empty hash, and the try/catch around it ' +
+      'answers false all the same.',
+  })),
+  ...[
+    "typeof passwordHash !== 'string' || typeof password !== 'string' || passwordHash === ''",
+    "typeof passwordHash !== 'string' || typeof password !== 'string'",
+  ].map((original) => ({
+    file: 'server/crypto/userPasswords.ts',
+    mutator: 'ConditionalExpression',
+    original,
+    why: 'as above: the try/catch answers false for those inputs too.',
+  })),
+  {
+    file: 'server/crypto/userPasswords.ts',
+    mutator: 'ConditionalExpression',
+    original: "typeof password === 'string'",
+    why: 'verifyUserPassword answers false for a non-string password by itself.',
+  },
+  {
+    file: 'server/crypto/passwordGenerator.ts',
+    mutator: 'EqualityOperator',
+    original: 'i > 0',
+    replacement: 'i >= 0',
+    why: 'the extra step swaps the first character with itself (randomInt(1) is 0).',
+  },
+  {
+    file: 'server/crypto/passwordGenerator.ts',
+    mutator: 'ArithmeticOperator',
+    original: 'chars.length - 1',
+    replacement: 'chars.length + 1',
+    why:
+      'the two extra steps swap characters with empty slots past the end, which join() drops: the ' +
+      'same characters come out, in a random order (the generator’s tests check length, classes, positions).',
+  },
 ];
 
 const AUTH_HEADERS = 'test/security/authenticationHeaders.test.ts';
 const AUTH_SERVICE = 'test/security/authService.test.ts';
 const ROUTER = 'test/main/ipc/router.test.ts';
+const CRYPTO = 'test/server/crypto/cryptoMessages.test.ts';
 const BASIC_REGEX = '/^(\\S+)\\s+(\\S+)\\s*$/';
 
 export const TARGETED_MUTANTS: readonly TargetedMutant[] = [
@@ -317,4 +412,45 @@ export const TARGETED_MUTANTS: readonly TargetedMutant[] = [
     original: 'options.onInternalError?.(channel, error)',
     test: `${ROUTER} › without onInternalError, an unexpected error still answers as internal`,
   },
+  ...[
+    ["'Sealed value has an unknown format or version.'", 'StringLiteral'],
+    ["'Sealed value is malformed.'", 'StringLiteral'],
+    [
+      "'Sealed value could not be opened: wrong key, wrong associated data, or tampered data.'",
+      'StringLiteral',
+    ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the code a mutant changed, as text
+    ['`SecretBox key must be exactly ${KEY_BYTES} bytes.`', 'StringLiteral'],
+    ["typeof sealed === 'string'", 'ConditionalExpression'],
+    [
+      '!iv || !ciphertext || !tag || iv.length !== IV_BYTES || tag.length !== TAG_BYTES',
+      'ConditionalExpression',
+    ],
+    ['!iv || !ciphertext', 'ConditionalExpression'],
+    ['!iv || !ciphertext', 'LogicalOperator'],
+    ['iv.length !== IV_BYTES', 'ConditionalExpression'],
+    ['tag.length !== TAG_BYTES', 'ConditionalExpression'],
+    ["{ throw new SecretBoxError('Sealed value is malformed.'); }", 'BlockStatement'],
+  ].map(([original, mutator]) => ({
+    file: 'server/crypto/secretBox.ts',
+    mutator: mutator!,
+    original: original!,
+    test: `${CRYPTO} › SecretBox refusals`,
+  })),
+  ...[
+    ['unique.length === 0', 'ConditionalExpression'],
+    ["'At least one character class is required.'", 'StringLiteral'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the code a mutant changed, as text
+    ['`Unknown character class: ${String(c)}.`', 'StringLiteral'],
+    [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the code a mutant changed, as text
+      '`Password length must be an integer from ${unique.length} (one per class) to ${MAX_PASSWORD_LENGTH}.`',
+      'StringLiteral',
+    ],
+  ].map(([original, mutator]) => ({
+    file: 'server/crypto/passwordGenerator.ts',
+    mutator: mutator!,
+    original: original!,
+    test: `${CRYPTO} › generatePassword refusals say what is wrong`,
+  })),
 ];

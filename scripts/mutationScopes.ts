@@ -33,6 +33,7 @@ export const MUTATION_SCOPES: readonly MutationScopeDefinition[] = [
     title: 'the server’s master key, sealed passwords, tokens, user password hashes, generated passwords',
     mutate: ['server/crypto/*.ts'],
     tests: [
+      'test/server/crypto/cryptoMessages.test.ts',
       'test/server/crypto/masterKey.test.ts',
       'test/server/crypto/passwordGenerator.test.ts',
       'test/server/crypto/secretBox.test.ts',
