@@ -320,64 +320,11 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   },
 ];
 
-const AUTH_HEADERS = 'test/security/authenticationHeaders.test.ts';
 const AUTH_SERVICE = 'test/security/authService.test.ts';
 const ROUTER = 'test/main/ipc/router.test.ts';
 const CRYPTO = 'test/server/crypto/cryptoMessages.test.ts';
-const BASIC_REGEX = '/^(\\S+)\\s+(\\S+)\\s*$/';
 
 export const TARGETED_MUTANTS: readonly TargetedMutant[] = [
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'ConditionalExpression',
-    original: "error instanceof PamError && error.code === 'unauthorized'",
-    test: `${AUTH_HEADERS} › a throttled Basic sign-in answers 429 without offering the schemes again`,
-  },
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'LogicalOperator',
-    original: "error instanceof PamError && error.code === 'unauthorized'",
-    test: `${AUTH_HEADERS} › a throttled Basic sign-in answers 429 without offering the schemes again`,
-  },
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'ConditionalExpression',
-    original: "error.code === 'unauthorized'",
-    test: `${AUTH_HEADERS} › a throttled Basic sign-in answers 429 without offering the schemes again`,
-  },
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'Regex',
-    original: BASIC_REGEX,
-    replacement: '/(\\S+)\\s+(\\S+)\\s*$/',
-    test: `${AUTH_HEADERS} › the scheme is the first word`,
-  },
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'Regex',
-    original: BASIC_REGEX,
-    replacement: '/^(\\S+)\\s+(\\S+)\\s*/',
-    test: `${AUTH_HEADERS} › one credentials field only`,
-  },
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'Regex',
-    original: BASIC_REGEX,
-    replacement: '/^(\\S+)\\s(\\S+)\\s*$/',
-    test: `${AUTH_HEADERS} › any run of spaces between the scheme and the credentials`,
-  },
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'EqualityOperator',
-    original: 'colon < 0',
-    test: `${AUTH_HEADERS} › an empty user name is a wrong pair`,
-  },
-  {
-    file: 'server/http/authentication.ts',
-    mutator: 'ConditionalExpression',
-    original: "scheme === 'negotiate'",
-    test: `${AUTH_HEADERS} › another scheme is not handed to the adapter`,
-  },
   ...[
     ['ConditionalExpression', 'hit'],
     [
