@@ -5,7 +5,12 @@
  * equivalent, scripts/mutationEquivalents.ts, or listed as a missing test). securityReport.ts
  * renders the same JSON as the Mutation section of docs/security.md.
  */
-import { EQUIVALENT_MUTANTS, type EquivalentMutant } from './mutationEquivalents.ts';
+import {
+  EQUIVALENT_MUTANTS,
+  type EquivalentMutant,
+  TARGETED_MUTANTS,
+  type TargetedMutant,
+} from './mutationEquivalents.ts';
 
 /** The part of Stryker's JSON report this reads. Lines and columns are 1-based. */
 export interface StrykerJsonReport {
@@ -46,6 +51,8 @@ export interface Survivor {
   status: 'Survived' | 'NoCoverage';
   /** Why no test can tell the mutant from the code; absent: a test is missing. */
   equivalent?: string;
+  /** A test written after the run against this mutant (not counted until the scope runs again). */
+  targetedBy?: string;
 }
 
 export interface ScopeScore extends MutationScopeDefinition {
@@ -91,18 +98,32 @@ function textAt(
 
 const percent = (part: number, whole: number) => (whole === 0 ? 100 : Math.round((1000 * part) / whole) / 10);
 
+type Found = Omit<Survivor, 'equivalent' | 'targetedBy'>;
+
+const sameMutant = (known: Omit<EquivalentMutant, 'why'>, survivor: Found) =>
+  known.file === survivor.file &&
+  known.mutator === survivor.mutator &&
+  oneLine(known.original) === oneLine(survivor.original) &&
+  (known.replacement === undefined || oneLine(known.replacement) === oneLine(survivor.replacement));
+
 /** The equivalence explanation of a survivor, if one matches its file, mutator and code. */
 export function explanationOf(
-  survivor: Omit<Survivor, 'equivalent'>,
+  survivor: Found,
   equivalents: readonly EquivalentMutant[] = EQUIVALENT_MUTANTS,
 ): string | undefined {
-  return equivalents.find(
-    (known) =>
-      known.file === survivor.file &&
-      known.mutator === survivor.mutator &&
-      oneLine(known.original) === oneLine(survivor.original) &&
-      (known.replacement === undefined || oneLine(known.replacement) === oneLine(survivor.replacement)),
-  )?.why;
+  return equivalents.find((known) => sameMutant(known, survivor))?.why;
+}
+
+/** A survivor with its verdict: equivalent (why), or aimed at by a test written since, or neither. */
+function judged(
+  survivor: Found,
+  equivalents: readonly EquivalentMutant[],
+  targeted: readonly TargetedMutant[],
+): Survivor {
+  const equivalent = explanationOf(survivor, equivalents);
+  if (equivalent !== undefined) return { ...survivor, equivalent };
+  const test = targeted.find((known) => sameMutant(known, survivor))?.test;
+  return test === undefined ? survivor : { ...survivor, targetedBy: test };
 }
 
 /** One scope's numbers and survivors from its Stryker report. */
@@ -111,6 +132,7 @@ export function scoreScope(
   report: StrykerJsonReport,
   run: { ranAt: string; commit: string },
   equivalents: readonly EquivalentMutant[] = EQUIVALENT_MUTANTS,
+  targeted: readonly TargetedMutant[] = TARGETED_MUTANTS,
 ): ScopeScore {
   const count = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, invalid: 0 };
   const survivors: Survivor[] = [];
@@ -121,7 +143,7 @@ export function scoreScope(
       else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
         if (mutant.status === 'Survived') count.survived++;
         else count.noCoverage++;
-        const found: Omit<Survivor, 'equivalent'> = {
+        const found: Found = {
           file,
           line: mutant.location.start.line,
           mutator: mutant.mutatorName,
@@ -129,8 +151,7 @@ export function scoreScope(
           replacement: oneLine(mutant.replacement ?? ''),
           status: mutant.status,
         };
-        const equivalent = explanationOf(found, equivalents);
-        survivors.push(equivalent === undefined ? found : { ...found, equivalent });
+        survivors.push(judged(found, equivalents, targeted));
       } else count.invalid++;
     }
   }
@@ -153,11 +174,11 @@ export function scoreScope(
 export function rematched(
   scope: ScopeScore,
   equivalents: readonly EquivalentMutant[] = EQUIVALENT_MUTANTS,
+  targeted: readonly TargetedMutant[] = TARGETED_MUTANTS,
 ): ScopeScore {
-  const survivors = scope.survivors.map(({ equivalent: _old, ...survivor }): Survivor => {
-    const equivalent = explanationOf(survivor, equivalents);
-    return equivalent === undefined ? survivor : { ...survivor, equivalent };
-  });
+  const survivors = scope.survivors.map(({ equivalent: _was, targetedBy: _aimed, ...survivor }) =>
+    judged(survivor, equivalents, targeted),
+  );
   const detected = scope.killed + scope.timeout;
   const valid = detected + scope.survived + scope.noCoverage;
   const equivalentCount = survivors.filter((survivor) => survivor.equivalent !== undefined).length;
@@ -191,26 +212,36 @@ function totals(scores: MutationScores) {
     scores.scopes.reduce((all, scope) => all + pick(scope), 0);
   const detected = sum((scope) => scope.killed + scope.timeout);
   const valid = detected + sum((scope) => scope.survived + scope.noCoverage);
-  const equivalent = sum((scope) => scope.survivors.filter((survivor) => survivor.equivalent).length);
-  const unexplained = sum((scope) => scope.survivors.filter((survivor) => !survivor.equivalent).length);
-  return { detected, valid, equivalent, unexplained, score: percent(detected, valid) };
+  const equivalent = sum((scope) => countOf(scope).equivalent);
+  const targeted = sum((scope) => countOf(scope).targeted);
+  const unexplained = sum((scope) => countOf(scope).unexplained);
+  return { detected, valid, equivalent, targeted, unexplained, score: percent(detected, valid) };
+}
+
+/** A scope's survivors by verdict. */
+function countOf(scope: ScopeScore) {
+  const equivalent = scope.survivors.filter((survivor) => survivor.equivalent).length;
+  const targeted = scope.survivors.filter((survivor) => !survivor.equivalent && survivor.targetedBy).length;
+  return { equivalent, targeted, unexplained: scope.survivors.length - equivalent - targeted };
 }
 
 /** The table of scores, shared by docs/mutation.md and docs/security.md. */
 export function scoreTable(scores: MutationScores): string[] {
   const all = totals(scores);
   return [
-    '| scope | code mutated | mutants | killed | timeout | survived | no coverage | score | equivalent | unexplained |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scope | code mutated | mutants | killed | timeout | survived | no coverage | score | equivalent | ' +
+      'score without the equivalent | new test since the run | unexplained |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...scores.scopes.map((scope) => {
-      const equivalent = scope.survivors.filter((survivor) => survivor.equivalent).length;
+      const count = countOf(scope);
       return (
         `| ${scope.name} | ${scope.mutate.map((file) => `\`${file}\``).join(', ')} | ${scope.mutants} | ` +
         `${scope.killed} | ${scope.timeout} | ${scope.survived} | ${scope.noCoverage} | **${scope.score} %** | ` +
-        `${equivalent} | ${scope.survivors.length - equivalent} |`
+        `${count.equivalent} | ${scope.scoreWithoutEquivalents} % | ${count.targeted} | ${count.unexplained} |`
       );
     }),
-    `| **all** | | | | | | | **${all.score} %** | ${all.equivalent} | ${all.unexplained} |`,
+    `| **all** | | | | | | | **${all.score} %** | ${all.equivalent} | ` +
+      `${percent(all.detected, all.valid - all.equivalent)} % | ${all.targeted} | ${all.unexplained} |`,
   ];
 }
 
@@ -227,7 +258,7 @@ export function renderMutationMarkdown(scores: MutationScores): string {
       'the reason is given, from scripts/mutationEquivalents.ts).',
     '',
     `Over the ${scores.scopes.length} scopes: ${all.detected} of ${all.valid} mutants detected (**${all.score} %**); ` +
-      `${all.equivalent} survivors explained as equivalent, ${all.unexplained} unexplained.`,
+      `${all.equivalent} survivors explained as equivalent, ${all.targeted} aimed at by tests written after their run, ${all.unexplained} unexplained.`,
     '',
     ...scoreTable(scores),
     '',
@@ -251,7 +282,9 @@ export function renderMutationMarkdown(scores: MutationScores): string {
     for (const survivor of scope.survivors) {
       const verdict = survivor.equivalent
         ? `equivalent: ${cell(survivor.equivalent)}`
-        : `**unexplained** (${survivor.status === 'NoCoverage' ? 'no test runs it' : 'survived'}): a test is missing`;
+        : survivor.targetedBy
+          ? `aimed at by a test written after this run (${cell(survivor.targetedBy)}); counted at the next run`
+          : `**unexplained** (${survivor.status === 'NoCoverage' ? 'no test runs it' : 'survived'}): a test is missing`;
       out.push(
         `| ${survivor.file}:${survivor.line} | ${survivor.mutator} | ${code(survivor.original)} → ` +
           `${code(survivor.replacement)} | ${verdict} |`,
@@ -274,7 +307,7 @@ export function mutationSection(scores: MutationScores | null, heading = '## Mut
     'How many planted bugs the tests notice, per security-critical area (StrykerJS, each area’s mutants run ' +
       `against that area’s own tests; \`${scores.command}\`, from docs/mutation-scores.json). ` +
       `Overall **${all.score} %** (${all.detected} of ${all.valid}); ${all.equivalent} survivors are equivalent ` +
-      `mutants (explained in docs/mutation.md), ${all.unexplained} unexplained.`,
+      `mutants (explained in docs/mutation.md), ${all.targeted} aimed at by tests written after their run, ${all.unexplained} unexplained.`,
     '',
     ...scoreTable(scores),
     '',

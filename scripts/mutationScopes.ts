@@ -33,6 +33,7 @@ export const MUTATION_SCOPES: readonly MutationScopeDefinition[] = [
     title: 'the server’s master key, sealed passwords, tokens, user password hashes, generated passwords',
     mutate: ['server/crypto/*.ts'],
     tests: [
+      'test/server/crypto/cryptoMessages.test.ts',
       'test/server/crypto/masterKey.test.ts',
       'test/server/crypto/passwordGenerator.test.ts',
       'test/server/crypto/secretBox.test.ts',
@@ -50,7 +51,12 @@ export const MUTATION_SCOPES: readonly MutationScopeDefinition[] = [
     name: 'cache-cipher',
     title: 'the desktop cache’s data key, wrapped by the OS keychain',
     mutate: ['main/cache/dataKey.ts'],
-    tests: ['test/main/cache/encryptionAtRest.test.ts', 'test/security/cacheCipher.test.ts'],
+    tests: [
+      'test/main/cache/dataKey.test.ts',
+      'test/main/cache/cacheRecovery.test.ts',
+      'test/main/cache/encryptionAtRest.test.ts',
+      'test/security/cacheCipher.test.ts',
+    ],
   },
   {
     name: 'row-cipher',
@@ -66,7 +72,11 @@ export const MUTATION_SCOPES: readonly MutationScopeDefinition[] = [
     name: 'ipc-router',
     title: 'the main process’s IPC router: sender, session gate, validation, errors',
     mutate: ['main/ipc/router.ts'],
-    tests: ['test/main/ipc/sessionGate.test.ts', 'test/security/electronChecklist.test.ts'],
+    tests: [
+      'test/main/ipc/router.test.ts',
+      'test/main/ipc/sessionGate.test.ts',
+      'test/security/electronChecklist.test.ts',
+    ],
   },
   {
     name: 'clipboard-guard',

@@ -95,6 +95,17 @@ describe('mutation report', () => {
     expect(rematched(scoreScope(SCOPE, REPORT, RUN, []), EQUIVALENT).scoreWithoutEquivalents).toBe(66.7);
   });
 
+  it('a survivor a test was written against since the run is reported as such, not as missing', () => {
+    const aimed = [
+      { file: 'src/gate.ts', mutator: 'BlockStatement', original: '{ return age >= 18; }', test: 't › n' },
+    ];
+    const scored = scoreScope(SCOPE, REPORT, RUN, EQUIVALENT, aimed);
+    expect(scored.survivors.find((survivor) => survivor.line === 1)?.targetedBy).toBe('t › n');
+    const markdown = renderMutationMarkdown({ command: 'c', scopes: [scored] });
+    expect(markdown).toContain('aimed at by a test written after this run (t › n)');
+    expect(markdown).not.toContain('**unexplained**');
+  });
+
   it('keeps the other scopes when one is run again, in the scopes’ order', () => {
     const first = scoreScope({ ...SCOPE, name: 'a' }, REPORT, RUN, []);
     const second = scoreScope({ ...SCOPE, name: 'b' }, REPORT, RUN, []);
@@ -119,7 +130,7 @@ describe('mutation report', () => {
     );
     expect(markdown).toContain('**unexplained** (no test runs it)');
     const section = mutationSection(scores);
-    expect(section).toContain('| gate | `src/gate.ts` | 5 | 1 | 1 | 1 | 1 | **50 %** | 1 | 1 |');
+    expect(section).toContain('| gate | `src/gate.ts` | 5 | 1 | 1 | 1 | 1 | **50 %** | 1 | 66.7 % | 0 | 1 |');
     expect(mutationSection(null)).toContain('No mutation scores yet');
   });
 });

@@ -4,10 +4,18 @@
  * integrated principal stands for. Written against the mutants that survived the HTTP-level
  * tests (docs/mutation.md, scope auth-service).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { verifyUserPassword } from '../../server/crypto/userPasswords.ts';
 import { DEMO_IDS, DEMO_USERS } from '../../server/demo.ts';
+import { AuthService } from '../../server/domain/authService.ts';
 import type { PamError } from '../../server/domain/pamError.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
+
+// Counts the argon2 verifications (the Basic cache exists to save them).
+vi.mock('../../server/crypto/userPasswords.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../server/crypto/userPasswords.ts')>();
+  return { ...real, verifyUserPassword: vi.fn(real.verifyUserPassword) };
+});
 
 const PASSWORD = 'coffre-demo';
 const HOUR = 60 * 60_000;
@@ -169,6 +177,25 @@ describe('who a request comes from', () => {
     expect((await refusal(auth().authenticateBasic('kelly', 'wrong', newAddress()))).code).toBe(
       'unauthorized',
     );
+  });
+
+  it('Basic verifies a pair once a minute, not at each request (one argon2 hash per client per minute)', async () => {
+    const verifications = vi.mocked(verifyUserPassword);
+    const address = newAddress();
+    const before = verifications.mock.calls.length;
+    for (let i = 0; i < 3; i++)
+      expect((await auth().authenticateBasic('alice', PASSWORD, address)).username).toBe('alice');
+    expect(verifications.mock.calls.length - before).toBe(1);
+    server.clock.advance(61_000);
+    await auth().authenticateBasic('alice', PASSWORD, address);
+    expect(verifications.mock.calls.length - before).toBe(2);
+  });
+
+  it('logout works without event streams to close (the service can run without them)', async () => {
+    const bare = new AuthService({ store: server.ctx.store, clock: server.clock });
+    const login = await bare.login('bob', PASSWORD, newAddress());
+    await bare.logout(login.tokenId, await bare.authenticate(login.tokenId));
+    expect((await refusal(bare.authenticate(login.tokenId))).code).toBe('unauthorized');
   });
 
   it('an integrated principal: the user it names, unless unknown or disabled', async () => {

@@ -93,6 +93,34 @@ describe('Basic on the MIM dialect', () => {
     expect((await mim({ authorization: `XBasic ${credentials}` })).status).toBe(401);
   });
 
+  it('one credentials field only: anything after it is refused, even valid credentials first', async () => {
+    expect((await mim({ authorization: `${basic('bob', 'coffre-demo')} extra` })).status).toBe(401);
+  });
+
+  it('the scheme is the first word: "Basic" later in the header is not Basic', async () => {
+    expect((await mim({ authorization: `Token ${basic('bob', 'coffre-demo')}` })).status).toBe(401);
+  });
+
+  it('any run of spaces between the scheme and the credentials', async () => {
+    const credentials = basic('bob', 'coffre-demo').slice('Basic '.length);
+    expect((await mim({ authorization: `Basic  ${credentials}` })).status).toBe(200);
+    expect((await mim({ authorization: `Basic \t ${credentials}` })).status).toBe(200);
+  });
+
+  it('an empty user name is a wrong pair, not malformed credentials', async () => {
+    const refused = await mim({ authorization: `Basic ${Buffer.from(':coffre-demo').toString('base64')}` });
+    expect(refused.status).toBe(401);
+    expect(refused.body['odata.error'].message.value).toBe('The username or password is incorrect.');
+  });
+
+  it('a throttled Basic sign-in answers 429 without offering the schemes again', async () => {
+    let answer = await mim({ authorization: basic('alice', 'wrong') });
+    for (let i = 0; i < 10 && answer.status === 401; i++)
+      answer = await mim({ authorization: basic('alice', 'wrong') });
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('www-authenticate')).toBeNull();
+  });
+
   it('the password is everything after the first colon', async () => {
     const answer = await mim({ authorization: basic('colon', 'pass:with:colons') });
     expect(answer.status, answer.text).toBe(200);
@@ -135,6 +163,14 @@ describe('Negotiate on the MIM dialect', () => {
       'The Windows sign-in (Negotiate) was not accepted.',
     );
     expect(refused.headers.get('www-authenticate')).toBe('Negotiate, Basic realm="COFFRE", charset="UTF-8"');
+  });
+
+  it('another scheme is not handed to the adapter', async () => {
+    const refused = await mim({ authorization: 'Digest ticket-of-kelly' });
+    expect(refused.status).toBe(401);
+    expect(refused.body['odata.error'].message.value).toBe(
+      'Sign in again: the session is missing, expired or revoked.',
+    );
   });
 
   it('without an adapter, Negotiate is not taken', async () => {
