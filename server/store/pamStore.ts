@@ -1,4 +1,5 @@
 import type { CheckoutStatus } from '../../common/checkout.ts';
+import type { VaultRole } from '../../common/vaultAccess.ts';
 import type {
   AuditInput,
   AuditQuery,
@@ -9,9 +10,11 @@ import type {
   CredentialRecord,
   EventInput,
   EventRecord,
+  GroupRecord,
   NewCheckout,
   TokenRecord,
   UserRecord,
+  VaultMemberRecord,
   VaultRecord,
 } from './records.ts';
 
@@ -79,10 +82,53 @@ export interface PamStore {
   purgeExpiredTokens(now: number): Promise<number>;
 
   // vaults and credentials
-  insertVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
+  /** Inserts the vault with its first members; 'not_found' (nothing written) when a member does not exist. */
+  insertVault(
+    vault: VaultRecord,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'>;
   updateVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
   getVault(id: string): Promise<VaultRecord | undefined>;
   listVaults(): Promise<VaultRecord[]>;
+
+  // vault permissions (common/vaultAccess.ts)
+  /**
+   * The user's role in each vault they are a member of, directly or through a group (the built-in
+   * Everyone group included): the highest one when several apply. Vaults absent: no role.
+   */
+  vaultRolesOf(userId: string): Promise<Map<string, VaultRole>>;
+  listVaultMembers(vaultId: string): Promise<VaultMemberRecord[]>;
+  /**
+   * Replaces the vault's members. Touches its credentials (incremental sync: who may see them
+   * changed). 'not_found' when the vault or a member does not exist, changing nothing.
+   */
+  setVaultMembers(
+    vaultId: string,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'set' | 'not_found'>;
+  listGroups(): Promise<GroupRecord[]>;
+  getGroup(id: string): Promise<GroupRecord | undefined>;
+  /** The listed members of a group (the built-in Everyone group lists none: everyone is in it). */
+  listGroupMembers(groupId: string): Promise<string[]>;
+  /** 'not_found' (nothing written) when a member does not exist. */
+  insertGroup(
+    group: GroupRecord,
+    memberIds: string[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'>;
+  /**
+   * Writes the group, and its members when `memberIds` is given (touching the credentials of the
+   * vaults the group is a member of). 'not_found' when the group or a member does not exist.
+   */
+  updateGroup(
+    group: GroupRecord,
+    memberIds: string[] | undefined,
+    effects: SideEffects,
+  ): Promise<'updated' | 'not_found'>;
+  /** Deletes a group that is not built in, with its memberships of vaults. */
+  deleteGroup(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'>;
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
   updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]>;
   /**

@@ -225,6 +225,8 @@ export const AUDIT_ACTION_KEYS: Record<AuditEntry['action'], TranslationKey> = {
   'user.updated': 'auditAction.userUpdated',
   'vault.created': 'auditAction.vaultCreated',
   'vault.updated': 'auditAction.vaultUpdated',
+  'vault.members.changed': 'auditAction.vaultMembersChanged',
+  'group.changed': 'auditAction.groupChanged',
   'credential.created': 'auditAction.credentialCreated',
   'credential.updated': 'auditAction.credentialUpdated',
   'credential.deleted': 'auditAction.credentialDeleted',

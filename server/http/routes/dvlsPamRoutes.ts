@@ -2,7 +2,7 @@
  * DVLS's PAM folders and checkout policies, read-only over Coffre's vaults (docs/wire/dvls.md):
  * Get-DSPamFolders, Get-DSPamFolder (-Root), Get-DSPamCheckoutPolicies (-Count).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SaveResult } from '../../../common/dvls.ts';
@@ -12,6 +12,7 @@ import type { ServerContext } from '../../context.ts';
 import { notFound } from '../../domain/pamError.ts';
 import { toApiVault } from '../../domain/views.ts';
 import { type DvlsFolder, dvlsPolicyFields, dvlsRootFolder, toDvlsFolder } from '../../dvls/dvlsViews.ts';
+import { actorOf } from '../authentication.ts';
 
 const tags = ['checkout dialect'];
 const idParams = z.object({ id: guidSchema });
@@ -43,16 +44,22 @@ const DEFAULT_POLICY_ID = '00000000-0000-4000-8000-0000000000df';
 export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
-  const folders = async (): Promise<DvlsFolder[]> => {
-    const vaults = await ctx.store.listVaults();
+  // Only the vaults the caller may see: another team's folders and policies do not exist for them.
+  const visibleVaults = async (request: FastifyRequest) => {
+    const visible = new Set((await ctx.checkouts.listVaults(actorOf(request))).map((vault) => vault.id));
+    return (await ctx.store.listVaults()).filter((vault) => visible.has(vault.id));
+  };
+
+  const folders = async (request: FastifyRequest): Promise<DvlsFolder[]> => {
+    const vaults = await visibleVaults(request);
     return [
       dvlsRootFolder(DEFAULT_POLICY),
       ...vaults.map((vault) => toDvlsFolder(toApiVault(vault), resolvePolicy(vault.policy))),
     ];
   };
 
-  const policies = async () => {
-    const vaults = await ctx.store.listVaults();
+  const policies = async (request: FastifyRequest) => {
+    const vaults = await visibleVaults(request);
     return [
       { id: DEFAULT_POLICY_ID, name: 'Default', isDefault: true, ...dvlsPolicyFields(DEFAULT_POLICY) },
       ...vaults.map((vault) => ({
@@ -78,7 +85,7 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
       },
     },
     async (request) => {
-      const all = await folders();
+      const all = await folders(request);
       if (request.query.folderID === 'null') return all[0]!;
       return { data: all, result: SaveResult.Success };
     },
@@ -88,7 +95,7 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
     '/api/pam/folders/:id',
     { schema: { tags, params: idParams, response: { 200: folderSchema } } },
     async (request) => {
-      const folder = (await folders()).find((candidate) => candidate.id === request.params.id);
+      const folder = (await folders(request)).find((candidate) => candidate.id === request.params.id);
       if (!folder) throw notFound('The folder');
       return folder;
     },
@@ -103,7 +110,7 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: z.array(checkoutPolicySchema) },
       },
     },
-    async () => policies(),
+    async (request) => policies(request),
   );
 
   typed.get(
@@ -115,14 +122,14 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: z.number() },
       },
     },
-    async () => (await policies()).length,
+    async (request) => (await policies(request)).length,
   );
 
   typed.get(
     '/api/pam/checkout-policies/:id',
     { schema: { tags, params: idParams, response: { 200: checkoutPolicySchema } } },
     async (request) => {
-      const policy = (await policies()).find((candidate) => candidate.id === request.params.id);
+      const policy = (await policies(request)).find((candidate) => candidate.id === request.params.id);
       if (!policy) throw notFound('The checkout policy');
       return policy;
     },
