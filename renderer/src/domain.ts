@@ -20,6 +20,7 @@ export type { Policy } from '../../common/policy.ts';
 export type { User } from '../../common/roles.ts';
 
 export { EXTEND_BOUNDS, LANGUAGES, SETTINGS_BOUNDS, THEMES } from '../../common/settings.ts';
+export { type VaultRole, vaultRoleAllows } from '../../common/vaultAccess.ts';
 
 import { CheckoutStatus, FINAL_STATUSES } from '../../common/checkoutStatus.ts';
 

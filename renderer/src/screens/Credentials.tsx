@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CheckoutDialog } from '../components/CheckoutDialog.tsx';
 import { CredentialList } from '../components/CredentialList.tsx';
 import { CredentialStateLabel } from '../components/CredentialParts.tsx';
-import { type Credential, credentialState } from '../domain.ts';
+import { type Credential, credentialState, type VaultRole, vaultRoleAllows } from '../domain.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { useLang, useMineByCredential } from '../hooks.ts';
 import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
@@ -55,10 +55,14 @@ export function Credentials() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [detailsOpen]);
 
+  const vaults = useCredentialsStore(selectors.vaults);
   /** Enter / double-click on a row: check it out, or go to the checkout it already has. */
   const activate = (credential: Credential) => {
     const state = credentialState(credential, mine, userId);
-    if (state.kind === 'available') setDialogFor(credential);
+    // View only in its vault: the details pane says why there is nothing to open.
+    const role = vaults.find((vault) => vault.id === credential.vaultID)?.role;
+    if (state.kind === 'available' && !mayRequest(role)) setDetailsOpen(true);
+    else if (state.kind === 'available') setDialogFor(credential);
     else if (state.kind === 'mine' || state.kind === 'pending')
       navigation.navigate('checkouts', state.checkoutId);
   };
@@ -238,6 +242,9 @@ function CredentialDetails({
   const vaultName = useCredentialsStore((state) =>
     credential ? selectors.vaultName(credential.vaultID)(state) : undefined,
   );
+  const vaultRole = useCredentialsStore((state) =>
+    credential ? selectors.vaultRole(credential.vaultID)(state) : undefined,
+  );
   if (!credential) {
     return (
       <aside id="credential-details" className="details-pane" aria-label={t('credentials.details')}>
@@ -282,6 +289,8 @@ function CredentialDetails({
             type="button"
             className="button primary"
             data-testid="checkout-open"
+            disabled={!mayRequest(vaultRole)}
+            aria-describedby={mayRequest(vaultRole) ? undefined : 'view-only-reason'}
             onClick={() => onCheckout(credential)}
           >
             {policy.approvalMode === 'mandatory'
@@ -303,6 +312,11 @@ function CredentialDetails({
           <p className="muted small">{t('credentials.takenExplain', { name: state.username })}</p>
         ) : null}
       </div>
+      {state.kind === 'available' && !mayRequest(vaultRole) ? (
+        <p id="view-only-reason" className="muted small" data-testid="view-only-reason">
+          {t('credentials.viewOnlyExplain', { vault: vaultName ?? '' })}
+        </p>
+      ) : null}
       <h3 className="details-subtitle">{t('credentials.policy')}</h3>
       <dl className="policy-list">
         <dt>{t('policy.approval')}</dt>
@@ -336,4 +350,12 @@ function CredentialDetails({
       </dl>
     </aside>
   );
+}
+
+/**
+ * Whether the user's role in the vault lets them request its credentials. A server without vault
+ * permissions sends no role: everyone could request there.
+ */
+function mayRequest(role: VaultRole | undefined): boolean {
+  return role === undefined || vaultRoleAllows(role, 'request');
 }
