@@ -264,7 +264,12 @@ export class CheckoutService {
     if (reveal) audit.push(this.auditOf(actor, 'password.read', now, credential.id));
     const result = await this.store.insertCheckout(
       checkout,
-      { exclusive: policy.exclusive, now },
+      {
+        exclusive: policy.exclusive,
+        now,
+        // Checked again in the insert's transaction: a membership removed meanwhile wins.
+        requireRole: hasRole(actor, 'admin') ? undefined : { vaultId: credential.vaultId, role: 'request' },
+      },
       {
         audit,
         events: [this.checkoutEvent('checkout.created', now, [actor.id, ...approval.audience])],
@@ -272,6 +277,10 @@ export class CheckoutService {
     );
     if (!result.ok) {
       if (result.reason === 'credential_deleted') throw notFound('The credential');
+      if (result.reason === 'vault_role') {
+        await this.credentialFor(actor, credential.id, 'request');
+        throw forbidden('Your role in this vault changed meanwhile; reload and try again.');
+      }
       if (result.reason === 'duplicate_request') {
         throw openCheckoutExists((await this.store.findOpenCheckout(actor.id, credential.id))?.id);
       }

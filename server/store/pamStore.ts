@@ -34,7 +34,13 @@ export interface PasswordChange {
 
 export type InsertCheckoutResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
-  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' | 'credential_deleted' };
+  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' | 'credential_deleted' | 'vault_role' };
+
+/** A vault role the requester must hold, checked in the insert's own transaction. */
+export interface RequiredVaultRole {
+  vaultId: string;
+  role: VaultRole;
+}
 
 export type TransitionResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
@@ -164,11 +170,14 @@ export interface PamStore {
    * at some moment of the new checkout's window (`windowOf` in checkoutWindow.ts: from its scheduled
    * start or `now`, until its end): an Active one not ended by then, or a Granted (approved,
    * scheduled) one whose own window overlaps. Always refuses a second open request of the same
-   * user for the same credential, and a checkout of a credential deleted meanwhile.
+   * user for the same credential, and a checkout of a credential deleted meanwhile. With
+   * `requireRole`, refuses (`vault_role`) unless the credential is still in that vault and the
+   * requester still holds that role there: a membership change cannot slip between the service's
+   * check and the insert (on PostgreSQL the vault row is share-locked; member changes lock it).
    */
   insertCheckout(
     checkout: NewCheckout,
-    options: { exclusive: boolean; now: number },
+    options: { exclusive: boolean; now: number; requireRole?: RequiredVaultRole | undefined },
     effects: SideEffects,
   ): Promise<InsertCheckoutResult>;
   /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CheckoutStatus } from '../../common/checkout.ts';
-import { EVERYONE_GROUP_ID, type VaultRole } from '../../common/vaultAccess.ts';
+import { EVERYONE_GROUP_ID, type VaultRole, vaultRoleAllows } from '../../common/vaultAccess.ts';
 import type { ThrottleEntry, ThrottleState, ThrottleWrites } from '../domain/loginThrottle.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
@@ -10,6 +10,7 @@ import type {
   InsertCheckoutResult,
   PamStore,
   PasswordChange,
+  RequiredVaultRole,
   SideEffects,
   TransitionResult,
 } from './pamStore.ts';
@@ -475,9 +476,27 @@ export class PostgresStore implements PamStore {
 
   // vault permissions
 
+  private async holdsVaultRole(
+    client: Queryable,
+    checkout: NewCheckout,
+    required: RequiredVaultRole,
+  ): Promise<boolean> {
+    await this.exec(client, 'SELECT 1 FROM vaults WHERE id = $1 FOR SHARE', [required.vaultId]);
+    const inVault = await this.one(client, 'SELECT 1 FROM credentials WHERE id = $1 AND vault_id = $2', [
+      checkout.credentialId,
+      required.vaultId,
+    ]);
+    const roles = await this.rolesOf(client, checkout.userId);
+    return inVault !== undefined && vaultRoleAllows(roles.get(required.vaultId), required.role);
+  }
+
   async vaultRolesOf(userId: string): Promise<Map<string, VaultRole>> {
+    return this.rolesOf(this.pool, userId);
+  }
+
+  private async rolesOf(q: Queryable, userId: string): Promise<Map<string, VaultRole>> {
     const rows = await this.all(
-      this.pool,
+      q,
       `SELECT vault_id, role FROM vault_members
        WHERE (member_type = 'user' AND member_id = $1)
           OR (member_type = 'group' AND (member_id = $2
@@ -644,14 +663,24 @@ export class PostgresStore implements PamStore {
     );
   }
 
+  /**
+   * The vaults the group is a member of, their rows locked for update: who may do what there is
+   * changing, and a checkout request share-locks its vault to read it (insertCheckout).
+   */
   private async vaultsOfGroup(client: Queryable, groupId: string): Promise<string[]> {
-    return (
+    const ids = (
       await this.all(
         client,
         "SELECT vault_id FROM vault_members WHERE member_type = 'group' AND member_id = $1 ORDER BY vault_id",
         [groupId],
       )
     ).map((row) => row.vault_id as string);
+    if (ids.length > 0) {
+      await this.exec(client, 'SELECT 1 FROM vaults WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [
+        ids,
+      ]);
+    }
+    return ids;
   }
 
   async getVault(id: string): Promise<VaultRecord | undefined> {
@@ -861,10 +890,16 @@ export class PostgresStore implements PamStore {
 
   insertCheckout(
     checkout: NewCheckout,
-    options: { exclusive: boolean; now: number },
+    options: { exclusive: boolean; now: number; requireRole?: RequiredVaultRole | undefined },
     effects: SideEffects,
   ): Promise<InsertCheckoutResult> {
     return this.transaction(async (client): Promise<InsertCheckoutResult> => {
+      // The vault row first (share): every change of who may do what there locks it for update,
+      // so the role read below stays true until this transaction commits. Vault before credential,
+      // as updateVault and setVaultMembers take them.
+      if (options.requireRole && !(await this.holdsVaultRole(client, checkout, options.requireRole))) {
+        return { ok: false, reason: 'vault_role' };
+      }
       await this.lockCredential(client, checkout.credentialId);
       const duplicate = await this.one(
         client,

@@ -4,7 +4,12 @@ import Database from 'better-sqlite3';
 import { CheckoutStatus } from '../../common/checkout.ts';
 import type { PolicyPatch } from '../../common/policy.ts';
 import type { Role } from '../../common/roles.ts';
-import { EVERYONE_GROUP_ID, higherVaultRole, type VaultRole } from '../../common/vaultAccess.ts';
+import {
+  EVERYONE_GROUP_ID,
+  higherVaultRole,
+  type VaultRole,
+  vaultRoleAllows,
+} from '../../common/vaultAccess.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -13,6 +18,7 @@ import type {
   InsertCheckoutResult,
   PamStore,
   PasswordChange,
+  RequiredVaultRole,
   SideEffects,
   TransitionResult,
 } from './pamStore.ts';
@@ -45,6 +51,12 @@ export interface SqliteStoreOptions {
 }
 
 export type Row = Record<string, unknown>;
+
+/** A user's vault memberships, their own and their groups' (Everyone's included). */
+const VAULT_ROLES_SQL = `SELECT vault_id, role FROM vault_members
+  WHERE (member_type = 'user' AND member_id = @userId)
+     OR (member_type = 'group' AND (member_id = @everyone
+         OR member_id IN (SELECT group_id FROM group_members WHERE user_id = @userId)))`;
 
 const OPEN_STATUSES = `(${CheckoutStatus.Pending}, ${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
 const HOLDING_STATUSES = `(${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
@@ -352,12 +364,10 @@ export class SqliteStore implements PamStore {
   // vault permissions
 
   async vaultRolesOf(userId: string): Promise<Map<string, VaultRole>> {
-    const rows = this.stmt(
-      `SELECT vault_id, role FROM vault_members
-       WHERE (member_type = 'user' AND member_id = @userId)
-          OR (member_type = 'group' AND (member_id = @everyone
-              OR member_id IN (SELECT group_id FROM group_members WHERE user_id = @userId)))`,
-    ).all({ userId, everyone: EVERYONE_GROUP_ID }) as Array<{ vault_id: string; role: VaultRole }>;
+    const rows = this.stmt(VAULT_ROLES_SQL).all({ userId, everyone: EVERYONE_GROUP_ID }) as Array<{
+      vault_id: string;
+      role: VaultRole;
+    }>;
     return highestRoles(rows);
   }
 
@@ -383,6 +393,22 @@ export class SqliteStore implements PamStore {
       this.writeEffects(effects);
       return 'set';
     });
+  }
+
+  /** Inside a transaction: the credential is in the vault and the requester holds the role there. */
+  private holdsVaultRole(checkout: NewCheckout, required: RequiredVaultRole): boolean {
+    const inVault = this.stmt('SELECT 1 FROM credentials WHERE id = ? AND vault_id = ?').get(
+      checkout.credentialId,
+      required.vaultId,
+    );
+    const rows = this.stmt(VAULT_ROLES_SQL).all({
+      userId: checkout.userId,
+      everyone: EVERYONE_GROUP_ID,
+    }) as Array<{
+      vault_id: string;
+      role: VaultRole;
+    }>;
+    return Boolean(inVault) && vaultRoleAllows(highestRoles(rows).get(required.vaultId), required.role);
   }
 
   private membersExist(members: VaultMemberRecord[]): boolean {
@@ -643,10 +669,13 @@ export class SqliteStore implements PamStore {
 
   insertCheckout(
     checkout: NewCheckout,
-    options: { exclusive: boolean; now: number },
+    options: { exclusive: boolean; now: number; requireRole?: RequiredVaultRole | undefined },
     effects: SideEffects,
   ): Promise<InsertCheckoutResult> {
     return this.inTransaction((): InsertCheckoutResult => {
+      if (options.requireRole && !this.holdsVaultRole(checkout, options.requireRole)) {
+        return { ok: false, reason: 'vault_role' };
+      }
       const duplicate = this.stmt(
         `SELECT id FROM checkouts WHERE credential_id = ? AND user_id = ? AND status IN ${OPEN_STATUSES}
            AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`,

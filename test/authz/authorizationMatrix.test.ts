@@ -755,7 +755,7 @@ describe('authorization matrix: vault role × action (issue 14)', () => {
   });
 
   it.each(VAULT_MATRIX.map((row) => [row[0], row] as const))(
-    '%s',
+    'vault role: %s',
     async (label, [, membership, ...cells]) => {
       const row = await vaultOfRow(label, membership);
       const wrong: string[] = [];

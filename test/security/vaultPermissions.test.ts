@@ -316,6 +316,52 @@ describe('administering a vault', () => {
   });
 });
 
+describe('the request check is atomic with the insert', () => {
+  it('the store itself refuses a checkout whose requester does not hold request in the vault (any store)', async () => {
+    const { store, clock } = server.ctx;
+    const now = clock.now();
+    const checkout = {
+      id: 'f0000000-0000-4000-8000-000000000001',
+      userId: DEMO_IDS.tina,
+      credentialId: DEMO_IDS.payrollDbCredential,
+      approverId: null,
+      reason: '',
+      approverMessage: '',
+      status: CheckoutStatus.Pending,
+      duration: 60,
+      extendedMinutes: 0,
+      requestedAt: now,
+      scheduledStart: null,
+      checkoutAt: null,
+      checkinAt: null,
+      expiresAt: null,
+      expiringNotified: false,
+      updatedAt: now,
+    };
+    const required = { vaultId: DEMO_IDS.dbaVault, role: 'request' as const };
+    const refused = await store.insertCheckout(
+      checkout,
+      { exclusive: true, now, requireRole: required },
+      { audit: [], events: [] },
+    );
+    expect(refused).toEqual({ ok: false, reason: 'vault_role' });
+    // Named with another vault than the credential's (it moved meanwhile): refused as well.
+    const moved = await store.insertCheckout(
+      { ...checkout, userId: DEMO_IDS.raj },
+      { exclusive: true, now, requireRole: { vaultId: DEMO_IDS.windowsVault, role: 'request' } },
+      { audit: [], events: [] },
+    );
+    expect(moved).toEqual({ ok: false, reason: 'vault_role' });
+    expect(await store.getCheckout(checkout.id)).toBeUndefined();
+    const allowed = await store.insertCheckout(
+      { ...checkout, userId: DEMO_IDS.raj },
+      { exclusive: true, now, requireRole: required },
+      { audit: [], events: [] },
+    );
+    expect(allowed.ok).toBe(true);
+  });
+});
+
 describe('migration to vault permissions', () => {
   it.skipIf(TEST_STORE === 'postgres')(
     'a database from before (version 4) keeps working: Everyone may approve on every existing vault',
