@@ -23,7 +23,8 @@ export default {
   concurrency: 1,
   timeoutMS: 60_000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // MUTATION_REPORT: the report of one scope (scripts/mutationScopes.ts names one per scope).
+  jsonReporter: { fileName: process.env.MUTATION_REPORT ?? 'reports/mutation/mutation.json' },
   // The TypeScript in node_modules lacks the API Stryker's tsconfig rewriting uses; tests run the
   // .ts sources directly (Vitest), so no tsconfig needs rewriting: point it at no file.
   tsconfigFile: 'stryker-no-tsconfig.json',

@@ -7,7 +7,10 @@ import { defineConfig } from 'vitest/config';
  * `npx vitest run --project sqlite test/server` runs one of them.
  */
 const SERVER_SUITES = [
+  'test/compat/dvls/**/*.test.ts',
   'test/server/adminCredentials.test.ts',
+  'test/server/adminEdits.test.ts',
+  'test/server/approverContext.test.ts',
   'test/server/authorization.test.ts',
   'test/server/concurrency.test.ts',
   'test/server/credentialChanges.test.ts',

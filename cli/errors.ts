@@ -1,6 +1,7 @@
 /** How a failure becomes one line on stderr and an exit code. */
 import { CommanderError } from 'commander';
 import { isPamClientError } from '../client/errors.ts';
+import { NOT_OFFERED } from '../common/notOffered.ts';
 import { localizeServerError } from '../common/serverErrorText.ts';
 import { ClipboardError } from './clipboard.ts';
 import { ExitCode, exitCodeForKind } from './exitCodes.ts';
@@ -67,7 +68,9 @@ export function describeError(error: unknown, t: Messages, commandPath = 'coffre
     const detail = Object.hasOwn(t.errors.dvlsSignIn, error.code)
       ? `${t.errors.dvlsSignIn[error.code]} (${error.message})`
       : localizeServerError(error.code, error.message, t.lang, error.details);
-    return { message: t.errors.kind[error.kind](detail), exitCode: exitCodeForKind(error.kind) };
+    // "Not offered by this server: …" says it all; the kind's "not supported by this server:" would repeat it.
+    const message = error.code === NOT_OFFERED ? detail : t.errors.kind[error.kind](detail);
+    return { message, exitCode: exitCodeForKind(error.kind) };
   }
   if (error instanceof CommanderError) {
     return {

@@ -18,6 +18,7 @@ import { createSessionCore } from './authSession.ts';
 import { readServerInformation, signInDvls, signInWithApplicationKey } from './dvlsSignIn.ts';
 import { isPamClientError, PamClientError } from './errors.ts';
 import { subscribeEvents } from './eventStream.ts';
+import { coffreOnly, isRouteMissing, notOfferedError } from './notOffered.ts';
 import type { CreatePamBackendOptions, PamBackend, PamCapabilities } from './pamBackend.ts';
 
 /** What every checkout-dialect server can do; `credentialChanges` is learned per server (see below). */
@@ -26,7 +27,9 @@ export const CHECKOUT_CAPABILITIES: PamCapabilities = Object.freeze({
   serverEvents: true,
   selfApproval: true,
   extend: true,
+  grantShorter: true,
   scheduledStart: true,
+  approverChoice: true,
   credentialChanges: false,
 });
 
@@ -41,12 +44,21 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
   // Servers before the change sequence answer listings without a syncToken: no changes feed there.
   let serverKeepsChanges = false;
 
-  const changeStatus = (checkoutId: string, status: CheckoutStatus, approverMessage?: string) => {
+  const changeStatus = (
+    checkoutId: string,
+    status: CheckoutStatus,
+    approverMessage?: string,
+    duration?: number,
+  ) => {
     core.requireToken();
     return http.request({
       method: 'PUT',
       path: `/api/pam/checkouts/${id(checkoutId)}`,
-      body: approverMessage === undefined ? { status } : { status, approverMessage },
+      body: {
+        status,
+        ...(approverMessage === undefined ? {} : { approverMessage }),
+        ...(duration === undefined ? {} : { duration }),
+      },
       schema: checkoutSchema,
     });
   };
@@ -101,16 +113,25 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
       forget();
     },
 
+    /** Coffre's `/api/auth/me`; a real DVLS has none: the user the sign-in named stands. */
     async whoami() {
       core.requireToken();
-      const user = await http.request({ method: 'GET', path: '/api/auth/me', schema: userSchema });
-      core.state.user = user;
-      return user;
+      try {
+        const user = await http.request({ method: 'GET', path: '/api/auth/me', schema: userSchema });
+        core.state.user = user;
+        return user;
+      } catch (error) {
+        if (!isRouteMissing(error)) throw error;
+        if (core.state.user) return core.state.user;
+        throw notOfferedError('userDetails', 'GET /api/auth/me', error);
+      }
     },
 
     async listVaults() {
       core.requireToken();
-      return http.request({ method: 'GET', path: '/api/pam/vaults', schema: z.array(vaultSchema) });
+      return coffreOnly('vaults', () =>
+        http.request({ method: 'GET', path: '/api/pam/vaults', schema: z.array(vaultSchema) }),
+      );
     },
 
     async listCredentials(query = {}) {
@@ -127,12 +148,14 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
 
     async listCredentialChanges(since, limit = DEFAULT_CHANGES_PAGE) {
       core.requireToken();
-      return http.request({
-        method: 'GET',
-        path: '/api/pam/credentials',
-        query: { changedSince: since, limit },
-        schema: credentialChangesPageSchema,
-      });
+      return coffreOnly('incrementalSync', () =>
+        http.request({
+          method: 'GET',
+          path: '/api/pam/credentials',
+          query: { changedSince: since, limit },
+          schema: credentialChangesPageSchema,
+        }),
+      );
     },
 
     async getCredential(credentialId) {
@@ -146,11 +169,16 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
 
     async listApprovers(credentialId) {
       core.requireToken();
-      return http.request({
-        method: 'GET',
-        path: `/api/pam/credentials/${id(credentialId)}/approvers`,
-        schema: z.array(approverSchema),
-      });
+      return coffreOnly(
+        'approvers',
+        () =>
+          http.request({
+            method: 'GET',
+            path: `/api/pam/credentials/${id(credentialId)}/approvers`,
+            schema: z.array(approverSchema),
+          }),
+        { idRoute: true },
+      );
     },
 
     async requestCheckout(request) {
@@ -204,19 +232,25 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
       });
     },
 
-    approve: (checkoutId, message) => changeStatus(checkoutId, CheckoutStatus.Active, message),
+    approve: (checkoutId, message, duration) =>
+      changeStatus(checkoutId, CheckoutStatus.Active, message, duration),
     deny: (checkoutId, message) => changeStatus(checkoutId, CheckoutStatus.Denied, message),
     checkIn: (checkoutId) => changeStatus(checkoutId, CheckoutStatus.Ended),
     cancel: (checkoutId) => changeStatus(checkoutId, CheckoutStatus.RequestCanceled),
 
     async extend(checkoutId, minutes) {
       core.requireToken();
-      return http.request({
-        method: 'POST',
-        path: `/api/pam/checkouts/${id(checkoutId)}/extend`,
-        body: { minutes },
-        schema: checkoutSchema,
-      });
+      return coffreOnly(
+        'extend',
+        () =>
+          http.request({
+            method: 'POST',
+            path: `/api/pam/checkouts/${id(checkoutId)}/extend`,
+            body: { minutes },
+            schema: checkoutSchema,
+          }),
+        { idRoute: true },
+      );
     },
 
     async readPassword(credentialId) {
@@ -247,19 +281,21 @@ export function createCheckoutBackend(options: CreatePamBackendOptions): PamBack
 
     async listAudit(filter = {}) {
       core.requireToken();
-      return http.request({
-        method: 'GET',
-        path: '/api/pam/audit',
-        query: {
-          from: filter.from,
-          to: filter.to,
-          credentialID: filter.credentialId,
-          userID: filter.userId,
-          offset: filter.offset,
-          limit: filter.limit,
-        },
-        schema: z.array(auditEntrySchema),
-      });
+      return coffreOnly('audit', () =>
+        http.request({
+          method: 'GET',
+          path: '/api/pam/audit',
+          query: {
+            from: filter.from,
+            to: filter.to,
+            credentialID: filter.credentialId,
+            userID: filter.userId,
+            offset: filter.offset,
+            limit: filter.limit,
+          },
+          schema: z.array(auditEntrySchema),
+        }),
+      );
     },
 
     subscribe(listener, subscribeOptions = {}) {

@@ -85,7 +85,8 @@ export function kindForStatus(status: number): PamErrorKind {
   }
 }
 
-const DEFAULT_MESSAGES: Record<PamErrorKind, string> = {
+/** What an error says when the server's answer carried no message of its own. */
+export const DEFAULT_MESSAGES: Record<PamErrorKind, string> = {
   unauthorized: 'You are not logged in, or your session has expired. Log in again.',
   forbidden: 'You are not allowed to do that.',
   not_found: 'Not found.',

@@ -8,6 +8,7 @@ import type { Checkout } from '../common/checkout.ts';
 import { type PamEvent, pamEventSchema } from '../common/events.ts';
 import { PamClientError, transportError } from './errors.ts';
 import type { HttpClient } from './httpClient.ts';
+import { notOfferedError } from './notOffered.ts';
 import type { ListMyCheckoutsOptions, SubscribeOptions, SubscriptionStatus } from './pamBackend.ts';
 import { realTimers, type TimerHandle, type Timers } from './ports.ts';
 
@@ -228,9 +229,13 @@ export function subscribeSse(
         report.status('closed', { error });
         return;
       }
-      if (error.kind === 'not_found' && onUnavailable) {
+      if (error.kind === 'not_found') {
         closed = true;
-        onUnavailable();
+        // No event stream here (a real DVLS): poll instead when allowed, else say so once.
+        if (onUnavailable) return onUnavailable();
+        const refusal = notOfferedError('liveEvents', ENDPOINT, error);
+        report.error(refusal);
+        report.status('closed', { error: refusal });
         return;
       }
       report.error(error);

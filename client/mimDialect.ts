@@ -23,8 +23,11 @@ export const MIM_CAPABILITIES: PamCapabilities = Object.freeze({
   serverEvents: false,
   selfApproval: false,
   extend: false,
+  grantShorter: false,
   scheduledStart: true,
   credentialChanges: false,
+  // MIM sends a request to every owner of the role; the caller names no one.
+  approverChoice: false,
 });
 
 const PREFIX = '/api/pamresources';
@@ -173,6 +176,15 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
   const roleNames = new Map<string, string>();
   /** Request id (FIMRequestID) -> its pending approval, from the last approvals listing. */
   const approvalRows = new Map<string, MimRequestToApprove>();
+  /**
+   * The caller's MIM object id. `sessioninfo` names the account but gives no id (a Basic or Windows
+   * sign-in knows the user only by name); the caller's own requests carry it as `CreatorID`
+   * (`pamrequests` lists only the caller's, as does the answer to creating one).
+   */
+  let selfId: string | null = null;
+  const learnSelf = (own: MimRequest) => {
+    selfId ??= own.CreatorID;
+  };
 
   const unsupported = (what: string) =>
     new PamClientError('unsupported', `${what} is not possible on a MIM PAM server.`, {
@@ -212,10 +224,13 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
       status === CheckoutStatus.Expired;
     const ended = status === CheckoutStatus.Ended || status === CheckoutStatus.Expired;
     const me = core.state.user;
+    // The caller's own request carries the caller's id as the session knows it (which, after a
+    // Basic or Windows sign-in, is not the MIM object id), so "mine" compares equal everywhere.
+    const mine = me !== null && (me.id === request.CreatorID || selfId === request.CreatorID);
     return {
       id: request.RequestId,
-      userID: request.CreatorID,
-      username: me && me.id === request.CreatorID ? me.username : '',
+      userID: mine ? me.id : request.CreatorID,
+      username: mine ? me.username : '',
       credentialID: request.RoleId,
       credentialName,
       approverID: null,
@@ -280,6 +295,7 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
       path: `${PREFIX}/pamrequests`,
       schema: feed(requestSchema),
     });
+    for (const own of answer.value) learnSelf(own);
     return answer.value;
   }
 
@@ -340,7 +356,10 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
     dialect: 'mim',
     capabilities: MIM_CAPABILITIES,
     session: core.snapshot,
-    login: core.login,
+    login(username, password) {
+      selfId = null; // learned again from this account's own requests
+      return core.login(username, password);
+    },
     logout: core.logout,
 
     async whoami(): Promise<User> {
@@ -362,7 +381,9 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
       if (known && [username, bare].some((name) => name.toLowerCase() === known.username.toLowerCase())) {
         return known;
       }
-      const user: User = { id: NIL_GUID, username, displayName: username, roles: ['user'] };
+      // MIM does not say who owns which role: anyone may be an approver, so the approvals queue
+      // is offered to every user (it is simply empty for those who approve nothing).
+      const user: User = { id: NIL_GUID, username, displayName: username, roles: ['user', 'approver'] };
       return user;
     },
 
@@ -442,6 +463,7 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
         body,
         schema: requestSchema,
       });
+      learnSelf(created);
       return { checkout: await toCheckout(created) };
     },
 
@@ -477,7 +499,11 @@ export function createMimBackend(options: CreatePamBackendOptions): PamBackend {
       return rows.map(approvalToCheckout);
     },
 
-    approve: (id) => decide(id, 'Approve'),
+    approve: (id, _message, duration) => {
+      // A MIM approval grants the requested TTL: there is nothing to send a shorter one with.
+      if (duration !== undefined) return Promise.reject(unsupported('Granting a shorter duration'));
+      return decide(id, 'Approve');
+    },
     deny: (id) => decide(id, 'Reject'),
     checkIn: (id) => close(id),
     cancel: (id) => close(id),

@@ -35,8 +35,15 @@ export interface PamCapabilities {
   selfApproval: boolean;
   /** `extend` works. */
   extend: boolean;
+  /** `approve` may grant fewer minutes than requested (`duration`). */
+  grantShorter: boolean;
   /** `requestCheckout` accepts `scheduledStart`. */
   scheduledStart: boolean;
+  /**
+   * A request names its approver (`approverId`, from `listApprovers`). False: the server sends it
+   * to every approver of the credential itself and names none (MIM: the role's owners).
+   */
+  approverChoice: boolean;
   /**
    * `listCredentialChanges` works: the server keeps a change sequence (its credential listings
    * carry a `syncToken`). Learned from the server's answers: false until a credential listing
@@ -198,7 +205,8 @@ export interface PamBackend {
   getCheckout(id: string): Promise<Checkout>;
   listMyCheckouts(options?: ListMyCheckoutsOptions): Promise<Checkout[]>;
   listToApprove(): Promise<Checkout[]>;
-  approve(id: string, message?: string): Promise<Checkout>;
+  /** `duration`: the minutes granted, fewer than requested (only when `capabilities.grantShorter`). */
+  approve(id: string, message?: string, duration?: number): Promise<Checkout>;
   deny(id: string, message?: string): Promise<Checkout>;
   checkIn(id: string): Promise<Checkout>;
   cancel(id: string): Promise<Checkout>;

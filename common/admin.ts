@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialSchema, vaultSchema } from './checkout.ts';
 import { guidSchema } from './ids.ts';
 import { policyPatchSchema } from './policy.ts';
 import { roleSchema } from './roles.ts';
@@ -13,6 +14,13 @@ const name = z
   .max(200)
   .refine(hasVisibleText, 'must contain visible text');
 const text = z.string().max(2000);
+
+/**
+ * The version an administrator's edit was made from (compare-and-set): the edit is refused with
+ * 409 and the current version in `error.details.version` when another edit came between. Also
+ * accepted as `If-Match: "<version>"`; without either, the edit applies to whatever is current.
+ */
+export const editVersionSchema = z.number().int().min(1);
 
 export const createUserRequestSchema = z.object({
   username: z
@@ -81,9 +89,13 @@ export const createVaultRequestSchema = z.object({
 export type CreateVaultRequest = z.input<typeof createVaultRequestSchema>;
 
 export const updateVaultRequestSchema = z
-  .object({ name, description: text, policy: policyPatchSchema })
+  .object({ name, description: text, policy: policyPatchSchema, version: editVersionSchema })
   .partial()
   .strict();
+
+/** A vault as the admin API answers it: with its version (also its ETag). */
+export const adminVaultSchema = vaultSchema.extend({ version: editVersionSchema });
+export type AdminVault = z.infer<typeof adminVaultSchema>;
 
 export const createCredentialRequestSchema = z.object({
   vaultID: guidSchema,
@@ -106,9 +118,14 @@ export const updateCredentialRequestSchema = z
     host: z.string().max(256),
     description: text,
     policy: policyPatchSchema,
+    version: editVersionSchema,
   })
   .partial()
   .strict();
+
+/** A credential as the admin API answers it: with its version (also its ETag). */
+export const adminCredentialSchema = credentialSchema.extend({ version: editVersionSchema });
+export type AdminCredential = z.infer<typeof adminCredentialSchema>;
 
 export const setPasswordRequestSchema = z.object({
   /** Omitted: the server generates one that follows the policy. */

@@ -27,6 +27,12 @@ export const AUDIT_ACTIONS = [
   'vault.members.changed',
   /** A group was created, renamed, given other members or deleted (details: what). */
   'group.changed',
+  /** An empty vault deleted (DVLS's Remove-DSPamFolder). */
+  'vault.deleted',
+  /** DVLS's checkout policies (New-/Update-/Remove-DSPamCheckoutPolicy). */
+  'checkoutPolicy.created',
+  'checkoutPolicy.updated',
+  'checkoutPolicy.deleted',
   'credential.created',
   'credential.updated',
   'credential.deleted',

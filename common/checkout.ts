@@ -31,6 +31,16 @@ export const checkoutSchema = z.object({
   checkoutDateTime: z.string().nullable(),
   checkInDateTime: z.string().nullable(),
   expiresAt: z.string().nullable(),
+  /*
+   * Coffre's own, for people deciding or holding a checkout: the requester's full name, the account
+   * and host the credential opens, its vault. Optional: Devolutions Server and the MIM dialect do
+   * not send them (clients then fall back to what they know of the credential).
+   */
+  userDisplayName: z.string().optional(),
+  credentialUsername: z.string().optional(),
+  credentialHost: z.string().optional(),
+  vaultID: guidSchema.optional(),
+  vaultName: z.string().optional(),
 });
 export type Checkout = z.infer<typeof checkoutSchema>;
 
@@ -53,6 +63,8 @@ export type CreateCheckoutResponse = z.infer<typeof createCheckoutResponseSchema
 export const updateCheckoutRequestSchema = z.object({
   status: checkoutStatusSchema,
   approverMessage: z.string().max(2000).optional(),
+  /** Approving: the minutes granted, at most those requested (the approver may shorten them). */
+  duration: z.number().int().positive().max(525_600).optional(),
 });
 export type UpdateCheckoutRequest = z.infer<typeof updateCheckoutRequestSchema>;
 

@@ -42,6 +42,15 @@ export function minutesLeft(until: string | number | Date, now: number): number 
 const PRESETS = [15, 30, 60, 120, 240, 480, 720, 1440];
 
 /**
+ * The extensions a picker offers: the usual durations up to `max` minutes (the policy's
+ * `maxExtension`, or the app's own bound when the policy is not known); none when `max` is 0.
+ */
+export function extensionPresets(max: number): number[] {
+  if (max < 1) return [];
+  return durationPresets({ minDuration: Math.min(15, max), maxDuration: max });
+}
+
+/**
  * The durations a picker offers: the usual ones (15 min … 24 h) that the policy allows, plus the
  * policy's default, minimum and maximum, in order and without duplicates.
  */

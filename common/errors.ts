@@ -19,14 +19,23 @@ export const ERROR_STATUS = {
   extension_out_of_bounds: 422,
   self_approval_not_allowed: 422,
   throttled: 429,
+  /**
+   * A Devolutions Server feature Coffre has no counterpart for (PAM providers, an account's sync
+   * status): 404 with a message saying so, as a real DVLS answers Coffre's own routes with 404.
+   */
+  not_supported: 404,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /**
  * Structured facts about a refusal, beside its message (checkout dialect: `error.details`). A 409
- * on a credential names the checkout that holds it when the caller may see that checkout.
+ * on a credential names the checkout that holds it when the caller may see that checkout; a 409 on
+ * an administrator's edit made from an old version gives the current `version` (to read again).
  */
-export const errorDetailsSchema = z.object({ checkoutId: z.string().optional() });
+export const errorDetailsSchema = z.object({
+  checkoutId: z.string().optional(),
+  version: z.number().int().optional(),
+});
 export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
 
 export const errorBodySchema = z.object({

@@ -9,7 +9,16 @@ import type { Approver, Checkout, Credential, Vault } from './checkout.ts';
 import type { ClientErrorKind } from './errors.ts';
 import { guidSchema } from './ids.ts';
 import type { User } from './roles.ts';
-import { EXTEND_BOUNDS, LANGUAGES, SETTINGS_BOUNDS, THEMES } from './settings.ts';
+import {
+  CREDENTIAL_SORTS,
+  CREDENTIAL_STATES,
+  EXTEND_BOUNDS,
+  LANGUAGES,
+  MAX_FAVOURITES,
+  MAX_RECENT,
+  SETTINGS_BOUNDS,
+  THEMES,
+} from './settings.ts';
 
 export const dialectSchema = z.enum(['checkout', 'mim']);
 export type Dialect = z.infer<typeof dialectSchema>;
@@ -18,6 +27,14 @@ export const serverProfileSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().trim().min(1).max(100),
   url: z.url({ protocol: /^https?$/ }).max(2048),
+  /**
+   * Other nodes of the same server (issue 16): when `url` does not answer, the client goes on with
+   * the next one, with the same session (tokens are valid on every node).
+   */
+  failoverUrls: z
+    .array(z.url({ protocol: /^https?$/ }).max(2048))
+    .max(8)
+    .optional(),
   dialect: dialectSchema,
   username: z.string().max(256).optional(),
   /** PEM of a private CA or self-signed certificate to trust for this server. */
@@ -29,6 +46,11 @@ export const serverProfileSchema = z.object({
   signIn: z.enum(['token', 'basic', 'integrated']).optional(),
 });
 export type ServerProfile = z.infer<typeof serverProfileSchema>;
+
+/** Every address of a profile, for the client's failover: `url` first, then its other nodes. */
+export function profileBaseUrl(profile: Pick<ServerProfile, 'url' | 'failoverUrls'>): string {
+  return [profile.url, ...(profile.failoverUrls ?? [])].join(',');
+}
 
 export const settingsSchema = z.object({
   /** Seconds before a copied password is cleared from the clipboard. */
@@ -53,6 +75,10 @@ export const settingsSchema = z.object({
   theme: z.enum(THEMES),
   profiles: z.array(serverProfileSchema).max(50),
   lastProfileId: z.string().nullable(),
+  /** Credentials the user starred: listed first (issue 15, item 7). Ids only, never a secret. */
+  favouriteCredentialIds: z.array(guidSchema).max(MAX_FAVOURITES),
+  /** Credentials the user checked out lately, the latest first: listed after the favourites. */
+  recentCredentialIds: z.array(guidSchema).max(MAX_RECENT),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
@@ -66,6 +92,8 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   profiles: [],
   lastProfileId: null,
+  favouriteCredentialIds: [],
+  recentCredentialIds: [],
 };
 
 export type SessionStatus = 'signedOut' | 'locked' | 'signedIn';
@@ -80,7 +108,10 @@ export interface SessionState {
     serverEvents: boolean;
     selfApproval: boolean;
     extend: boolean;
+    grantShorter: boolean;
     scheduledStart: boolean;
+    /** False: the server sends a request to every approver of the credential (MIM), none is chosen. */
+    approverChoice: boolean;
   } | null;
   /** Where the OS keeps the cache key; anything but 'os' means the token is not persisted. */
   secretStorage: SecretStorageState;
@@ -107,9 +138,22 @@ export const signInSchema = z
     if (input.password === '') context.addIssue({ code: 'custom', path: ['password'], message: 'required' });
   });
 
+/** Which API a server answers (the sign-in screen's "Server type" follows it where it can). */
+export const serverProbeSchema = z.object({ url: z.url({ protocol: /^https?$/ }).max(2048) });
+export interface ServerProbeResult {
+  /** The APIs the server answered, checkout (Devolutions Server) first; empty: it could not tell. */
+  dialects: Dialect[];
+  /** Why nothing could be learned, when it is known. */
+  failure: 'unreachable' | 'tls' | null;
+}
+
 export const credentialQuerySchema = z.object({
   vaultId: guidSchema.optional(),
   search: z.string().max(200).optional(),
+  /** Only the credentials in this state for the user (credentialState.ts); absent: all. */
+  status: z.enum(CREDENTIAL_STATES).optional(),
+  /** Name order (default), or by vault name then name. Favourites and recent ones come first either way. */
+  sort: z.enum(CREDENTIAL_SORTS).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });
@@ -140,6 +184,10 @@ export interface RequestCheckoutResult {
 }
 
 export const decisionSchema = z.object({ id: guidSchema, message: z.string().max(2000).optional() });
+/** Approving: `duration`, the minutes granted when the approver shortens the request. */
+export const approveSchema = decisionSchema.extend({
+  duration: z.number().int().positive().max(525_600).optional(),
+});
 export const extendSchema = z.object({
   id: guidSchema,
   minutes: z.number().int().min(EXTEND_BOUNDS.min).max(EXTEND_BOUNDS.max),
@@ -169,9 +217,14 @@ export const ipcCalls = {
   'session:signIn': { args: signInSchema, result: {} as SessionState },
   'session:signOut': { args: none, result: {} as SessionState },
   'session:lock': { args: none, result: {} as SessionState },
-  'session:unlock': { args: z.object({ password: z.string().min(1).max(1024) }), result: {} as SessionState },
+  /** No password for a Windows (integrated) sign-in: unlocking runs that sign-in again. */
+  'session:unlock': {
+    args: z.object({ password: z.string().min(1).max(1024).optional() }),
+    result: {} as SessionState,
+  },
   'settings:get': { args: none, result: {} as Settings },
   'settings:update': { args: settingsPatchSchema, result: {} as Settings },
+  'server:probe': { args: serverProbeSchema, result: {} as ServerProbeResult },
   'vaults:list': { args: none, result: [] as Vault[] },
   'credentials:list': { args: credentialQuerySchema, result: {} as CredentialListResult },
   'credentials:get': { args: idSchema, result: {} as Credential },
@@ -184,9 +237,10 @@ export const ipcCalls = {
   'checkouts:checkIn': { args: idSchema, result: {} as Checkout },
   'checkouts:cancel': { args: idSchema, result: {} as Checkout },
   'approvals:list': { args: none, result: [] as Checkout[] },
-  'approvals:approve': { args: decisionSchema, result: {} as Checkout },
+  'approvals:approve': { args: approveSchema, result: {} as Checkout },
   'approvals:deny': { args: decisionSchema, result: {} as Checkout },
   'password:copy': { args: credentialIdSchema, result: {} as CopyResult },
+  'username:copy': { args: credentialIdSchema, result: undefined as undefined },
   'password:reveal': { args: credentialIdSchema, result: {} as RevealResult },
   'password:hide': { args: credentialIdSchema, result: undefined as undefined },
   'audit:list': { args: auditFilterSchema, result: [] as AuditEntry[] },
@@ -210,6 +264,8 @@ export const ipcSessionRequirements: Readonly<Record<IpcChannel, SessionRequirem
   'session:unlock': 'signedIn',
   'settings:get': 'signedOut',
   'settings:update': 'signedOut',
+  // Before signing in: which API the server at an address speaks.
+  'server:probe': 'signedOut',
   'vaults:list': 'unlocked',
   'credentials:list': 'unlocked',
   'credentials:get': 'unlocked',
@@ -225,6 +281,7 @@ export const ipcSessionRequirements: Readonly<Record<IpcChannel, SessionRequirem
   'approvals:approve': 'unlocked',
   'approvals:deny': 'unlocked',
   'password:copy': 'unlocked',
+  'username:copy': 'unlocked',
   'password:reveal': 'unlocked',
   // Hiding a revealed password is always allowed: it only ever takes something out of sight.
   'password:hide': 'signedOut',

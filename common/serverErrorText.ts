@@ -3,6 +3,8 @@
  * language by their code; a code without a translation keeps the server's own message.
  * Messages that carry figures (duration bounds) keep the server's text as the detail.
  */
+import { frenchNotOffered, NOT_OFFERED } from './notOffered.ts';
+
 export type ClientLanguage = 'en' | 'fr';
 
 const TEXT: Record<ClientLanguage, Record<string, string>> = {
@@ -175,6 +177,7 @@ export function localizeServerError(
     ? NAMING_THE_CHECKOUT[language][code]
     : undefined;
   if (naming && details?.checkoutId) return naming(details.checkoutId);
+  if (code === NOT_OFFERED && language === 'fr') return frenchNotOffered(serverMessage) ?? serverMessage;
   const text = Object.hasOwn(TEXT[language], code) ? TEXT[language][code] : undefined;
   if (!text) return (language === 'fr' && translateMessage(serverMessage)) || serverMessage;
   return WITH_DETAIL.has(code) ? `${text} (${serverMessage})` : text;

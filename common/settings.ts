@@ -18,3 +18,14 @@ export const SETTINGS_BOUNDS = {
 
 /** Minutes a checkout may be extended by at once. */
 export const EXTEND_BOUNDS = { min: 1, max: 1440 } as const;
+
+/** How many credentials may be starred, and how many recently used ones are kept. */
+export const MAX_FAVOURITES = 500;
+export const MAX_RECENT = 8;
+
+/** What a credential is for the signed-in user (the list's status filter; credentialState.ts). */
+export const CREDENTIAL_STATES = ['available', 'mine', 'pending', 'taken'] as const;
+export type CredentialStateKind = (typeof CREDENTIAL_STATES)[number];
+/** The credential list's orders. */
+export const CREDENTIAL_SORTS = ['name', 'vault'] as const;
+export type CredentialSort = (typeof CREDENTIAL_SORTS)[number];

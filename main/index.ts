@@ -205,11 +205,21 @@ async function onReady(): Promise<void> {
     // Until the settings are read (the desktop app below), the OS language; then the setting's.
     labels: () => desktopApp?.i18n.catalogue().tray ?? catalogueFor(resolveLanguage('system', locale)).tray,
     platform,
-    actions: {
-      open: () => showWindow(),
-      openPending: () => navigate({ route: 'approvals' }),
-      lock: () => lockFor('user'),
-      quit: () => app.quit(),
+    run: (command) => {
+      switch (command.kind) {
+        case 'open':
+          return showWindow();
+        case 'openPending':
+          return navigate({ route: 'approvals' });
+        case 'openCheckout':
+          return navigate({ deepLink: { route: 'checkouts', id: command.checkoutId } });
+        case 'lock':
+          return lockFor('user');
+        case 'quit':
+          return app.quit();
+        default:
+          void desktopApp?.trayCommand(command);
+      }
     },
   });
   embeddedServer = await startEmbeddedServer();

@@ -1,18 +1,41 @@
 /**
  * `npm run report:security`: runs the security suites (unit/integration, then every e2e test, each
  * of which ends with the secret scan) and writes docs/security.md from their results. Exits non-zero
- * when a check fails; the report says which.
+ * when a check fails; the report says which. Its last section, Mutation testing, is read from
+ * docs/mutation-scores.json (`npm run mutation:scopes` writes it); `--mutation-only` rewrites just
+ * that section of the existing report.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type MutationScores, mutationSection } from './mutationReport.ts';
 import { type ReportSection, renderSecurityReport, type VitestJson } from './securityReportMarkdown.ts';
 import { THREAT_MODEL } from './threatModel.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const REPORT = path.join(ROOT, 'docs', 'security.md');
+const MUTATION_SCORES = path.join(ROOT, 'docs', 'mutation-scores.json');
+const MUTATION_HEADING = '## Mutation testing';
+
+/** The Mutation section, from the scores `npm run mutation:scopes` recorded (it runs for hours, not here). */
+function mutationMarkdown(): string {
+  const scores = fs.existsSync(MUTATION_SCORES)
+    ? (JSON.parse(fs.readFileSync(MUTATION_SCORES, 'utf8')) as MutationScores)
+    : null;
+  return mutationSection(scores, MUTATION_HEADING);
+}
+
+/** `--mutation-only`: rewrites the Mutation section of the existing report, running no test. */
+if (process.argv.includes('--mutation-only')) {
+  const current = fs.readFileSync(REPORT, 'utf8');
+  const at = current.indexOf(`\n${MUTATION_HEADING}\n`);
+  const before = at < 0 ? `${current.trimEnd()}\n` : current.slice(0, at + 1);
+  fs.writeFileSync(REPORT, `${before}\n${mutationMarkdown()}`);
+  console.log(`rewrote the mutation section of ${path.relative(process.cwd(), REPORT)}`);
+  process.exit(0);
+}
 
 const SECTIONS: ReportSection[] = [
   {
@@ -165,7 +188,7 @@ const markdown = renderSecurityReport(
   THREAT_MODEL,
 );
 fs.mkdirSync(path.dirname(REPORT), { recursive: true });
-fs.writeFileSync(REPORT, markdown);
+fs.writeFileSync(REPORT, `${markdown.trimEnd()}\n\n${mutationMarkdown()}`);
 const verdict = markdown.match(/\*\*(All green|\d+ not passing)[^*]*\*\*/)?.[0] ?? '';
 console.log(`\nwrote ${path.relative(process.cwd(), REPORT)}: ${verdict.replace(/\*/g, '')}`);
 if (!verdict.includes('All green') || unit.json === null || e2e.json === null) process.exitCode = 1;

@@ -4,7 +4,8 @@
  * as its own child process (`npm run --silent <script>`), shows their output as it comes, keeps
  * it, and writes docs/performance.md from the `BENCH_JSON {...}` lines they print.
  *
- * BENCH_ONLY=bench:notify,bench:cache runs a subset; BENCH_REPORT=<file> writes elsewhere;
+ * BENCH_ONLY=bench:notify,bench:cache runs a subset and keeps the other benchmarks' sections of
+ * the report (marked with their date); BENCH_REPORT=<file> writes elsewhere;
  * BENCH_IDLE_LOAD waits for a quiet machine before each benchmark (see waitForIdle). Exits
  * non-zero when a benchmark fails or prints no BENCH_JSON line (the report still says so).
  */
@@ -12,14 +13,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BenchRun, type Machine, renderReport } from './markdown.ts';
+import { type BenchRun, type Machine, readEarlierReport, renderReport } from './markdown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const REPORT = path.resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/performance.md');
 const KNOWN: ReadonlyArray<{ script: string; title: string }> = [
   { script: 'bench:server', title: 'Server: checkout cycle vs raw SQLite' },
   { script: 'bench:nodes', title: 'Server: SQLite vs PostgreSQL, one node and two nodes' },
+  { script: 'bench:audit-head', title: 'PostgreSQL: the audit chain’s single head vs independent commits' },
   { script: 'bench:notify', title: 'Approver notification latency: SSE vs 10-second polling' },
+  { script: 'bench:notify-nodes', title: 'Approver notification latency across PostgreSQL nodes' },
   { script: 'bench:cache', title: 'Desktop cache: search, sync and open' },
   { script: 'bench:renderer', title: 'Renderer: paint and bundle size' },
   { script: 'bench:restart', title: 'Server: restart after kill -9 under load vs after a clean stop' },
@@ -161,7 +164,15 @@ async function main(): Promise<void> {
     runs.push(await runBenchmark(bench.script, bench.title, scripts[bench.script]!));
 
   fs.mkdirSync(path.dirname(REPORT), { recursive: true });
-  fs.writeFileSync(REPORT, renderReport(machine(loadStart), runs, skipped));
+  // A partial run (BENCH_ONLY) keeps the other benchmarks' sections of the report it replaces.
+  const earlier =
+    only && fs.existsSync(REPORT)
+      ? {
+          report: readEarlierReport(fs.readFileSync(REPORT, 'utf8')),
+          order: [...KNOWN, ...extra].map((bench) => bench.script),
+        }
+      : undefined;
+  fs.writeFileSync(REPORT, renderReport(machine(loadStart), runs, skipped, earlier));
   const failed = runs.filter((run) => run.exitCode !== 0 || run.records.length === 0);
   console.log(`\nwrote ${path.relative(process.cwd(), REPORT)}`);
   for (const run of runs) {

@@ -7,7 +7,8 @@
  * Closed loop: CLIENTS clients cycle as fast as answers come: the maximum cycles/s.
  * Open loop: cycles started at a fixed rate, half of each setup's own maximum, whatever the
  * answers do; latency is counted from each cycle's scheduled start (no coordinated omission).
- * Ratios: PostgreSQL one node ÷ SQLite, two nodes ÷ one node.
+ * Ratios: PostgreSQL one node ÷ SQLite, two nodes ÷ one node, of the closed-loop throughput and of
+ * the open-loop p95.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -148,7 +149,7 @@ async function measure(label: string, urls: string[]) {
   const open = await openLoop(urls, pairs, closed.cyclesPerSecond / 2);
   console.log(
     `${label.padEnd(26)} closed loop ${fmt(closed.cyclesPerSecond, 0)} cycles/s (p50 ${fmt(closed.cycleMs.p50)} ms, p99 ${fmt(closed.cycleMs.p99)} ms); ` +
-      `open loop at $fmt(open.offeredCyclesPerSecond, 0)/s: p50 ${fmt(open.cycleMs.p50)} ms, p95 ${fmt(open.cycleMs.p95)} ms, p99 ${fmt(open.cycleMs.p99)} ms`,
+      `open loop at ${fmt(open.offeredCyclesPerSecond, 0)}/s: p50 ${fmt(open.cycleMs.p50)} ms, p95 ${fmt(open.cycleMs.p95)} ms, p99 ${fmt(open.cycleMs.p99)} ms`,
   );
   return { label, nodes: urls.length, closed, open };
 }
@@ -203,9 +204,15 @@ async function main(): Promise<void> {
   const ratios = {
     postgresOneNodeToSqlite: pg1.closed.cyclesPerSecond / sqlite.closed.cyclesPerSecond,
     postgresTwoNodesToOneNode: pg2.closed.cyclesPerSecond / pg1.closed.cyclesPerSecond,
+    // Latency at each setup's own half load: how much slower a cycle is, not how much less fits.
+    openLoopP95PostgresOneNodeToSqlite: pg1.open.cycleMs.p95 / sqlite.open.cycleMs.p95,
+    openLoopP95TwoNodesToOneNode: pg2.open.cycleMs.p95 / pg1.open.cycleMs.p95,
   };
   console.log(
-    `ratios: PostgreSQL 1 node ÷ SQLite ${fmt(ratios.postgresOneNodeToSqlite, 2)}; 2 nodes ÷ 1 node ${fmt(ratios.postgresTwoNodesToOneNode, 2)}`,
+    `ratios, throughput (closed loop): PostgreSQL 1 node ÷ SQLite ${fmt(ratios.postgresOneNodeToSqlite, 2)}; 2 nodes ÷ 1 node ${fmt(ratios.postgresTwoNodesToOneNode, 2)}`,
+  );
+  console.log(
+    `ratios, open-loop p95 at 50 % load: PostgreSQL 1 node ÷ SQLite ${fmt(ratios.openLoopP95PostgresOneNodeToSqlite, 2)}; 2 nodes ÷ 1 node ${fmt(ratios.openLoopP95TwoNodesToOneNode, 2)}`,
   );
   console.log(
     `BENCH_JSON ${JSON.stringify({

@@ -7,7 +7,9 @@ import { createPamBackend } from '../../client/createPamBackend.ts';
 import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, FetchLike, PamBackend } from '../../client/pamBackend.ts';
 import { type Clock, type LogPort, type SecretBoxPort, silentLog, type Timers } from '../../client/ports.ts';
+import { probeServer } from '../../client/serverProbe.ts';
 import type { Checkout } from '../../common/checkout.ts';
+import type { ServerProbeResult } from '../../common/ipc.ts';
 import { openCache } from '../cache/credentialCache.ts';
 import { createIpcRouter, type IpcRouter } from '../ipc/router.ts';
 import { AppError } from '../services/appError.ts';
@@ -24,6 +26,7 @@ import { createServerCaller } from '../services/serverCalls.ts';
 import { type LockReason, SessionService } from '../services/sessionService.ts';
 import { SettingsService } from '../services/settingsService.ts';
 import { SyncService } from '../services/syncService.ts';
+import { type TrayCommand, trayCheckouts } from '../services/trayMenu.ts';
 import { createHandlers } from './handlers.ts';
 
 export interface DesktopPorts {
@@ -44,6 +47,8 @@ export interface DesktopAppDeps {
   locale: string;
   /** Who may call the router; the shell passes its app:// check, tests their own. */
   isTrustedSender?: (url: string | undefined) => boolean;
+  /** Replaces the sign-in screen's server probe (tests). */
+  probeServer?: (url: string) => Promise<ServerProbeResult>;
   /** Replaces the HTTP backend (tests). */
   createBackend?: (options: CreatePamBackendOptions) => PamBackend;
   /** The shell's fetch doing the OS's Windows sign-in (Negotiate) for a server; absent: not offered. */
@@ -62,6 +67,11 @@ export interface DesktopApp {
   resumed(): void;
   quit(): Promise<void>;
   openDeepLink(target: { route: 'checkouts' | 'approvals'; id: string }): void;
+  /**
+   * The tray's checkout actions (Copy password, Check in), as the window's buttons do them: only
+   * unlocked; a failure is shown as a notification (never with a secret).
+   */
+  trayCommand(command: Extract<TrayCommand, { kind: 'copyPassword' | 'checkIn' }>): Promise<void>;
   pendingCount(): number;
   /** Minutes of inactivity before the shell locks the app; 0 = never. */
   autoLockMinutes(): number;
@@ -113,6 +123,10 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     timers: ports.timers,
     session,
     callServer,
+    preferences: () => {
+      const { favouriteCredentialIds, recentCredentialIds } = settings.get();
+      return { favourites: favouriteCredentialIds, recent: recentCredentialIds };
+    },
   });
   const clipboard = new ClipboardGuard({
     clipboard: ports.clipboard,
@@ -122,6 +136,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   });
   const passwords = new PasswordAccess({
     callServer,
+    accountOf: (credentialId) => cache.getCredential(credentialId)?.username,
     clipboard,
     settings,
     events: ports.events,
@@ -129,7 +144,12 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     timers: ports.timers,
   });
   const exposed = new ExposedSecrets({ clipboard, passwords });
-  const checkouts = new CheckoutActions({ callServer, cache, events: ports.events });
+  const checkouts = new CheckoutActions({
+    callServer,
+    cache,
+    events: ports.events,
+    onRequested: (credentialId) => settings.noteRecentCredential(credentialId),
+  });
   const expiry = new ExpiryScheduler({
     notifier: ports.notifier,
     clock: ports.clock,
@@ -174,6 +194,9 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     checkouts.onChanged((open) => {
       expiry.track(open);
       void exposed.keepActiveOnly(open);
+      // Signed in and unlocked only: a locked app lists nothing in the tray.
+      if (session.state().status === 'signedIn')
+        ports.tray.setCheckouts(trayCheckouts(open, session.state().capabilities?.passwordRead ?? false));
     }),
     session.onSignedIn(async (backend, user) => {
       log.info({ userId: user.id, dialect: backend.dialect }, 'signed in');
@@ -186,6 +209,7 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     }),
     session.onSignedOut(async (reason) => {
       log.info({ reason }, 'signed out');
+      ports.tray.setCheckouts([]);
       const forGood = reason === 'signOut' || reason === 'expired';
       await exposed.withdrawAll(forGood ? 'signOut' : 'lock');
       if (forGood) {
@@ -197,7 +221,15 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
   ];
 
   const router = createIpcRouter(
-    createHandlers({ session, settings, sync, checkouts, passwords, audit: new AuditTrail({ callServer }) }),
+    createHandlers({
+      session,
+      settings,
+      sync,
+      checkouts,
+      passwords,
+      audit: new AuditTrail({ callServer }),
+      probeServer: deps.probeServer ?? ((url) => probeServer({ url })),
+    }),
     {
       isTrustedSender: deps.isTrustedSender ?? (() => false),
       requireSession: (requirement) => session.require(requirement),
@@ -232,6 +264,22 @@ export async function createDesktopApp(deps: DesktopAppDeps): Promise<DesktopApp
     },
     openDeepLink(target) {
       ports.events.emit({ type: 'navigate', route: target.route, id: target.id });
+    },
+    async trayCommand(command) {
+      try {
+        session.require('unlocked');
+        if (command.kind === 'copyPassword') await passwords.copy(command.credentialId);
+        else await checkouts.checkIn(command.checkoutId);
+      } catch (error) {
+        ports.notifier.show(
+          {
+            id: 'tray:failed',
+            title: i18n.catalogue().tray.actionFailed,
+            body: error instanceof AppError || isPamClientError(error) ? error.message : '',
+          },
+          () => undefined,
+        );
+      }
     },
     pendingCount: () => pending,
     autoLockMinutes: () => settings.get().autoLockMinutes,

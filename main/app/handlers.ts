@@ -1,3 +1,4 @@
+import type { ServerProbeResult } from '../../common/ipc.ts';
 import type { IpcHandlers } from '../ipc/router.ts';
 import type { AuditTrail } from '../services/auditTrail.ts';
 import type { CheckoutActions } from '../services/checkoutActions.ts';
@@ -17,8 +18,9 @@ export function createHandlers(services: {
   checkouts: CheckoutActions;
   passwords: PasswordAccess;
   audit: AuditTrail;
+  probeServer: (url: string) => Promise<ServerProbeResult>;
 }): IpcHandlers {
-  const { session, settings, sync, checkouts, passwords, audit } = services;
+  const { session, settings, sync, checkouts, passwords, audit, probeServer } = services;
   return {
     'session:getState': () => session.state(),
     'session:signIn': (args) => session.signIn(args),
@@ -27,6 +29,7 @@ export function createHandlers(services: {
     'session:unlock': ({ password }) => session.unlock(password),
     'settings:get': () => settings.get(),
     'settings:update': (patch) => settings.update(patch),
+    'server:probe': ({ url }) => probeServer(url),
     'vaults:list': () => sync.listVaults(),
     'credentials:list': (query) => sync.listCredentials(query),
     'credentials:get': ({ id }) => sync.fetchCredential(id),
@@ -39,9 +42,10 @@ export function createHandlers(services: {
     'checkouts:checkIn': ({ id }) => checkouts.checkIn(id),
     'checkouts:cancel': ({ id }) => checkouts.cancel(id),
     'approvals:list': () => checkouts.toApprove(),
-    'approvals:approve': ({ id, message }) => checkouts.decide(id, true, message),
+    'approvals:approve': ({ id, message, duration }) => checkouts.decide(id, true, message, duration),
     'approvals:deny': ({ id, message }) => checkouts.decide(id, false, message),
     'password:copy': ({ credentialId }) => passwords.copy(credentialId),
+    'username:copy': ({ credentialId }) => passwords.copyUsername(credentialId),
     'password:reveal': ({ credentialId }) => passwords.reveal(credentialId),
     'password:hide': ({ credentialId }) => {
       passwords.hide(credentialId);

@@ -40,8 +40,22 @@ export interface CredentialCacheQuery {
   vaultId?: string;
   /** Case- and accent-insensitive substring of name, username or host. */
   search?: string;
+  /** Keeps only the credentials it accepts (the status filter, decided on `heldCredentials()`). */
+  accept?: (id: string) => boolean;
+  /** Listed first, in the result's order (starred ones). */
+  favourites?: ReadonlySet<string>;
+  /** Listed after the favourites, in this order (recently used). */
+  recent?: readonly string[];
+  /** By vault name, then as usual within a vault. */
+  byVault?: boolean;
   offset: number;
   limit: number;
+}
+
+/** A credential someone holds or has requested: its `checkout` field and whether it is exclusive. */
+export interface HeldCredential {
+  checkout: NonNullable<Credential['checkout']>;
+  exclusive: boolean;
 }
 
 export interface CredentialCachePage {
@@ -71,6 +85,11 @@ export interface CredentialCache {
   credentialIds(): string[];
   getCredential(id: string): Credential | undefined;
   queryCredentials(query: CredentialCacheQuery): CredentialCachePage;
+  /**
+   * The credentials whose `checkout` field is set, by id: few, kept apart (and persisted) so that
+   * a status filter does not open every row.
+   */
+  heldCredentials(): ReadonlyMap<string, HeldCredential>;
   /** Adds or replaces checkouts (by id); the newest MAX_CACHED_CHECKOUTS by request time are kept. */
   putCheckouts(checkouts: Checkout[]): void;
   /** Newest request first. */
@@ -87,6 +106,18 @@ export interface CredentialCache {
   /** Deletes everything (tokens and settings included) and replaces the data key; the cache stays open and usable. */
   wipe(): void;
   close(): void;
+}
+
+/** The meta key of the held credentials (`heldCredentials()`), as [id, HeldCredential] pairs. */
+const HELD_KEY = 'heldCredentials';
+
+function sameHeld(a: ReadonlyMap<string, HeldCredential>, b: ReadonlyMap<string, HeldCredential>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, held] of a) {
+    const other = b.get(id);
+    if (!other || JSON.stringify(other) !== JSON.stringify(held)) return false;
+  }
+  return true;
 }
 
 export type CacheWarningCode = 'keyring_unavailable' | 'keyring_plaintext' | 'cache_reset';
@@ -368,6 +399,7 @@ class SqliteCredentialCache implements CredentialCache {
    */
   private readonly recent = new Map<IndexEntry, string>();
   private readonly recentRows: number;
+  private readonly held = new Map<string, HeldCredential>();
 
   constructor(
     db: Database.Database,
@@ -405,7 +437,11 @@ class SqliteCredentialCache implements CredentialCache {
       this.loadRows();
     }
     for (const [key, value] of this.rows<[string, Buffer]>('SELECT key, value FROM meta')) {
-      JSON.parse(this.cipher.openText(value, `meta.value:${key}`));
+      const parsed: unknown = JSON.parse(this.cipher.openText(value, `meta.value:${key}`));
+      if (key === HELD_KEY && Array.isArray(parsed)) {
+        for (const [id, held] of parsed as Array<[string, HeldCredential]>)
+          if (this.index.get(id)) this.held.set(id, held);
+      }
     }
     for (const [id, data] of this.rows<[string, Buffer]>('SELECT id, data FROM vaults')) {
       JSON.parse(this.cipher.openText(data, `vaults.data:${id}`));
@@ -500,6 +536,13 @@ class SqliteCredentialCache implements CredentialCache {
 
   upsertCredentials(credentials: Credential[]): void {
     if (credentials.length === 0) return;
+    const held = new Map(this.held);
+    for (const credential of credentials) {
+      if (credential.checkout)
+        held.set(credential.id, { checkout: credential.checkout, exclusive: credential.policy.exclusive });
+      else held.delete(credential.id);
+    }
+    const heldChanged = !sameHeld(held, this.held);
     const changed = this.db.transaction(() => {
       const entries: IndexEntry[] = [];
       for (const credential of credentials) {
@@ -508,8 +551,10 @@ class SqliteCredentialCache implements CredentialCache {
         if (this.index.get(credential.id)?.digest === digest) continue;
         entries.push(this.writeCredential(credential, json, digest));
       }
+      if (heldChanged) this.setMeta(HELD_KEY, [...held]);
       return entries;
     })();
+    if (heldChanged) this.replaceHeld(held);
     // Only after the commit: a failed batch leaves the index as the disk is.
     for (const entry of changed) this.forgetRecent(entry.id);
     this.index.upsert(changed);
@@ -520,15 +565,34 @@ class SqliteCredentialCache implements CredentialCache {
     if (ids.length === 0) return;
     const remove = this.stmt('DELETE FROM credentials WHERE id = ? RETURNING rid').pluck(true);
     const removeData = this.stmt('DELETE FROM credential_data WHERE rid = ?');
+    const held = new Map(this.held);
+    for (const id of ids) held.delete(id);
+    const heldChanged = held.size !== this.held.size;
     this.db.transaction(() => {
       this.invalidateSnapshot();
       for (const id of ids) {
         const rid = remove.get(id) as number | undefined;
         if (rid !== undefined) removeData.run(rid);
       }
+      if (heldChanged) this.setMeta(HELD_KEY, [...held]);
     })();
+    if (heldChanged) this.replaceHeld(held);
     for (const id of ids) this.forgetRecent(id);
     this.index.remove(ids);
+  }
+
+  private replaceHeld(next: ReadonlyMap<string, HeldCredential>): void {
+    this.held.clear();
+    for (const [id, held] of next) this.held.set(id, held);
+  }
+
+  heldCredentials(): ReadonlyMap<string, HeldCredential> {
+    return this.held;
+  }
+
+  /** Each vault's place in name order, for the list sorted by vault. */
+  private vaultRanks(): Map<string, number> {
+    return new Map(this.listVaults().map((vault, rank) => [vault.id, rank]));
   }
 
   private forgetRecent(id: string): void {
@@ -546,7 +610,8 @@ class SqliteCredentialCache implements CredentialCache {
   }
 
   queryCredentials(query: CredentialCacheQuery): CredentialCachePage {
-    const page = this.index.query(query);
+    const { byVault, ...rest } = query;
+    const page = this.index.query(byVault ? { ...rest, vaultRank: this.vaultRanks() } : rest);
     const data = this.readCredentials(page.entries);
     // A row dropped as unreadable is gone from the index too; the count says so.
     return { data, total: page.total - (page.entries.length - data.length) };
@@ -631,6 +696,7 @@ class SqliteCredentialCache implements CredentialCache {
     })();
     this.index.clear();
     this.recent.clear();
+    this.held.clear();
     // Old pages (ciphertext, zeroed by secure_delete in the database) leave the WAL too.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }

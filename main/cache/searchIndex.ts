@@ -31,6 +31,14 @@ export interface IndexQuery {
   vaultId?: string | undefined;
   /** Raw user input; folded here. Empty or blank means no text filter. */
   search?: string | undefined;
+  /** Keeps only the entries whose id it accepts. */
+  accept?: ((id: string) => boolean) | undefined;
+  /** These come first, in result order (starred credentials). */
+  favourites?: ReadonlySet<string> | undefined;
+  /** These come next, in this order (recently used ones). */
+  recent?: readonly string[] | undefined;
+  /** Orders by vault (each vault's rank; unknown vaults last), then as usual within a vault. */
+  vaultRank?: ReadonlyMap<string, number> | undefined;
   offset: number;
   limit: number;
 }
@@ -82,6 +90,7 @@ export class CredentialSearchIndex {
   private joined: string | null = null;
   private readonly vaultOrdinals = new Map<string, number>();
   private prefixHits = new Int32Array(0);
+  private lastArranged: { key: string; accept: IndexQuery['accept']; entries: IndexEntry[] } | null = null;
   private otherHits = new Int32Array(0);
 
   get size(): number {
@@ -136,6 +145,7 @@ export class CredentialSearchIndex {
 
   private changed(): void {
     this.scan = null;
+    this.lastArranged = null;
     this.joined = null;
   }
 
@@ -181,6 +191,57 @@ export class CredentialSearchIndex {
   }
 
   query(query: IndexQuery): IndexPage {
+    const arranged = query.accept || query.favourites?.size || query.recent?.length || query.vaultRank;
+    if (!arranged) return this.match(query);
+    const offset = Math.max(0, Math.floor(query.offset));
+    const limit = Math.max(0, Math.floor(query.limit));
+    const all = this.arranged(query);
+    return { entries: all.slice(offset, offset + limit), total: all.length };
+  }
+
+  /**
+   * Every match of a query that filters or reorders, in its order. The last one is kept until the
+   * index changes, so scrolling through its pages does not redo the work.
+   */
+  private arranged(query: IndexQuery): IndexEntry[] {
+    const key = [
+      query.vaultId ?? '',
+      query.search ?? '',
+      query.accept ? 'accept' : '',
+      [...(query.favourites ?? [])].join(','),
+      (query.recent ?? []).join(','),
+      query.vaultRank ? [...query.vaultRank].join(',') : '',
+    ].join('\u0000');
+    if (this.lastArranged?.key === key && this.lastArranged.accept === query.accept) {
+      return this.lastArranged.entries;
+    }
+    let entries = this.match({
+      vaultId: query.vaultId,
+      search: query.search,
+      offset: 0,
+      limit: Infinity,
+    }).entries;
+    const accept = query.accept;
+    if (accept) entries = entries.filter((entry) => accept(entry.id));
+    const rank = query.vaultRank;
+    if (rank) {
+      // Array.prototype.sort is stable: within a vault the match order stays.
+      entries.sort((a, b) => (rank.get(a.vaultId) ?? rank.size) - (rank.get(b.vaultId) ?? rank.size));
+    }
+    const favourites = query.favourites ?? new Set<string>();
+    const recentOrder = new Map((query.recent ?? []).map((id, order) => [id, order]));
+    const starred = entries.filter((entry) => favourites.has(entry.id));
+    const recent = entries
+      .filter((entry) => !favourites.has(entry.id) && recentOrder.has(entry.id))
+      .sort((a, b) => recentOrder.get(a.id)! - recentOrder.get(b.id)!);
+    const rest = entries.filter((entry) => !favourites.has(entry.id) && !recentOrder.has(entry.id));
+    const arranged = [...starred, ...recent, ...rest];
+    this.lastArranged = { key, accept: query.accept, entries: arranged };
+    return arranged;
+  }
+
+  /** The matches of the vault and the search, prefix matches first, each group in name order. */
+  private match(query: IndexQuery): IndexPage {
     const scan = this.prepareScan();
     const n = this.sorted.length;
     const offset = Math.max(0, Math.floor(query.offset));

@@ -1,7 +1,7 @@
 import type { PamBackend, SubscribeOptions } from '../../client/pamBackend.ts';
 import { type Checkout, CheckoutStatus } from '../../common/checkout.ts';
 import type { PamEvent } from '../../common/events.ts';
-import type { EventSink, NotifierPort, TrayPort } from './ports.ts';
+import { type EventSink, type NotifierPort, REPLY_ACTION, type TrayPort } from './ports.ts';
 
 /** Notification texts, in the user's language (main/services/i18n/). */
 export interface ApprovalsMessages {
@@ -11,6 +11,12 @@ export interface ApprovalsMessages {
   requestBody(reason: string, durationMinutes: number): string;
   approveAction: string;
   denyAction: string;
+  /** The request notification's reply field: a message to send with the decision. */
+  replyPlaceholder: string;
+  /** After a reply: the message, and the question which decision to send it with. */
+  messageBody(message: string): string;
+  approveWithMessage: string;
+  denyWithMessage: string;
   /** To a requester. `approver` falls back to `someApprover` when the server does not say. */
   approvedTitle(credentialName: string, approver: string): string;
   approvedBody(approverMessage: string): string;
@@ -37,7 +43,7 @@ export interface WatchedUser {
 
 export interface ApprovalsWatcherDeps {
   notifier: NotifierPort;
-  tray: TrayPort;
+  tray: Pick<TrayPort, 'setPendingCount'>;
   events: EventSink;
   /** An object, or a function read at each notification (follows a language change). */
   messages: ApprovalsMessages | (() => ApprovalsMessages);
@@ -68,7 +74,7 @@ const APPROVED_STATUSES: readonly CheckoutStatus[] = [CheckoutStatus.Active, Che
  */
 export class ApprovalsWatcher {
   private readonly notifier: NotifierPort;
-  private readonly tray: TrayPort;
+  private readonly tray: Pick<TrayPort, 'setPendingCount'>;
   private readonly events: EventSink;
   private readonly messages: () => ApprovalsMessages;
   private readonly onOpen: (checkoutId: string) => void;
@@ -242,21 +248,50 @@ export class ApprovalsWatcher {
           { id: APPROVE_ACTION, label: messages.approveAction },
           { id: DENY_ACTION, label: messages.denyAction },
         ],
+        replyPlaceholder: messages.replyPlaceholder,
       },
-      (action) => {
+      (action, reply) => {
         if (generation !== this.generation) return;
         if (action === APPROVE_ACTION || action === DENY_ACTION)
           this.decide(checkout.id, action === APPROVE_ACTION);
+        else if (action === REPLY_ACTION && reply?.trim()) this.askWithMessage(checkout, reply.trim());
         else if (action === 'click') this.onOpen(checkout.id);
       },
     );
   }
 
-  private decide(id: string, approve: boolean): void {
+  /**
+   * A reply is the message the decision carries; which decision, the approver says next: the
+   * notification comes back with the message and "Approve with message" / "Deny with message".
+   */
+  private askWithMessage(checkout: Checkout, message: string): void {
+    if (!this.queue.has(checkout.id)) return;
+    const messages = this.messages();
+    const generation = this.generation;
+    this.notifier.show(
+      {
+        id: requestNotificationId(checkout.id),
+        title: messages.requestTitle(checkout.username || messages.someone, checkout.credentialName),
+        body: messages.messageBody(message),
+        actions: [
+          { id: APPROVE_ACTION, label: messages.approveWithMessage },
+          { id: DENY_ACTION, label: messages.denyWithMessage },
+        ],
+      },
+      (action) => {
+        if (generation !== this.generation) return;
+        if (action === APPROVE_ACTION || action === DENY_ACTION)
+          this.decide(checkout.id, action === APPROVE_ACTION, message);
+        else if (action === 'click') this.onOpen(checkout.id);
+      },
+    );
+  }
+
+  private decide(id: string, approve: boolean, message?: string): void {
     const session = this.session;
     if (!session) return;
     const generation = this.generation;
-    const decision = approve ? session.backend.approve(id) : session.backend.deny(id);
+    const decision = approve ? session.backend.approve(id, message) : session.backend.deny(id, message);
     this.track(
       decision.then(
         (decided) => {

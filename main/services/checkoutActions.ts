@@ -7,6 +7,7 @@ import { Subscribers } from './subscribers.ts';
 
 /** What the user does with checkouts and, as an approver, with requests. */
 export class CheckoutActions {
+  private readonly onRequested: (credentialId: string) => void;
   private readonly callServer: ServerCaller;
   private readonly cache: CredentialCache;
   private readonly events: EventSink;
@@ -15,7 +16,14 @@ export class CheckoutActions {
   /** What the last refresh saw: `checkouts.changed` is announced only when this differs. */
   private lastSeen = '';
 
-  constructor(deps: { callServer: ServerCaller; cache: CredentialCache; events: EventSink }) {
+  constructor(deps: {
+    callServer: ServerCaller;
+    cache: CredentialCache;
+    events: EventSink;
+    /** A request went through (the credential becomes recently used). */
+    onRequested?: (credentialId: string) => void;
+  }) {
+    this.onRequested = deps.onRequested ?? (() => undefined);
     this.callServer = deps.callServer;
     this.cache = deps.cache;
     this.events = deps.events;
@@ -40,6 +48,7 @@ export class CheckoutActions {
         ...(input.duration !== undefined ? { duration: input.duration } : {}),
       }),
     );
+    this.onRequested(input.credentialId);
     // The password is not kept: copy and reveal read it again, each read audited by the server.
     await this.refresh();
     return {
@@ -113,9 +122,15 @@ export class CheckoutActions {
     return this.callServer((backend) => backend.listToApprove());
   }
 
-  async decide(id: string, approve: boolean, message: string | undefined): Promise<Checkout> {
+  /** `duration` (approving only): the minutes granted, when fewer than requested. */
+  async decide(
+    id: string,
+    approve: boolean,
+    message: string | undefined,
+    duration?: number,
+  ): Promise<Checkout> {
     const checkout = await this.callServer((backend) =>
-      approve ? backend.approve(id, message) : backend.deny(id, message),
+      approve ? backend.approve(id, message, duration) : backend.deny(id, message),
     );
     const pending = await this.toApprove();
     this.events.emit({ type: 'approvals.changed', pending: pending.length });

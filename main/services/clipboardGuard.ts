@@ -103,6 +103,25 @@ export class ClipboardGuard {
     return { clearsAt };
   }
 
+  /**
+   * Puts text that is no secret (an account name) on the clipboard, unconcealed and never cleared.
+   * It replaces any password we were guarding, which is then no longer ours to clear.
+   */
+  async copyPlain(text: string): Promise<void> {
+    const held = this.held;
+    this.cancelTimer();
+    this.held = null;
+    await this.clipboard.writeText(text, { concealed: false });
+    if (held) {
+      this.events.emit({
+        type: 'clipboard.changed',
+        state: 'cleared',
+        credentialId: held.credentialId,
+        clearsAt: null,
+      });
+    }
+  }
+
   /** The credential whose password we put on the clipboard, while we are still guarding it. */
   heldCredentialId(): string | null {
     return this.held?.credentialId ?? null;

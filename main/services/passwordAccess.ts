@@ -19,9 +19,12 @@ export class PasswordAccess {
   private readonly clock: Clock;
   private readonly timers: Timers;
   private readonly revealed = new Map<string, TimerHandle>();
+  private readonly accountOf: (credentialId: string) => string | undefined;
 
   constructor(deps: {
     callServer: ServerCaller;
+    /** The account name of a credential, as the synced list has it. */
+    accountOf: (credentialId: string) => string | undefined;
     clipboard: ClipboardGuard;
     settings: SettingsService;
     events: EventSink;
@@ -34,6 +37,7 @@ export class PasswordAccess {
     this.events = deps.events;
     this.clock = deps.clock;
     this.timers = deps.timers;
+    this.accountOf = deps.accountOf;
   }
 
   private async read(credentialId: string): Promise<string> {
@@ -56,6 +60,15 @@ export class PasswordAccess {
       clearAfterSeconds: clipboardClearSeconds,
     });
     return { clearsAt: new Date(clearsAt).toISOString() };
+  }
+
+  /** The account name beside the password: no secret, so neither concealed nor cleared. */
+  async copyUsername(credentialId: string): Promise<undefined> {
+    const account = this.accountOf(credentialId);
+    if (account === undefined)
+      throw new AppError('not_found', 'not_found', 'The credential is not in the list.');
+    await this.clipboard.copyPlain(account);
+    return undefined;
   }
 
   async reveal(credentialId: string): Promise<RevealResult> {

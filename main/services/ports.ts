@@ -23,10 +23,20 @@ export interface NotificationRequest {
   title: string;
   body: string;
   actions?: NotificationAction[];
+  /**
+   * An inline reply field with this placeholder, where the platform offers one (macOS, Windows):
+   * its text comes back as `onAction(REPLY_ACTION, text)`.
+   */
+  replyPlaceholder?: string;
 }
+/** The action id of a notification's inline reply. */
+export const REPLY_ACTION = 'reply';
 export interface NotifierPort {
-  /** `onAction('click')` when the body is clicked, `onAction(actionId)` for a button. */
-  show(request: NotificationRequest, onAction: (action: string) => void): void;
+  /**
+   * `onAction('click')` when the body is clicked, `onAction(actionId)` for a button,
+   * `onAction(REPLY_ACTION, text)` for a reply.
+   */
+  show(request: NotificationRequest, onAction: (action: string, reply?: string) => void): void;
   close(id: string): void;
 }
 
@@ -37,12 +47,36 @@ export interface TrayLabels {
   /** `{count}` is replaced by the number of pending requests. */
   pending: string;
   noPending: string;
+  /** `{count}`: the user's active checkouts. */
+  checkouts: string;
+  noCheckouts: string;
+  /** Time left on a checkout, rounded up to the minute. */
+  timeLeft(hours: number, minutes: number): string;
+  expired: string;
+  copyPassword: string;
+  checkIn: string;
+  showCheckout: string;
+  /** The title of the notification that says a tray action failed. */
+  actionFailed: string;
   lock: string;
   quit: string;
 }
 
+/** A checkout the tray lists: the user's own, active (not pending). */
+export interface TrayCheckout {
+  checkoutId: string;
+  credentialId: string;
+  credentialName: string;
+  /** ISO time, or null for no end. */
+  expiresAt: string | null;
+  /** Copy password is offered (the server lets this client read passwords). */
+  canCopyPassword: boolean;
+}
+
 export interface TrayPort {
   setPendingCount(count: number): void;
+  /** The user's active checkouts (none while signed out or locked). */
+  setCheckouts(checkouts: readonly TrayCheckout[]): void;
 }
 
 /** The renderer (and anything else) listening to app events. */

@@ -2,7 +2,12 @@ import { isPamClientError } from '../../client/errors.ts';
 import type { CreatePamBackendOptions, FetchLike, PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, SecretBoxPort } from '../../client/ports.ts';
 import { packSessionSecret, unpackSessionSecret } from '../../client/sessionSecret.ts';
-import type { ServerProfile, SessionRequirement, SessionState } from '../../common/ipc.ts';
+import {
+  profileBaseUrl,
+  type ServerProfile,
+  type SessionRequirement,
+  type SessionState,
+} from '../../common/ipc.ts';
 import type { User } from '../../common/roles.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 import { AppError } from './appError.ts';
@@ -132,7 +137,7 @@ export class SessionService {
 
   async signIn(input: { profile: ServerProfile; username: string; password: string }): Promise<SessionState> {
     const backend = this.createBackend({
-      baseUrl: input.profile.url,
+      baseUrl: profileBaseUrl(input.profile),
       dialect: input.profile.dialect,
       ...(input.profile.caPem ? { ca: input.profile.caPem } : {}),
       ...this.signInOptions(input.profile),
@@ -155,7 +160,7 @@ export class SessionService {
     const token = profile ? this.cache.loadToken(profile.id) : undefined;
     if (!profile || !token) return this.changed();
     const backend = this.createBackend({
-      baseUrl: profile.url,
+      baseUrl: profileBaseUrl(profile),
       dialect: profile.dialect,
       ...unpackSessionSecret(token),
       ...(profile.caPem ? { ca: profile.caPem } : {}),
@@ -207,18 +212,36 @@ export class SessionService {
     return this.changed();
   }
 
-  /** Unlocking proves the user again: a fresh login with their password. */
-  async unlock(password: string): Promise<SessionState> {
+  /**
+   * Unlocking proves the user again: a fresh login with their password. A Windows (integrated)
+   * sign-in never had a password: it proves the user by running that sign-in again (the OS's
+   * Kerberos/NTLM credentials through the shell's fetch), and any password given is not used.
+   */
+  async unlock(password?: string): Promise<SessionState> {
     if (this.status !== 'locked' || !this.backend || !this.user) {
       throw new AppError('conflict', 'not_locked', 'Coffre is not locked.');
     }
-    const { user } = await this.backend.login(this.user.username, password);
+    const integrated = this.profile?.signIn === 'integrated';
+    if (!integrated && !password) {
+      throw new AppError('invalid', 'password_required', 'Enter your password to unlock Coffre.');
+    }
+    const { user } = integrated
+      ? await this.backend.login('', '')
+      : await this.backend.login(this.unlockUsername(this.user), password as string);
     const token = packSessionSecret(this.backend.session());
     if (token && this.profile) this.cache.storeToken(this.profile.id, token);
     this.user = user;
     this.status = 'signedIn';
     await this.signedIn.notify(this.backend, user);
     return this.changed();
+  }
+
+  /**
+   * Basic sends the name as typed at sign-in (`DOMAIN\\user`, which IIS needs); the server may
+   * name the user otherwise. Coffre's token sign-in takes the server's own name for the user.
+   */
+  private unlockUsername(user: User): string {
+    return this.profile?.signIn === 'basic' && this.profile.username ? this.profile.username : user.username;
   }
 
   /** Network state as the services observe it; changes are broadcast. */

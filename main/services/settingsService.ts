@@ -5,6 +5,7 @@ import {
   type SettingsPatch,
   settingsSchema,
 } from '../../common/ipc.ts';
+import { MAX_RECENT } from '../../common/settings.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
 
 const SETTINGS_KEY = 'settings';
@@ -33,6 +34,12 @@ export class SettingsService {
     this.cache.setMeta(SETTINGS_KEY, this.current);
     for (const listener of this.listeners) listener(this.get());
     return this.get();
+  }
+
+  /** The credential was just used: first of the recently used ones. */
+  noteRecentCredential(credentialId: string): Settings {
+    const recent = this.current.recentCredentialIds.filter((id) => id !== credentialId);
+    return this.update({ recentCredentialIds: [credentialId, ...recent].slice(0, MAX_RECENT) });
   }
 
   /** Adds or replaces a server profile and makes it the last used one. */

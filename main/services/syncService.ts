@@ -1,9 +1,11 @@
+import { isNotOffered } from '../../client/notOffered.ts';
 import type { PamBackend } from '../../client/pamBackend.ts';
 import type { Clock, TimerHandle, Timers } from '../../client/ports.ts';
 import type { Credential, Vault } from '../../common/checkout.ts';
 import type { CredentialListResult, CredentialQuery } from '../../common/ipc.ts';
 import { credentialQuerySchema } from '../../common/ipc.ts';
 import type { CredentialCache } from '../cache/credentialCache.ts';
+import { cacheQueryFor } from './credentialListing.ts';
 import type { EventSink } from './ports.ts';
 import type { ServerCaller } from './serverCalls.ts';
 import type { SessionService } from './sessionService.ts';
@@ -61,6 +63,7 @@ export class SyncService {
   private readonly session: SessionService;
   private readonly callServer: ServerCaller;
   private readonly timers: Timers;
+  private readonly preferences: () => { favourites: readonly string[]; recent: readonly string[] };
   private running: { full: boolean; done: Promise<{ count: number }> } | null = null;
   /** The periodic sync while started: its next timer, or 'syncing' while one runs. */
   private periodic: { next: TimerHandle | 'syncing'; onFailure: (error: unknown) => void } | null = null;
@@ -72,7 +75,10 @@ export class SyncService {
     session: SessionService;
     callServer: ServerCaller;
     timers: Timers;
+    /** Starred and recently used credentials, listed first; none when absent. */
+    preferences?: () => { favourites: readonly string[]; recent: readonly string[] };
   }) {
+    this.preferences = deps.preferences ?? (() => ({ favourites: [], recent: [] }));
     this.cache = deps.cache;
     this.events = deps.events;
     this.clock = deps.clock;
@@ -133,7 +139,11 @@ export class SyncService {
 
   private async syncOnce(full: boolean): Promise<{ count: number }> {
     const { vaults, scope } = await this.callServer(async (backend) => ({
-      vaults: await backend.listVaults(),
+      // A real DVLS has no vault list (a Coffre addition): its credentials sync without vault names.
+      vaults: await backend.listVaults().catch((error: unknown) => {
+        if (isNotOffered(error)) return [];
+        throw error;
+      }),
       scope: this.scopeOf(backend),
     }));
     const vaultIds = new Set(vaults.map((vault) => vault.id));
@@ -248,13 +258,14 @@ export class SyncService {
 
   listCredentials(query: CredentialQuery): CredentialListResult {
     const parsed = credentialQuerySchema.parse(query);
-    const search = parsed.search?.trim();
-    const page = this.cache.queryCredentials({
-      ...(parsed.vaultId ? { vaultId: parsed.vaultId } : {}),
-      ...(search ? { search } : {}),
-      offset: parsed.offset,
-      limit: parsed.limit,
-    });
+    const page = this.cache.queryCredentials(
+      cacheQueryFor(parsed, {
+        held: this.cache.heldCredentials(),
+        myCheckouts: parsed.status ? this.cache.listCheckouts() : [],
+        userId: this.session.currentUser()?.id ?? null,
+        ...this.preferences(),
+      }),
+    );
     return { ...page, offlineSince: this.session.state().offlineSince };
   }
 }

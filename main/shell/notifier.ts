@@ -1,7 +1,8 @@
 /**
  * The notifier port over Electron's Notification.
  *
- * Click works everywhere (it opens the item in the window). Buttons (Approve / Deny, Extend):
+ * Click works everywhere (it opens the item in the window). Buttons (Approve / Deny, Extend) and
+ * the inline reply (an approver's message; Electron's `hasReply`, macOS and Windows):
  *   - macOS: shown when the app is signed and its notification style is "Alerts"
  *     (NSUserNotificationAlertStyle = alert in Info.plist, set in electron-builder.yml); the first
  *     button is primary, the others appear on hover;
@@ -11,7 +12,7 @@
  *     approver acts from the window.
  */
 import type { Notification, NotificationConstructorOptions } from 'electron';
-import type { NotificationRequest, NotifierPort } from '../services/ports.ts';
+import { type NotificationRequest, type NotifierPort, REPLY_ACTION } from '../services/ports.ts';
 
 /** Windows toast tags are limited to 64 characters; a longer id is simply not passed as the tag. */
 const MAX_TAG_LENGTH = 64;
@@ -29,11 +30,16 @@ export function notificationOptions(
     platformSupportsNotificationActions(platform) && request.actions?.length
       ? request.actions.map((action) => ({ type: 'button' as const, text: action.label }))
       : undefined;
+  const reply =
+    platformSupportsNotificationActions(platform) && request.replyPlaceholder
+      ? { hasReply: true, replyPlaceholder: request.replyPlaceholder }
+      : {};
   return {
     title: request.title,
     body: request.body,
     ...(request.id.length <= MAX_TAG_LENGTH && platform !== 'linux' ? { id: request.id } : {}),
     ...(actions ? { actions } : {}),
+    ...reply,
     ...(icon && platform !== 'darwin' ? { icon } : {}),
   };
 }
@@ -65,6 +71,7 @@ export function createNotifier(deps: ElectronNotifierDeps): NotifierPort {
         const id = actionIdAt(request, details.actionIndex);
         if (id !== null) onAction(id);
       });
+      notification.on('reply', (details) => onAction(REPLY_ACTION, details.reply));
       notification.on('close', () => forget(request.id, notification));
       notification.on('failed', () => forget(request.id, notification));
       shown.set(request.id, notification);

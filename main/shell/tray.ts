@@ -1,54 +1,45 @@
 /**
- * The tray (menu-bar on macOS, notification area on Windows, StatusNotifier/AppIndicator on Linux)
- * with the pending-approvals count and a context menu on every platform: Open, Pending requests
- * (n), Lock, Quit. The menu template is pure; `createTray` wires it to Electron's Tray.
+ * The tray (menu-bar on macOS, notification area on Windows, StatusNotifier/AppIndicator on Linux):
+ * the pending-approvals count and a context menu on every platform, its content the pure model of
+ * main/services/trayMenu.ts (open; the user's active checkouts with time left, Copy password and
+ * Check in; pending requests; lock; quit). This file only turns that model into Electron's menu.
  */
 import type { MenuItemConstructorOptions, Menu as MenuType, NativeImage, Tray as TrayType } from 'electron';
 import type { TrayLabels, TrayPort } from '../services/ports.ts';
+import {
+  normalisedCount,
+  type TrayCheckout,
+  type TrayCommand,
+  type TrayEntry,
+  type TrayState,
+  trayMenuModel,
+  trayTitle,
+  trayTooltip,
+} from '../services/trayMenu.ts';
 
-export interface TrayActions {
-  open(): void;
-  openPending(): void;
-  lock(): void;
-  quit(): void;
-}
-
-function normalisedCount(count: number): number {
-  return Number.isFinite(count) && count > 0 ? Math.floor(count) : 0;
-}
+/** The time left in the menu is re-read this often while a checkout is listed. */
+export const TRAY_REFRESH_MS = 30_000;
 
 export function trayMenuTemplate(
-  pendingCount: number,
+  state: TrayState,
   labels: TrayLabels,
-  actions: TrayActions,
+  run: (command: TrayCommand) => void,
 ): MenuItemConstructorOptions[] {
-  const count = normalisedCount(pendingCount);
-  return [
-    { id: 'open', label: labels.open, click: () => actions.open() },
-    {
-      id: 'pending',
-      label: count > 0 ? labels.pending.replace('{count}', String(count)) : labels.noPending,
-      enabled: count > 0,
-      click: () => actions.openPending(),
-    },
-    { type: 'separator' },
-    { id: 'lock', label: labels.lock, click: () => actions.lock() },
-    { type: 'separator' },
-    { id: 'quit', label: labels.quit, click: () => actions.quit() },
-  ];
+  return trayMenuModel(state, labels).map((entry) => menuItem(entry, run));
 }
 
-export function trayTooltip(pendingCount: number, labels: TrayLabels): string {
-  const count = normalisedCount(pendingCount);
-  return count > 0
-    ? `${labels.tooltip} — ${labels.pending.replace('{count}', String(count))}`
-    : labels.tooltip;
-}
-
-/** macOS shows text next to the menu-bar icon: the count, or nothing. */
-export function trayTitle(pendingCount: number): string {
-  const count = normalisedCount(pendingCount);
-  return count > 0 ? String(count) : '';
+function menuItem(entry: TrayEntry, run: (command: TrayCommand) => void): MenuItemConstructorOptions {
+  if (entry.type === 'separator') return { type: 'separator' };
+  if (entry.type === 'submenu') {
+    return { id: entry.id, label: entry.label, submenu: entry.entries.map((item) => menuItem(item, run)) };
+  }
+  const command = entry.command;
+  return {
+    id: entry.id,
+    label: entry.label,
+    enabled: entry.enabled,
+    ...(command ? { click: () => run(command) } : {}),
+  };
 }
 
 export interface ElectronTrayDeps {
@@ -57,8 +48,9 @@ export interface ElectronTrayDeps {
   image: NativeImage;
   /** Read at each render: the texts in the language in effect now. */
   labels: () => TrayLabels;
-  actions: TrayActions;
+  run: (command: TrayCommand) => void;
   platform: NodeJS.Platform;
+  now?: () => number;
 }
 
 export interface AppTray extends TrayPort {
@@ -69,15 +61,29 @@ export interface AppTray extends TrayPort {
 
 export function createTray(deps: ElectronTrayDeps): AppTray {
   const tray = new deps.Tray(deps.image);
+  const now = deps.now ?? Date.now;
   let count = 0;
+  let checkouts: readonly TrayCheckout[] = [];
+  let ticking: ReturnType<typeof setInterval> | null = null;
   const render = () => {
     const labels = deps.labels();
     tray.setToolTip(trayTooltip(count, labels));
     if (deps.platform === 'darwin') tray.setTitle(trayTitle(count));
-    tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(count, labels, deps.actions)));
+    const template = trayMenuTemplate({ pendingCount: count, checkouts, now: now() }, labels, deps.run);
+    tray.setContextMenu(deps.Menu.buildFromTemplate(template));
+  };
+  // A menu is built once and shown as built: while a checkout is listed, its time left is re-read.
+  const tick = () => {
+    if (checkouts.length > 0 && ticking === null) {
+      ticking = setInterval(render, TRAY_REFRESH_MS);
+      ticking.unref?.();
+    } else if (checkouts.length === 0 && ticking !== null) {
+      clearInterval(ticking);
+      ticking = null;
+    }
   };
   // Windows and Linux: a left click opens the window; the context menu stays on right click.
-  if (deps.platform !== 'darwin') tray.on('click', () => deps.actions.open());
+  if (deps.platform !== 'darwin') tray.on('click', () => deps.run({ kind: 'open' }));
   render();
   return {
     setPendingCount(next) {
@@ -86,8 +92,15 @@ export function createTray(deps: ElectronTrayDeps): AppTray {
       count = normalised;
       render();
     },
+    setCheckouts(next) {
+      if (JSON.stringify(next) === JSON.stringify(checkouts)) return;
+      checkouts = [...next];
+      tick();
+      render();
+    },
     relabel: render,
     destroy() {
+      if (ticking !== null) clearInterval(ticking);
       tray.destroy();
     },
   };

@@ -29,13 +29,19 @@ export function secondsLeft(until: Date | string | number, now: number): number 
   return Math.max(0, Math.ceil((end - now) / 1000));
 }
 
-/** "4:05" under an hour, "1:04:05" above; a fixed shape so a ticking countdown does not jump. */
-export function formatCountdown(seconds: number): string {
-  const total = Math.max(0, Math.floor(seconds));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const secs = total % 60;
-  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(secs)}` : `${minutes}:${pad(secs)}`;
+/**
+ * Time left as a duration, not a clock: "1 h 05", "10 min", and "45 s" in the last minute (the
+ * minutes rounded up, so "1 min" shows until the last minute starts). Beside an end time such as
+ * "until 09:43", a countdown written "10:00" would read as a second clock.
+ */
+export function formatTimeLeft(seconds: number): string {
+  const total = Math.max(0, Math.ceil(seconds));
+  if (total < 60) return `${total}${NBSP}s`;
+  const minutes = Math.ceil(total / 60);
+  const hours = Math.floor(minutes / 60);
+  const mins = minutes % 60;
+  if (hours === 0) return `${mins}${NBSP}min`;
+  return mins === 0 ? `${hours}${NBSP}h` : `${hours}${NBSP}h${NBSP}${pad(mins)}`;
 }
 
 const DAY_UNIT: Record<Lang, string> = { en: 'd', fr: 'j' };

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type {
+  AdminCredential,
+  AdminVault,
   createCredentialRequestSchema,
   createGroupRequestSchema,
   createUserRequestSchema,
@@ -13,7 +15,7 @@ import type {
   VaultMemberView,
 } from '../../common/admin.ts';
 import type { AuditEntry } from '../../common/audit.ts';
-import { CheckoutStatus, type Credential, FINAL_STATUSES, type Vault } from '../../common/checkout.ts';
+import { CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
 import { resolvePolicy } from '../../common/policy.ts';
 import type { User } from '../../common/roles.ts';
 import { EVERYONE_GROUP_ID } from '../../common/vaultAccess.ts';
@@ -21,8 +23,14 @@ import { generatePassword } from '../crypto/passwordGenerator.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import { hashUserPassword } from '../crypto/userPasswords.ts';
-import type { PamStore } from '../store/pamStore.ts';
-import type { AuditInput, AuditQuery, GroupRecord, VaultMemberRecord } from '../store/records.ts';
+import { type EditOutcome, type PamStore, VaultDeletedError } from '../store/pamStore.ts';
+import type {
+  AuditInput,
+  AuditQuery,
+  CheckoutPolicyRecord,
+  GroupRecord,
+  VaultMemberRecord,
+} from '../store/records.ts';
 import { type Actor, hasRole } from './actor.ts';
 import type { CheckoutService } from './checkoutService.ts';
 import type { Clock } from './clock.ts';
@@ -34,14 +42,15 @@ import { toApiAudit, toApiUser, toApiVault } from './views.ts';
 
 type CreateUser = z.output<typeof createUserRequestSchema>;
 type CreateVault = z.output<typeof createVaultRequestSchema>;
-type UpdateVault = z.output<typeof updateVaultRequestSchema>;
+/** The fields of an edit; the version it was made from travels beside it (`expectedVersion`). */
+type UpdateVault = Omit<z.output<typeof updateVaultRequestSchema>, 'version'>;
 type CreateCredential = z.output<typeof createCredentialRequestSchema>;
-type UpdateCredential = z.output<typeof updateCredentialRequestSchema>;
+type UpdateCredential = Omit<z.output<typeof updateCredentialRequestSchema>, 'version'>;
 type CreateGroup = z.output<typeof createGroupRequestSchema>;
 type UpdateGroup = z.output<typeof updateGroupRequestSchema>;
 
 /** What a vault created without a member list gets: everyone, as before vault permissions. */
-const DEFAULT_MEMBERS: VaultMember[] = [
+export const DEFAULT_MEMBERS: VaultMember[] = [
   { memberType: 'group', memberID: EVERYONE_GROUP_ID, role: 'approve' },
 ];
 
@@ -170,7 +179,7 @@ export class AdminService {
     return (await this.store.listUsers()).map(toApiUser);
   }
 
-  async createVault(actor: Actor | null, request: CreateVault): Promise<Vault> {
+  async createVault(actor: Actor | null, request: CreateVault): Promise<AdminVault> {
     this.assertAdmin(actor);
     const now = this.clock.now();
     const vault = {
@@ -180,6 +189,7 @@ export class AdminService {
       policy: request.policy,
       createdAt: now,
       updatedAt: now,
+      version: 1,
     };
     if (await this.store.getVault(vault.id))
       throw new PamError('conflict', 'A vault with this id already exists.');
@@ -197,30 +207,165 @@ export class AdminService {
       'A vault with this id already exists.',
     );
     if (outcome === 'not_found') throw notFound('A member');
-    return toApiVault(vault);
+    return { ...toApiVault(vault), version: vault.version };
   }
 
-  async updateVault(actor: Actor, id: string, patch: UpdateVault): Promise<Vault> {
+  /** The vault with its version, for an edit: to its managers and administrators. */
+  async getVault(actor: Actor, id: string): Promise<AdminVault> {
     await this.assertManages(actor, id);
     const vault = await this.store.getVault(id);
     if (!vault) throw notFound('The vault');
-    const next = {
-      ...vault,
-      name: patch.name ?? vault.name,
-      description: patch.description ?? vault.description,
-      policy: patch.policy ? { ...vault.policy, ...patch.policy } : vault.policy,
-      updatedAt: this.clock.now(),
-    };
-    await this.store.updateVault(next, {
-      audit: [
-        this.audit(actor, 'vault.updated', { details: `${vault.name}: ${Object.keys(patch).join(', ')}` }),
-      ],
-      events: [],
-    });
-    return toApiVault(next);
+    return { ...toApiVault(vault), version: vault.version };
   }
 
-  async createCredential(actor: Actor | null, request: CreateCredential): Promise<Credential> {
+  /**
+   * `expectedVersion`: the version the edit was made from; a stale one is refused (409).
+   * `replacePolicy`: `patch.policy` is the vault's whole policy, not merged over it (DVLS's
+   * Update-DSPamFolder can set a field back to Default, which drops the vault's own setting).
+   */
+  async updateVault(
+    actor: Actor,
+    id: string,
+    patch: UpdateVault,
+    options: { expectedVersion?: number; replacePolicy?: boolean } = {},
+  ): Promise<AdminVault> {
+    await this.assertManages(actor, id);
+    const now = this.clock.now();
+    const { next } = await editByVersion({
+      what: 'The vault',
+      expectedVersion: options.expectedVersion,
+      read: () => this.store.getVault(id),
+      change: (vault) => ({
+        ...vault,
+        name: patch.name ?? vault.name,
+        description: patch.description ?? vault.description,
+        policy: patch.policy
+          ? { ...(options.replacePolicy ? {} : vault.policy), ...patch.policy }
+          : vault.policy,
+        updatedAt: now,
+      }),
+      write: (next, vault) =>
+        this.store.updateVault(
+          next,
+          {
+            audit: [
+              this.audit(actor, 'vault.updated', {
+                details: `${vault.name}: ${Object.keys(patch).join(', ')}`,
+              }),
+            ],
+            events: [],
+          },
+          vault.version,
+        ),
+    });
+    return { ...toApiVault(next), version: next.version };
+  }
+
+  /**
+   * Deletes an empty vault (DVLS's Remove-DSPamFolder), with its members; its deleted credentials
+   * keep naming it. Its managers may, as they may edit it.
+   */
+  async deleteVault(actor: Actor, id: string): Promise<void> {
+    await this.assertManages(actor, id);
+    const vault = await this.store.getVault(id);
+    if (!vault) throw notFound('The vault');
+    const outcome = await this.store.deleteVault(id, {
+      audit: [this.audit(actor, 'vault.deleted', { details: vault.name })],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('The vault');
+    if (outcome === 'not_empty') {
+      throw new PamError('conflict', 'The vault is not empty: delete or move its credentials first.');
+    }
+  }
+
+  listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]> {
+    return this.store.listCheckoutPolicies();
+  }
+
+  getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined> {
+    return this.store.getCheckoutPolicy(id);
+  }
+
+  /** A new checkout policy (DVLS's New-DSPamCheckoutPolicy); `id` is set for the built-in default. */
+  async createCheckoutPolicy(
+    actor: Actor,
+    request: Pick<CheckoutPolicyRecord, 'name' | 'fields' | 'isDefault'> & { id?: string },
+  ): Promise<CheckoutPolicyRecord> {
+    this.assertAdmin(actor);
+    const now = this.clock.now();
+    const policy = { ...request, id: request.id ?? newGuid(), createdAt: now, updatedAt: now };
+    await conflictOnDuplicate(
+      this.store.saveCheckoutPolicy(
+        policy,
+        { replace: false },
+        { audit: [this.audit(actor, 'checkoutPolicy.created', { details: policy.name })], events: [] },
+      ),
+      'Checkout policy with same name already exists.',
+    );
+    return policy;
+  }
+
+  async updateCheckoutPolicy(
+    actor: Actor,
+    id: string,
+    patch: Partial<Pick<CheckoutPolicyRecord, 'name' | 'fields' | 'isDefault'>>,
+  ): Promise<CheckoutPolicyRecord> {
+    this.assertAdmin(actor);
+    const current = await this.store.getCheckoutPolicy(id);
+    if (!current) throw notFound('The checkout policy');
+    if (current.isDefault && patch.isDefault === false) {
+      throw new PamError('conflict', 'Make another checkout policy the default instead.');
+    }
+    const next: CheckoutPolicyRecord = {
+      ...current,
+      name: patch.name ?? current.name,
+      fields: { ...current.fields, ...patch.fields },
+      isDefault: patch.isDefault ?? current.isDefault,
+      updatedAt: this.clock.now(),
+    };
+    let outcome: 'saved' | 'not_found' = 'not_found';
+    await conflictOnDuplicate(
+      this.store
+        .saveCheckoutPolicy(
+          next,
+          { replace: true },
+          {
+            audit: [
+              this.audit(actor, 'checkoutPolicy.updated', {
+                details: `${current.name}: ${Object.keys(patch).join(', ')}`,
+              }),
+            ],
+            events: [],
+          },
+        )
+        .then((result) => {
+          outcome = result;
+        }),
+      'Checkout policy with same name already exists.',
+    );
+    if (outcome === 'not_found') throw notFound('The checkout policy');
+    return next;
+  }
+
+  async deleteCheckoutPolicy(actor: Actor, id: string): Promise<void> {
+    this.assertAdmin(actor);
+    const policy = await this.store.getCheckoutPolicy(id);
+    if (!policy) throw notFound('The checkout policy');
+    if (policy.isDefault) {
+      throw new PamError(
+        'conflict',
+        'The default checkout policy cannot be deleted: make another one the default first.',
+      );
+    }
+    const outcome = await this.store.deleteCheckoutPolicy(id, {
+      audit: [this.audit(actor, 'checkoutPolicy.deleted', { details: policy.name })],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('The checkout policy');
+  }
+
+  async createCredential(actor: Actor | null, request: CreateCredential): Promise<AdminCredential> {
     await this.assertManages(actor, request.vaultID);
     const vault = await this.store.getVault(request.vaultID);
     if (!vault) throw notFound('The vault');
@@ -242,41 +387,89 @@ export class AdminService {
       passwordChangedAt: now,
       createdAt: now,
       updatedAt: now,
+      version: 1,
     };
-    await conflictOnDuplicate(
-      this.store.insertCredential(credential, {
-        audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
-        events: [],
-      }),
-      'A credential with this id already exists.',
+    await vaultStillThere(
+      conflictOnDuplicate(
+        this.store.insertCredential(credential, {
+          audit: [this.audit(actor, 'credential.created', { credentialId: id, details: credential.name })],
+          events: [],
+        }),
+        'A credential with this id already exists.',
+      ),
     );
-    return this.checkouts.getCredential(actor ?? systemActor, id);
+    return { ...(await this.checkouts.getCredential(actor ?? systemActor, id)), version: credential.version };
   }
 
-  async updateCredential(actor: Actor, id: string, patch: UpdateCredential): Promise<Credential> {
-    const credential = await this.store.getCredential(id);
-    if (!credential) throw notFound('The credential');
-    await this.assertManages(actor, credential.vaultId, 'The credential');
+  /** The credential with its version, for an edit: to the managers of its vault and administrators. */
+  async getCredential(actor: Actor, id: string): Promise<AdminCredential> {
+    const { credential } = await this.checkouts.credentialFor(actor, id, 'manage');
+    return this.withVersion(actor, id, credential.version);
+  }
+
+  /**
+   * The credential as everyone sees it, with `version`. The view is read after the version: if an
+   * edit came between, the view is newer than its version, so an edit made from it is refused
+   * (409) rather than applied over a change its author never saw.
+   */
+  private async withVersion(actor: Actor, id: string, version: number): Promise<AdminCredential> {
+    return { ...(await this.checkouts.getCredential(actor, id)), version };
+  }
+
+  /**
+   * `expectedVersion`: the version the edit was made from; a stale one is refused (409). The
+   * password is not part of an edit: one set or rotated meanwhile stays (setCredentialPassword).
+   */
+  async updateCredential(
+    actor: Actor,
+    id: string,
+    patch: UpdateCredential,
+    expectedVersion?: number,
+  ): Promise<AdminCredential> {
+    // A credential the caller may not see is not found, whatever the patch says.
+    await this.checkouts.credentialFor(actor, id, 'manage');
     // Moving it: the manager must manage the vault it goes to as well.
     if (patch.vaultID) await this.assertManages(actor, patch.vaultID);
     if (patch.vaultID && !(await this.store.getVault(patch.vaultID))) throw notFound('The vault');
-    const next = {
-      ...credential,
-      vaultId: patch.vaultID ?? credential.vaultId,
-      name: patch.name ?? credential.name,
-      username: patch.username ?? credential.username,
-      host: patch.host ?? credential.host,
-      description: patch.description ?? credential.description,
-      policy: patch.policy ? { ...credential.policy, ...patch.policy } : credential.policy,
-      updatedAt: this.clock.now(),
-    };
-    await this.store.updateCredential(next, {
-      audit: [
-        this.audit(actor, 'credential.updated', { credentialId: id, details: Object.keys(patch).join(', ') }),
-      ],
-      events: [],
+    const now = this.clock.now();
+    const { next } = await editByVersion({
+      what: 'The credential',
+      expectedVersion,
+      // Each attempt checks the vault the credential is in at its read; the version-checked write
+      // refuses it if it moved since.
+      read: async () => {
+        const credential = await this.store.getCredential(id);
+        if (credential) await this.assertManages(actor, credential.vaultId, 'The credential');
+        return credential;
+      },
+      change: (credential) => ({
+        ...credential,
+        vaultId: patch.vaultID ?? credential.vaultId,
+        name: patch.name ?? credential.name,
+        username: patch.username ?? credential.username,
+        host: patch.host ?? credential.host,
+        description: patch.description ?? credential.description,
+        policy: patch.policy ? { ...credential.policy, ...patch.policy } : credential.policy,
+        updatedAt: now,
+      }),
+      write: (next, credential) =>
+        vaultStillThere(
+          this.store.updateCredential(
+            next,
+            {
+              audit: [
+                this.audit(actor, 'credential.updated', {
+                  credentialId: id,
+                  details: Object.keys(patch).join(', '),
+                }),
+              ],
+              events: [],
+            },
+            credential.version,
+          ),
+        ),
     });
-    return this.checkouts.getCredential(actor, id);
+    return this.withVersion(actor, id, next.version);
   }
 
   async setCredentialPassword(actor: Actor, id: string, password: string | undefined): Promise<void> {
@@ -453,6 +646,54 @@ export class AdminService {
   async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
     this.assertAdmin(actor);
     return (await this.store.listAudit(query)).map(toApiAudit);
+  }
+}
+
+/** How often an edit sent without a version is applied again to a row another edit just changed. */
+const EDIT_ATTEMPTS = 5;
+
+const staleEdit = (what: string, version: number) =>
+  new PamError(
+    'conflict',
+    `${what} was changed by someone else (it is now at version ${version}); read it again and redo the change.`,
+    { details: { version } },
+  );
+
+/**
+ * An administrator's edit by compare-and-set: reads the row, computes the change from it and writes
+ * it only if the row is still at the version read. With `expectedVersion` (the version the editor
+ * saw), a row at another version is refused with its current version. Without it, the edit means
+ * "apply to whatever is current": a write that lost the race is computed again from the new row (a
+ * policy patch merges into the row, so applying a stale merge would undo the other edit).
+ */
+async function editByVersion<R extends { version: number }>(edit: {
+  what: string;
+  expectedVersion: number | undefined;
+  read: () => Promise<R | undefined>;
+  change: (current: R) => R;
+  write: (next: R, current: R) => Promise<EditOutcome>;
+}): Promise<{ next: R }> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await edit.read();
+    if (!current) throw notFound(edit.what);
+    if (edit.expectedVersion !== undefined && current.version !== edit.expectedVersion) {
+      throw staleEdit(edit.what, current.version);
+    }
+    const next = edit.change(current);
+    if ((await edit.write(next, current)) === 'updated')
+      return { next: { ...next, version: current.version + 1 } };
+    if (attempt === EDIT_ATTEMPTS)
+      throw staleEdit(edit.what, (await edit.read())?.version ?? current.version);
+  }
+}
+
+/** The vault checked above was deleted before the credential's write: as if it had not been there. */
+async function vaultStillThere<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof VaultDeletedError) throw notFound('The vault');
+    throw error;
   }
 }
 

@@ -76,12 +76,28 @@ export class AuthService {
     );
   }
 
-  async login(username: string, password: string, address: string): Promise<LoginResponse> {
+  /**
+   * Signs in. `sealSessionKey` (DVLS's handshake) seals the session key for the new token's hash,
+   * so the key is stored in the token's own row: every node that accepts the token has its key.
+   */
+  async login(
+    username: string,
+    password: string,
+    address: string,
+    options: { sealSessionKey?: (tokenHash: string) => string } = {},
+  ): Promise<LoginResponse> {
     const user = await this.checkPassword(username, password, address);
     const now = this.clock.now();
     const token = newToken();
+    const tokenHash = hashToken(token);
     const expiresAt = now + this.options.tokenTtlMs;
-    await this.store.insertToken({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
+    await this.store.insertToken({
+      tokenHash,
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+      sessionKeySealed: options.sealSessionKey?.(tokenHash) ?? null,
+    });
     await this.store.appendAudit({
       audit: [{ at: now, actorId: user.id, actorName: user.username, action: 'login', details: address }],
       events: [],

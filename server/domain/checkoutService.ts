@@ -45,6 +45,29 @@ interface Decision {
   patch: Partial<CheckoutRecord>;
   action: AuditAction;
   event: PamEventType;
+  /** What the audit entry says beside the approver's message (a shortened grant). */
+  details?: string;
+}
+
+/**
+ * The minutes an approval grants: the requested ones, or fewer when the approver shortens them,
+ * never more, nor under the policy's minimum (unless the request itself was shorter than that).
+ */
+function grantedDuration(requested: number, asked: number | undefined, policy: Policy): number {
+  if (asked === undefined || asked === requested) return requested;
+  if (asked > requested) {
+    throw new PamError(
+      'duration_out_of_bounds',
+      `An approver may shorten the requested ${requested} minutes, not lengthen them.`,
+    );
+  }
+  if (asked < policy.minDuration) {
+    throw new PamError(
+      'duration_out_of_bounds',
+      `The granted duration must be between ${policy.minDuration} and ${requested} minutes.`,
+    );
+  }
+  return asked;
 }
 
 /** The checkout lifecycle of API.md: requests, approvals, check-in, extension, password reads. */
@@ -448,7 +471,13 @@ export class CheckoutService {
       },
       {
         audit: [
-          this.auditOf(actor, decision.action, now, stored.credentialId, request.approverMessage ?? ''),
+          this.auditOf(
+            actor,
+            decision.action,
+            now,
+            stored.credentialId,
+            [request.approverMessage ?? '', decision.details ?? ''].filter(Boolean).join(' · '),
+          ),
         ],
         events: [this.checkoutEvent(decision.event, now, audience)],
       },
@@ -501,16 +530,19 @@ export class CheckoutService {
         }
         const later = current.scheduledStart !== null && current.scheduledStart > now;
         const begin = later ? current.scheduledStart! : now;
+        const granted = grantedDuration(current.duration, request.duration, policy);
         return {
           status: later ? CheckoutStatus.Granted : CheckoutStatus.Active,
           patch: {
             ...decider,
             approverMessage: message,
             checkoutAt: later ? null : now,
-            expiresAt: begin + current.duration * MINUTE_MS,
+            expiresAt: begin + granted * MINUTE_MS,
+            duration: granted,
           },
           action: 'checkout.approved',
           event: 'checkout.updated',
+          ...(granted < current.duration ? { details: `granted ${granted} of ${current.duration} min` } : {}),
         };
       }
       case CheckoutStatus.Ended:

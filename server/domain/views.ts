@@ -35,6 +35,10 @@ export function toApiCheckout(record: CheckoutRecord, now: number): Checkout {
     checkoutDateTime: isoOrNull(c.checkoutAt),
     checkInDateTime: isoOrNull(c.checkinAt),
     expiresAt: isoOrNull(c.expiresAt),
+    userDisplayName: c.userDisplayName,
+    credentialUsername: c.credentialUsername,
+    credentialHost: c.credentialHost,
+    ...(c.vaultId ? { vaultID: c.vaultId, vaultName: c.vaultName } : {}),
   };
 }
 

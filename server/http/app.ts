@@ -22,6 +22,7 @@ import { errorBody, sendError } from './dialectErrors.ts';
 import type { IntegratedAuth } from './integratedAuth.ts';
 import { registerAdminRoutes } from './routes/adminRoutes.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
+import { registerDvlsAccountRoutes } from './routes/dvlsAccountRoutes.ts';
 import { registerDvlsPamRoutes } from './routes/dvlsPamRoutes.ts';
 import { registerDvlsSessionRoutes } from './routes/dvlsSessionRoutes.ts';
 import { registerEventRoutes } from './routes/eventRoutes.ts';
@@ -123,11 +124,12 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     ),
   );
 
-  const dvls = new DvlsSessions();
+  const dvls = new DvlsSessions({ store: ctx.store, secretBox: ctx.secretBox, clock: ctx.clock });
   registerAuthRoutes(app, ctx);
   registerDvlsSessionRoutes(app, ctx, dvls);
   registerPamRoutes(app, ctx, dvls);
   registerDvlsPamRoutes(app, ctx);
+  registerDvlsAccountRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   // Microsoft's sample portal posts jQuery's default form encoding: the MIM dialect reads it too.

@@ -40,8 +40,17 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   },
 };
 
+/**
+ * The MIM dialect also reads form bodies (jQuery's default, as Microsoft's sample portal sends
+ * them; app.ts registers @fastify/formbody there), so its 415 names both media types.
+ */
+const MIM_MEDIA_TYPES: { code: ErrorCode; message: string } = {
+  code: 'unsupported_media_type',
+  message: 'Send the request body as application/json or application/x-www-form-urlencoded.',
+};
+
 /** Turns anything thrown while handling a request into a 4xx the client can act on, or a logged 500. */
-export function toErrorShape(error: unknown): ErrorShape {
+export function toErrorShape(error: unknown, url = ''): ErrorShape {
   if (error instanceof PamError)
     return { statusCode: error.statusCode, code: error.code, message: error.message, details: error.details };
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -55,7 +64,12 @@ export function toErrorShape(error: unknown): ErrorShape {
     return { statusCode: 400, code: 'invalid_request', message: `The request is not valid (${issues}).` };
   }
   const fastifyError = error as FastifyError;
-  const known = fastifyError?.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  const known =
+    fastifyError?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' && url.startsWith(MIM_PREFIX)
+      ? MIM_MEDIA_TYPES
+      : fastifyError?.code
+        ? FASTIFY_CODES[fastifyError.code]
+        : undefined;
   if (known) return { statusCode: fastifyError.statusCode ?? 400, code: known.code, message: known.message };
   if (
     typeof fastifyError?.statusCode === 'number' &&
@@ -72,7 +86,7 @@ export function toErrorShape(error: unknown): ErrorShape {
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const shape = toErrorShape(error);
+  const shape = toErrorShape(error, request.url);
   if (shape.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   if (error instanceof PamError && error.retryAfterSeconds)
     reply.header('retry-after', error.retryAfterSeconds);

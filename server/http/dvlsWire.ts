@@ -3,7 +3,7 @@
  * keys in any case (`ConvertTo-Json` of a `[PamCheckout]` writes `ID`, `Status`, `ApproverMessage`;
  * the 2024 module and Coffre's clients write camelCase).
  */
-import type { preValidationHookHandler } from 'fastify';
+import type { FastifyRequest, preValidationHookHandler } from 'fastify';
 
 type KeyNames = readonly string[];
 export interface KeySpec {
@@ -35,3 +35,20 @@ export function caseInsensitiveBody(spec: KeySpec): preValidationHookHandler {
 }
 
 export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * Get-DSPamAccounts sends its folder id as the body of a GET (`Body = $folderID` through
+ * Invoke-DS); Fastify parses no GET body, so this reads it from the request stream (a short
+ * GUID, bare or quoted) and puts it in the query as `vaultID` when the query has none.
+ */
+export const folderFromGetBody: preValidationHookHandler = async (request: FastifyRequest) => {
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (request.method !== 'GET' || !(length > 0) || length > 200) return;
+  let text = '';
+  for await (const chunk of request.raw) text += String(chunk);
+  const candidate = text.trim().replace(/^"(.*)"$/, '$1');
+  const query = request.query as Record<string, unknown>;
+  if (GUID.test(candidate) && query.vaultID === undefined) query.vaultID = candidate;
+};

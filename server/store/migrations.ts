@@ -124,13 +124,40 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
-  // 5 and 6 are reserved for two other branches (issue-12, issue-14b); this branch holds their
-  // places with a statement that changes nothing. MERGE: replace these two entries with theirs.
-  'SELECT 1 -- version 5, reserved (issue-12)',
-  'SELECT 1 -- version 6, reserved (issue-14b)',
+  // 5: Devolutions Server's wire format (issue 12). A token signed in through New-DSSession's
+  // handshake keeps its session key sealed with the master key beside it, so every node (and the
+  // same node after a restart) encrypts its passwords under it. Vaults (DVLS's PAM folders) can be
+  // deleted, leaving a tombstone as credentials do (deleted credentials still name their vault).
+  // Checkout policies are DVLS's named sets of checkout fields, kept as DVLS writes them (JSON).
+  `
+  ALTER TABLE tokens ADD COLUMN session_key_sealed TEXT;
+  ALTER TABLE vaults ADD COLUMN deleted_at INTEGER;
+  CREATE TABLE checkout_policies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    fields TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX checkout_policies_default ON checkout_policies(is_default) WHERE is_default = 1;
+  -- DVLS always has a default checkout policy: Coffre's default policy, in DVLS's fields.
+  INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+    VALUES ('00000000-0000-4000-8000-0000000000df', 'Default',
+      '{"checkoutApprovalMode":1,"checkoutReasonMode":3,"allowCheckoutOwnerAsApprover":2,"includeAdminsAsApprovers":2,"includeManagersAsApprovers":2,"checkoutTime":120}',
+      1, 0, 0);
+  `,
+  // 6: compare-and-set for administrators' edits. A vault's or credential's version goes up by one
+  // with each edit; an edit sent with the version it was made from is refused (409) once another
+  // edit came between. Passwords and checkouts do not move it: they are not what the edit form shows.
+  `
+  ALTER TABLE vaults ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE credentials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  `,
   // 7: per-vault permissions (common/vaultAccess.ts). A vault's members are users or groups, each
   // with a role there. Everyone (built in, every user a member without rows in group_members)
-  // gets `approve` on every vault that exists now: an existing server keeps working as before.
+  // gets `approve` on every vault that exists now (not deleted ones, which have no members): an
+  // existing server keeps working as before.
   `
   CREATE TABLE groups (
     id TEXT PRIMARY KEY,
@@ -157,6 +184,6 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO groups (id, name, description, builtin, created_at, updated_at)
     VALUES ('${EVERYONE_GROUP_ID}', '${EVERYONE_GROUP_NAME}', 'Every user', 1, 0, 0);
   INSERT INTO vault_members (vault_id, member_type, member_id, role)
-    SELECT id, 'group', '${EVERYONE_GROUP_ID}', 'approve' FROM vaults;
+    SELECT id, 'group', '${EVERYONE_GROUP_ID}', 'approve' FROM vaults WHERE deleted_at IS NULL;
   `,
 ];

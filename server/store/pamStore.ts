@@ -4,6 +4,7 @@ import type {
   AuditInput,
   AuditQuery,
   AuditRecord,
+  CheckoutPolicyRecord,
   CheckoutRecord,
   CredentialChange,
   CredentialQuery,
@@ -17,6 +18,14 @@ import type {
   VaultMemberRecord,
   VaultRecord,
 } from './records.ts';
+
+/** A credential written into a vault deleted meanwhile (DVLS's Remove-DSPamFolder). */
+export class VaultDeletedError extends Error {
+  constructor() {
+    super('The vault was deleted.');
+    this.name = 'VaultDeletedError';
+  }
+}
 
 /** What a state change writes besides itself, in the same transaction (audit row, outbox events). */
 export interface SideEffects {
@@ -46,6 +55,9 @@ export type TransitionResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
   | { ok: false; reason: 'stale' | 'already_checked_out' };
 
+/** An edit written (one version up), or refused because the row is no longer at the version read. */
+export type EditOutcome = 'updated' | 'stale';
+
 export interface CheckoutPatch {
   status?: CheckoutStatus;
   /** Set when one of a role's approvers decides a request addressed to all of them (MIM dialect). */
@@ -56,6 +68,8 @@ export interface CheckoutPatch {
   expiresAt?: number | null;
   extendedMinutes?: number;
   expiringNotified?: boolean;
+  /** The duration granted, when the approver shortens the one requested. */
+  duration?: number;
 }
 
 /**
@@ -94,9 +108,21 @@ export interface PamStore {
     members: VaultMemberRecord[],
     effects: SideEffects,
   ): Promise<'inserted' | 'not_found'>;
-  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
+  /**
+   * Writes the vault's name, description and policy if its version is still `expectedVersion`
+   * (compare-and-set), raising the version by one. 'stale' (nothing written, no effects) when
+   * another edit came between or the vault is gone.
+   */
+  updateVault(vault: VaultRecord, effects: SideEffects, expectedVersion: number): Promise<EditOutcome>;
+  /** A vault not deleted. */
   getVault(id: string): Promise<VaultRecord | undefined>;
   listVaults(): Promise<VaultRecord[]>;
+  /**
+   * Deletes (tombstones) the vault unless a credential not deleted is in it, checked in the same
+   * transaction that a credential written into the vault waits for (so none lands in a deleted vault).
+   * Its members go with it (a deleted vault has none; vault_members rows name their vault).
+   */
+  deleteVault(id: string, effects: SideEffects): Promise<'deleted' | 'not_found' | 'not_empty'>;
 
   // vault permissions (common/vaultAccess.ts)
   /**
@@ -135,8 +161,19 @@ export interface PamStore {
   ): Promise<'updated' | 'not_found'>;
   /** Deletes a group that is not built in, with its memberships of vaults. */
   deleteGroup(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'>;
+
+  /** Throws VaultDeletedError when the credential's vault is deleted (or was never there). */
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
-  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]>;
+  /**
+   * As updateVault, for a credential's vault, name, username, host, description and policy. Never
+   * writes the password: one set or rotated since the edit's read must stay. Throws VaultDeletedError
+   * when the credential's (new) vault is deleted.
+   */
+  updateCredential(
+    credential: CredentialRecord,
+    effects: SideEffects,
+    expectedVersion: number,
+  ): Promise<EditOutcome>;
   /**
    * Deletes (tombstones) the credential, unless it has an open checkout at `now` (Pending, or
    * Granted/Active not yet ended): checked in the same transaction, so that no checkout created
@@ -163,6 +200,21 @@ export interface PamStore {
     since: number,
     limit: number,
   ): Promise<{ changes: CredentialChange[]; total: number }>;
+
+  // DVLS checkout policies
+  /** The default one first, then by name. */
+  listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]>;
+  getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined>;
+  /**
+   * Inserts, or with `replace` updates, the policy; a default one (`isDefault`) stops the previous
+   * default from being one, in the same transaction. A duplicate name throws the engine's unique error.
+   */
+  saveCheckoutPolicy(
+    policy: CheckoutPolicyRecord,
+    options: { replace: boolean },
+    effects: SideEffects,
+  ): Promise<'saved' | 'not_found'>;
+  deleteCheckoutPolicy(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'>;
 
   // checkouts
   /**

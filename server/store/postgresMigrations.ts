@@ -144,9 +144,31 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX login_throttle_last ON login_throttle(last_at);
   `,
-  // 5 and 6: reserved for issue-12 and issue-14b, as in migrations.ts. MERGE: replace with theirs.
-  'SELECT 1 -- version 5, reserved (issue-12)',
-  'SELECT 1 -- version 6, reserved (issue-14b)',
+  // 5: as SQLite's: the sealed DVLS session key of a token, vault tombstones, checkout policies.
+  `
+  ALTER TABLE tokens ADD COLUMN session_key_sealed TEXT;
+  ALTER TABLE vaults ADD COLUMN deleted_at BIGINT;
+  CREATE TABLE checkout_policies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    is_default BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE UNIQUE INDEX checkout_policies_name ON checkout_policies (lower(name));
+  CREATE UNIQUE INDEX checkout_policies_default ON checkout_policies(is_default) WHERE is_default;
+  -- DVLS always has a default checkout policy: Coffre's default policy, in DVLS's fields.
+  INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+    VALUES ('00000000-0000-4000-8000-0000000000df', 'Default',
+      '{"checkoutApprovalMode":1,"checkoutReasonMode":3,"allowCheckoutOwnerAsApprover":2,"includeAdminsAsApprovers":2,"includeManagersAsApprovers":2,"checkoutTime":120}',
+      true, 0, 0);
+  `,
+  // 6: as SQLite's: the edit version of vaults and credentials (compare-and-set of admin edits).
+  `
+  ALTER TABLE vaults ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE credentials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  `,
   // 7: per-vault permissions, as SQLite's.
   `
   CREATE TABLE groups (
@@ -175,6 +197,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   INSERT INTO groups (id, name, description, builtin, created_at, updated_at)
     VALUES ('${EVERYONE_GROUP_ID}', '${EVERYONE_GROUP_NAME}', 'Every user', true, 0, 0);
   INSERT INTO vault_members (vault_id, member_type, member_id, role)
-    SELECT id, 'group', '${EVERYONE_GROUP_ID}', 'approve' FROM vaults;
+    SELECT id, 'group', '${EVERYONE_GROUP_ID}', 'approve' FROM vaults WHERE deleted_at IS NULL;
   `,
 ];

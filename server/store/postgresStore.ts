@@ -5,19 +5,22 @@ import { EVERYONE_GROUP_ID, type VaultRole, vaultRoleAllows } from '../../common
 import type { ThrottleEntry, ThrottleState, ThrottleWrites } from '../domain/loginThrottle.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
-import type {
-  CheckoutPatch,
-  InsertCheckoutResult,
-  PamStore,
-  PasswordChange,
-  RequiredVaultRole,
-  SideEffects,
-  TransitionResult,
+import {
+  type CheckoutPatch,
+  type EditOutcome,
+  type InsertCheckoutResult,
+  type PamStore,
+  type PasswordChange,
+  type RequiredVaultRole,
+  type SideEffects,
+  type TransitionResult,
+  VaultDeletedError,
 } from './pamStore.ts';
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts';
 import type {
   AuditQuery,
   AuditRecord,
+  CheckoutPolicyRecord,
   CheckoutRecord,
   CredentialChange,
   CredentialQuery,
@@ -34,9 +37,11 @@ import {
   highestRoles,
   mapAudit,
   mapCheckout,
+  mapCheckoutPolicy,
   mapCredential,
   mapEvent,
   mapGroup,
+  mapToken,
   mapUser,
   mapVault,
   mapVaultMember,
@@ -75,10 +80,14 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 const CHECKOUT_SELECT = `
   SELECT c.*, u.username AS username, cr.name AS credential_name,
-         COALESCE(a.display_name, a.username) AS approver_name
+         COALESCE(a.display_name, a.username) AS approver_name,
+         COALESCE(NULLIF(u.display_name, ''), u.username) AS user_display_name,
+         cr.username AS credential_username, cr.host AS credential_host, cr.vault_id AS vault_id,
+         v.name AS vault_name
   FROM checkouts c
   JOIN users u ON u.id = c.user_id
   JOIN credentials cr ON cr.id = c.credential_id
+  LEFT JOIN vaults v ON v.id = cr.vault_id
   LEFT JOIN users a ON a.id = c.approver_id`;
 
 export class SchemaVersionError extends Error {}
@@ -375,20 +384,13 @@ export class PostgresStore implements PamStore {
   async insertToken(token: TokenRecord): Promise<void> {
     await this.exec(
       this.pool,
-      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-      [token.tokenHash, token.userId, token.createdAt, token.expiresAt],
+      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at, session_key_sealed) VALUES ($1, $2, $3, $4, $5)',
+      [token.tokenHash, token.userId, token.createdAt, token.expiresAt, token.sessionKeySealed ?? null],
     );
   }
 
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = await this.one(this.pool, 'SELECT * FROM tokens WHERE token_hash = $1', [tokenHash]);
-    if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return mapToken(await this.one(this.pool, 'SELECT * FROM tokens WHERE token_hash = $1', [tokenHash]));
   }
 
   async getActorByToken(tokenHash: string, now: number): Promise<UserRecord | undefined> {
@@ -421,8 +423,8 @@ export class PostgresStore implements PamStore {
       if (!(await this.membersExist(client, members))) return 'not_found';
       await this.exec(
         client,
-        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           vault.id,
           vault.name,
@@ -430,6 +432,7 @@ export class PostgresStore implements PamStore {
           JSON.stringify(vault.policy),
           vault.createdAt,
           vault.updatedAt,
+          vault.version,
         ],
       );
       await this.writeVaultMembers(client, vault.id, members);
@@ -438,16 +441,26 @@ export class PostgresStore implements PamStore {
     });
   }
 
-  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+  updateVault(vault: VaultRecord, effects: SideEffects, expectedVersion: number): Promise<EditOutcome> {
     return this.transaction(async (client) => {
-      await this.exec(
+      const written = await this.exec(
         client,
-        'UPDATE vaults SET name = $2, description = $3, policy = $4, updated_at = $5 WHERE id = $1',
-        [vault.id, vault.name, vault.description, JSON.stringify(vault.policy), vault.updatedAt],
+        `UPDATE vaults SET name = $2, description = $3, policy = $4, updated_at = $5, version = version + 1
+         WHERE id = $1 AND version = $6 AND deleted_at IS NULL`,
+        [
+          vault.id,
+          vault.name,
+          vault.description,
+          JSON.stringify(vault.policy),
+          vault.updatedAt,
+          expectedVersion,
+        ],
       );
+      if (written.rowCount === 0) return 'stale';
       // Credentials inherit the vault's policy: each gets a change number of its own (incremental sync).
       await this.touchVaultCredentials(client, vault.id, vault.updatedAt);
       await this.writeEffects(client, effects);
+      return 'updated';
     });
   }
 
@@ -523,7 +536,11 @@ export class PostgresStore implements PamStore {
   ): Promise<'set' | 'not_found'> {
     return this.transaction(async (client) => {
       // The vault row serialises concurrent replacements of its members.
-      if (!(await this.one(client, 'SELECT 1 FROM vaults WHERE id = $1 FOR UPDATE', [vaultId]))) {
+      if (
+        !(await this.one(client, 'SELECT 1 FROM vaults WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [
+          vaultId,
+        ]))
+      ) {
         return 'not_found';
       }
       if (!(await this.membersExist(client, members))) return 'not_found';
@@ -684,23 +701,121 @@ export class PostgresStore implements PamStore {
   }
 
   async getVault(id: string): Promise<VaultRecord | undefined> {
-    return mapVault(await this.one(this.pool, 'SELECT * FROM vaults WHERE id = $1', [id]));
+    return mapVault(
+      await this.one(this.pool, 'SELECT * FROM vaults WHERE id = $1 AND deleted_at IS NULL', [id]),
+    );
   }
 
   async listVaults(): Promise<VaultRecord[]> {
-    return (await this.all(this.pool, 'SELECT * FROM vaults ORDER BY lower(name), id')).map(
-      (row) => mapVault(row)!,
+    return (
+      await this.all(this.pool, 'SELECT * FROM vaults WHERE deleted_at IS NULL ORDER BY lower(name), id')
+    ).map((row) => mapVault(row)!);
+  }
+
+  deleteVault(id: string, effects: SideEffects): Promise<'deleted' | 'not_found' | 'not_empty'> {
+    return this.transaction(async (client) => {
+      // FOR UPDATE waits for, and then holds off, every transaction writing a credential into the
+      // vault (they take FOR KEY SHARE in assertLiveVault): none commits into it once it is deleted.
+      const vault = await this.one(
+        client,
+        'SELECT id FROM vaults WHERE id = $1 AND deleted_at IS NULL FOR UPDATE',
+        [id],
+      );
+      if (!vault) return 'not_found';
+      const live = await this.one(
+        client,
+        'SELECT 1 FROM credentials WHERE vault_id = $1 AND deleted_at IS NULL LIMIT 1',
+        [id],
+      );
+      if (live) return 'not_empty';
+      const at = effects.audit[0]?.at ?? Date.now();
+      await this.exec(client, 'UPDATE vaults SET deleted_at = $1, updated_at = $1 WHERE id = $2', [at, id]);
+      // Its members go with it: the vault row's lock serialises this with setVaultMembers.
+      await this.exec(client, 'DELETE FROM vault_members WHERE vault_id = $1', [id]);
+      await this.writeEffects(client, effects);
+      return 'deleted';
+    });
+  }
+
+  private async assertLiveVault(client: Queryable, vaultId: string): Promise<void> {
+    const vault = await this.one(
+      client,
+      'SELECT id FROM vaults WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE',
+      [vaultId],
     );
+    if (!vault) throw new VaultDeletedError();
+  }
+
+  async listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]> {
+    return (
+      await this.all(this.pool, 'SELECT * FROM checkout_policies ORDER BY is_default DESC, lower(name), id')
+    ).map((row) => mapCheckoutPolicy(row)!);
+  }
+
+  async getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined> {
+    return mapCheckoutPolicy(
+      await this.one(this.pool, 'SELECT * FROM checkout_policies WHERE id = $1', [id]),
+    );
+  }
+
+  saveCheckoutPolicy(
+    policy: CheckoutPolicyRecord,
+    options: { replace: boolean },
+    effects: SideEffects,
+  ): Promise<'saved' | 'not_found'> {
+    return this.transaction(async (client) => {
+      if (options.replace) {
+        const found = await this.one(client, 'SELECT id FROM checkout_policies WHERE id = $1 FOR UPDATE', [
+          policy.id,
+        ]);
+        if (!found) return 'not_found';
+      }
+      // One default at a time (a unique index): the previous one stops being it first.
+      if (policy.isDefault) {
+        await this.exec(
+          client,
+          'UPDATE checkout_policies SET is_default = false WHERE is_default AND id <> $1',
+          [policy.id],
+        );
+      }
+      const values = [policy.id, policy.name, JSON.stringify(policy.fields), policy.isDefault];
+      if (options.replace) {
+        await this.exec(
+          client,
+          'UPDATE checkout_policies SET name = $2, fields = $3, is_default = $4, updated_at = $5 WHERE id = $1',
+          [...values, policy.updatedAt],
+        );
+      } else {
+        await this.exec(
+          client,
+          `INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [...values, policy.createdAt, policy.updatedAt],
+        );
+      }
+      await this.writeEffects(client, effects);
+      return 'saved';
+    });
+  }
+
+  deleteCheckoutPolicy(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'> {
+    return this.transaction(async (client) => {
+      const changed =
+        (await this.exec(client, 'DELETE FROM checkout_policies WHERE id = $1', [id])).rowCount ?? 0;
+      if (changed > 0) await this.writeEffects(client, effects);
+      return changed > 0 ? 'deleted' : 'not_found';
+    });
   }
 
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void> {
     return this.transaction(async (client) => {
+      await this.assertLiveVault(client, credential.vaultId);
       const changeSeq = await this.allocateChangeSeq(client);
       await this.exec(
         client,
         `INSERT INTO credentials (id, vault_id, name, username, host, description, policy, password_sealed,
-           password_changed_at, created_at, updated_at, change_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+           password_changed_at, created_at, updated_at, change_seq, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           credential.id,
           credential.vaultId,
@@ -714,19 +829,25 @@ export class PostgresStore implements PamStore {
           credential.createdAt,
           credential.updatedAt,
           changeSeq,
+          credential.version,
         ],
       );
       await this.writeEffects(client, effects);
     });
   }
 
-  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]> {
+  updateCredential(
+    credential: CredentialRecord,
+    effects: SideEffects,
+    expectedVersion: number,
+  ): Promise<EditOutcome> {
     return this.transaction(async (client) => {
-      await this.exec(
+      await this.assertLiveVault(client, credential.vaultId);
+      const written = await this.exec(
         client,
         `UPDATE credentials SET vault_id = $2, name = $3, username = $4, host = $5, description = $6, policy = $7,
-           password_sealed = $8, password_changed_at = $9, updated_at = $10
-         WHERE id = $1 AND deleted_at IS NULL`,
+           updated_at = $8, version = version + 1
+         WHERE id = $1 AND deleted_at IS NULL AND version = $9`,
         [
           credential.id,
           credential.vaultId,
@@ -735,13 +856,14 @@ export class PostgresStore implements PamStore {
           credential.host,
           credential.description,
           JSON.stringify(credential.policy),
-          credential.passwordSealed,
-          credential.passwordChangedAt,
           credential.updatedAt,
+          expectedVersion,
         ],
       );
+      if (written.rowCount === 0) return 'stale';
       await this.touchCredential(client, credential.id);
-      return this.writeEffects(client, effects);
+      await this.writeEffects(client, effects);
+      return 'updated';
     });
   }
 
@@ -992,8 +1114,9 @@ export class PostgresStore implements PamStore {
       }
       await this.exec(
         client,
+        // approver_id too: a pooled request (MIM: any approver of the role) learns its decider here.
         `UPDATE checkouts SET status = $3, approver_message = $4, checkout_at = $5, checkin_at = $6, expires_at = $7,
-           extended_minutes = $8, expiring_notified = $9, updated_at = $10
+           extended_minutes = $8, expiring_notified = $9, updated_at = $10, approver_id = $11, duration = $12
          WHERE id = $1 AND status = $2`,
         [
           id,
@@ -1006,6 +1129,8 @@ export class PostgresStore implements PamStore {
           next.extendedMinutes,
           next.expiringNotified,
           updatedAt,
+          next.approverId,
+          next.duration,
         ],
       );
       if (next.status !== current.status || next.expiresAt !== current.expiresAt) {

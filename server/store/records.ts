@@ -25,6 +25,21 @@ export interface VaultRecord {
   policy: PolicyPatch;
   createdAt: number;
   updatedAt: number;
+  /** Raised by one with each edit (compare-and-set of administrators' edits); 1 when created. */
+  version: number;
+}
+
+/**
+ * A DVLS checkout policy: its fields as DVLS names them (checkoutApprovalMode, checkoutReasonMode,
+ * allowCheckoutOwnerAsApprover, includeAdminsAsApprovers, includeManagersAsApprovers, checkoutTime).
+ */
+export interface CheckoutPolicyRecord {
+  id: string;
+  name: string;
+  fields: Record<string, number>;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** A vault's member: a user or a group of users, with their role in the vault. */
@@ -57,6 +72,8 @@ export interface CredentialRecord {
   passwordChangedAt: number;
   createdAt: number;
   updatedAt: number;
+  /** Raised by one with each edit of the fields above the password; 1 when created. */
+  version: number;
 }
 
 /** One entry of the credential change feed (incremental sync), in change sequence order. */
@@ -89,9 +106,27 @@ export interface CheckoutRecord {
   username: string;
   credentialName: string;
   approverName: string | null;
+  /** The requester's full name (their username when they have none). */
+  userDisplayName: string;
+  /** The account and host the checkout gives access to, and the vault holding the credential. */
+  credentialUsername: string;
+  credentialHost: string;
+  vaultId: string;
+  vaultName: string;
 }
 
-export type NewCheckout = Omit<CheckoutRecord, 'username' | 'credentialName' | 'approverName'>;
+/** The names a checkout row is shown with, read from the users, credentials and vaults it points to. */
+type JoinedNames =
+  | 'username'
+  | 'credentialName'
+  | 'approverName'
+  | 'userDisplayName'
+  | 'credentialUsername'
+  | 'credentialHost'
+  | 'vaultId'
+  | 'vaultName';
+
+export type NewCheckout = Omit<CheckoutRecord, JoinedNames>;
 
 export interface AuditInput {
   at: number;
@@ -138,6 +173,11 @@ export interface TokenRecord {
   userId: string;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The DVLS session key of a token signed in through New-DSSession's handshake, sealed by the
+   * server's SecretBox with the token hash as associated data; null for other sign-ins.
+   */
+  sessionKeySealed?: string | null;
 }
 
 export interface AuditQuery {

@@ -13,18 +13,21 @@ import {
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
 import { MIGRATIONS } from './migrations.ts';
-import type {
-  CheckoutPatch,
-  InsertCheckoutResult,
-  PamStore,
-  PasswordChange,
-  RequiredVaultRole,
-  SideEffects,
-  TransitionResult,
+import {
+  type CheckoutPatch,
+  type EditOutcome,
+  type InsertCheckoutResult,
+  type PamStore,
+  type PasswordChange,
+  type RequiredVaultRole,
+  type SideEffects,
+  type TransitionResult,
+  VaultDeletedError,
 } from './pamStore.ts';
 import type {
   AuditQuery,
   AuditRecord,
+  CheckoutPolicyRecord,
   CheckoutRecord,
   CredentialChange,
   CredentialQuery,
@@ -70,7 +73,12 @@ const CHECKOUT_SELECT = `
   SELECT c.*,
          (SELECT username FROM users WHERE id = c.user_id) AS username,
          (SELECT name FROM credentials WHERE id = c.credential_id) AS credential_name,
-         (SELECT COALESCE(display_name, username) FROM users WHERE id = c.approver_id) AS approver_name
+         (SELECT COALESCE(display_name, username) FROM users WHERE id = c.approver_id) AS approver_name,
+         (SELECT COALESCE(NULLIF(display_name, ''), username) FROM users WHERE id = c.user_id) AS user_display_name,
+         (SELECT username FROM credentials WHERE id = c.credential_id) AS credential_username,
+         (SELECT host FROM credentials WHERE id = c.credential_id) AS credential_host,
+         (SELECT vault_id FROM credentials WHERE id = c.credential_id) AS vault_id,
+         (SELECT v.name FROM credentials cr JOIN vaults v ON v.id = cr.vault_id WHERE cr.id = c.credential_id) AS vault_name
   FROM checkouts c`;
 
 export class SqliteStore implements PamStore {
@@ -273,23 +281,13 @@ export class SqliteStore implements PamStore {
   }
 
   async insertToken(token: TokenRecord): Promise<void> {
-    this.stmt('INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-      token.tokenHash,
-      token.userId,
-      token.createdAt,
-      token.expiresAt,
-    );
+    this.stmt(
+      'INSERT INTO tokens (token_hash, user_id, created_at, expires_at, session_key_sealed) VALUES (?, ?, ?, ?, ?)',
+    ).run(token.tokenHash, token.userId, token.createdAt, token.expiresAt, token.sessionKeySealed ?? null);
   }
 
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = this.stmt('SELECT * FROM tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return mapToken(this.stmt('SELECT * FROM tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined);
   }
 
   async revokeToken(tokenHash: string): Promise<void> {
@@ -310,8 +308,8 @@ export class SqliteStore implements PamStore {
     return this.inTransaction(() => {
       if (!this.membersExist(members)) return 'not_found';
       this.stmt(
-        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at)
-         VALUES (@id, @name, @description, @policy, @createdAt, @updatedAt)`,
+        `INSERT INTO vaults (id, name, description, policy, created_at, updated_at, version)
+         VALUES (@id, @name, @description, @policy, @createdAt, @updatedAt, @version)`,
       ).run({ ...vault, policy: JSON.stringify(vault.policy) });
       this.writeVaultMembers(vault.id, members);
       this.writeEffects(effects);
@@ -319,15 +317,25 @@ export class SqliteStore implements PamStore {
     });
   }
 
-  updateVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+  updateVault(vault: VaultRecord, effects: SideEffects, expectedVersion: number): Promise<EditOutcome> {
     return this.inTransaction(() => {
-      this.stmt(
-        `UPDATE vaults SET name = @name, description = @description, policy = @policy, updated_at = @updatedAt
-         WHERE id = @id`,
-      ).run({ ...vault, policy: JSON.stringify(vault.policy), createdAt: undefined });
+      const written = this.stmt(
+        `UPDATE vaults SET name = @name, description = @description, policy = @policy, updated_at = @updatedAt,
+           version = version + 1
+         WHERE id = @id AND version = @expectedVersion AND deleted_at IS NULL`,
+      ).run({
+        id: vault.id,
+        name: vault.name,
+        description: vault.description,
+        policy: JSON.stringify(vault.policy),
+        updatedAt: vault.updatedAt,
+        expectedVersion,
+      }).changes;
+      if (written === 0) return 'stale';
       // Credentials inherit the vault's policy: touching them lets clients' incremental sync see it.
       this.touchVaultCredentials(vault.id, vault.updatedAt);
       this.writeEffects(effects);
+      return 'updated';
     });
   }
 
@@ -352,13 +360,35 @@ export class SqliteStore implements PamStore {
   }
 
   async getVault(id: string): Promise<VaultRecord | undefined> {
-    return mapVault(this.stmt('SELECT * FROM vaults WHERE id = ?').get(id) as Row | undefined);
+    return mapVault(
+      this.stmt('SELECT * FROM vaults WHERE id = ? AND deleted_at IS NULL').get(id) as Row | undefined,
+    );
   }
 
   async listVaults(): Promise<VaultRecord[]> {
-    return (this.stmt('SELECT * FROM vaults ORDER BY name COLLATE NOCASE').all() as Row[]).map(
-      (row) => mapVault(row)!,
-    );
+    return (
+      this.stmt('SELECT * FROM vaults WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE').all() as Row[]
+    ).map((row) => mapVault(row)!);
+  }
+
+  deleteVault(id: string, effects: SideEffects): Promise<'deleted' | 'not_found' | 'not_empty'> {
+    return this.inTransaction(() => {
+      if (!this.stmt('SELECT 1 FROM vaults WHERE id = ? AND deleted_at IS NULL').get(id)) return 'not_found';
+      if (this.stmt('SELECT 1 FROM credentials WHERE vault_id = ? AND deleted_at IS NULL LIMIT 1').get(id)) {
+        return 'not_empty';
+      }
+      const at = effects.audit[0]?.at ?? Date.now();
+      this.stmt('UPDATE vaults SET deleted_at = ?, updated_at = ? WHERE id = ?').run(at, at, id);
+      this.stmt('DELETE FROM vault_members WHERE vault_id = ?').run(id);
+      this.writeEffects(effects);
+      return 'deleted';
+    });
+  }
+
+  private assertLiveVault(vaultId: string): void {
+    if (!this.stmt('SELECT 1 FROM vaults WHERE id = ? AND deleted_at IS NULL').get(vaultId)) {
+      throw new VaultDeletedError();
+    }
   }
 
   // vault permissions
@@ -385,7 +415,8 @@ export class SqliteStore implements PamStore {
     effects: SideEffects,
   ): Promise<'set' | 'not_found'> {
     return this.inTransaction(() => {
-      if (!this.stmt('SELECT 1 FROM vaults WHERE id = ?').get(vaultId)) return 'not_found';
+      if (!this.stmt('SELECT 1 FROM vaults WHERE id = ? AND deleted_at IS NULL').get(vaultId))
+        return 'not_found';
       if (!this.membersExist(members)) return 'not_found';
       this.stmt('DELETE FROM vault_members WHERE vault_id = ?').run(vaultId);
       this.writeVaultMembers(vaultId, members);
@@ -522,11 +553,12 @@ export class SqliteStore implements PamStore {
 
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void> {
     return this.inTransaction(() => {
+      this.assertLiveVault(credential.vaultId);
       this.stmt(
         `INSERT INTO credentials (id, vault_id, name, username, host, description, policy, password_sealed,
-           password_changed_at, created_at, updated_at, change_seq)
+           password_changed_at, created_at, updated_at, change_seq, version)
          VALUES (@id, @vaultId, @name, @username, @host, @description, @policy, @passwordSealed,
-           @passwordChangedAt, @createdAt, @updatedAt, @changeSeq)`,
+           @passwordChangedAt, @createdAt, @updatedAt, @changeSeq, @version)`,
       ).run({
         ...credential,
         policy: JSON.stringify(credential.policy),
@@ -536,16 +568,82 @@ export class SqliteStore implements PamStore {
     });
   }
 
-  updateCredential(credential: CredentialRecord, effects: SideEffects): Promise<EventRecord[]> {
+  updateCredential(
+    credential: CredentialRecord,
+    effects: SideEffects,
+    expectedVersion: number,
+  ): Promise<EditOutcome> {
     return this.inTransaction(() => {
-      this.stmt(
+      this.assertLiveVault(credential.vaultId);
+      const written = this.stmt(
         `UPDATE credentials SET vault_id = @vaultId, name = @name, username = @username, host = @host,
-           description = @description, policy = @policy, password_sealed = @passwordSealed,
-           password_changed_at = @passwordChangedAt, updated_at = @updatedAt
-         WHERE id = @id AND deleted_at IS NULL`,
-      ).run({ ...credential, policy: JSON.stringify(credential.policy), createdAt: undefined });
+           description = @description, policy = @policy, updated_at = @updatedAt, version = version + 1
+         WHERE id = @id AND deleted_at IS NULL AND version = @expectedVersion`,
+      ).run({
+        id: credential.id,
+        vaultId: credential.vaultId,
+        name: credential.name,
+        username: credential.username,
+        host: credential.host,
+        description: credential.description,
+        policy: JSON.stringify(credential.policy),
+        updatedAt: credential.updatedAt,
+        expectedVersion,
+      }).changes;
+      if (written === 0) return 'stale';
       this.touchCredential(credential.id);
-      return this.writeEffects(effects);
+      this.writeEffects(effects);
+      return 'updated';
+    });
+  }
+
+  async listCheckoutPolicies(): Promise<CheckoutPolicyRecord[]> {
+    return (
+      this.stmt(
+        'SELECT * FROM checkout_policies ORDER BY is_default DESC, name COLLATE NOCASE, id',
+      ).all() as Row[]
+    ).map((row) => mapCheckoutPolicy(row)!);
+  }
+
+  async getCheckoutPolicy(id: string): Promise<CheckoutPolicyRecord | undefined> {
+    return mapCheckoutPolicy(
+      this.stmt('SELECT * FROM checkout_policies WHERE id = ?').get(id) as Row | undefined,
+    );
+  }
+
+  saveCheckoutPolicy(
+    policy: CheckoutPolicyRecord,
+    options: { replace: boolean },
+    effects: SideEffects,
+  ): Promise<'saved' | 'not_found'> {
+    return this.inTransaction(() => {
+      const row = { ...policy, fields: JSON.stringify(policy.fields), isDefault: policy.isDefault ? 1 : 0 };
+      if (options.replace && !this.stmt('SELECT 1 FROM checkout_policies WHERE id = ?').get(policy.id)) {
+        return 'not_found';
+      }
+      // One default at a time (a unique index): the previous one stops being it first.
+      if (policy.isDefault) {
+        this.stmt('UPDATE checkout_policies SET is_default = 0 WHERE is_default = 1 AND id <> ?').run(
+          policy.id,
+        );
+      }
+      this.stmt(
+        options.replace
+          ? `UPDATE checkout_policies SET name = @name, fields = @fields, is_default = @isDefault,
+               updated_at = @updatedAt WHERE id = @id`
+          : `INSERT INTO checkout_policies (id, name, fields, is_default, created_at, updated_at)
+             VALUES (@id, @name, @fields, @isDefault, @createdAt, @updatedAt)`,
+      ).run(options.replace ? { ...row, createdAt: undefined } : row);
+      this.writeEffects(effects);
+      return 'saved';
+    });
+  }
+
+  deleteCheckoutPolicy(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'> {
+    return this.inTransaction(() => {
+      const changed = this.stmt('DELETE FROM checkout_policies WHERE id = ?').run(id).changes;
+      if (changed > 0) this.writeEffects(effects);
+      return changed > 0 ? 'deleted' : 'not_found';
     });
   }
 
@@ -737,7 +835,7 @@ export class SqliteStore implements PamStore {
       this.stmt(
         `UPDATE checkouts SET status = @status, approver_id = @approverId, approver_message = @approverMessage, checkout_at = @checkoutAt,
            checkin_at = @checkinAt, expires_at = @expiresAt, extended_minutes = @extendedMinutes,
-           expiring_notified = @expiringNotified, updated_at = @updatedAt
+           expiring_notified = @expiringNotified, duration = @duration, updated_at = @updatedAt
          WHERE id = @id AND status = @expected`,
       ).run({
         id,
@@ -750,6 +848,7 @@ export class SqliteStore implements PamStore {
         expiresAt: next.expiresAt,
         extendedMinutes: next.extendedMinutes,
         expiringNotified: next.expiringNotified ? 1 : 0,
+        duration: next.duration,
         updatedAt,
       });
       // The list shows the status and end of the checkout holding a credential (or of the caller's
@@ -983,6 +1082,29 @@ export function mapUser(row: Row | undefined): UserRecord | undefined {
   };
 }
 
+export function mapCheckoutPolicy(row: Row | undefined): CheckoutPolicyRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    fields: JSON.parse(row.fields as string) as Record<string, number>,
+    isDefault: Boolean(row.is_default),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function mapToken(row: Row | undefined): TokenRecord | undefined {
+  if (!row) return undefined;
+  return {
+    tokenHash: row.token_hash as string,
+    userId: row.user_id as string,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    sessionKeySealed: (row.session_key_sealed as string | null) ?? null,
+  };
+}
+
 export function mapVault(row: Row | undefined): VaultRecord | undefined {
   if (!row) return undefined;
   return {
@@ -992,6 +1114,7 @@ export function mapVault(row: Row | undefined): VaultRecord | undefined {
     policy: JSON.parse(row.policy as string) as PolicyPatch,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+    version: Number(row.version),
   };
 }
 
@@ -1009,6 +1132,7 @@ export function mapCredential(row: Row | undefined): CredentialRecord | undefine
     passwordChangedAt: row.password_changed_at as number,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+    version: Number(row.version),
   };
 }
 
@@ -1034,6 +1158,11 @@ export function mapCheckout(row: Row | undefined): CheckoutRecord | undefined {
     username: row.username as string,
     credentialName: row.credential_name as string,
     approverName: (row.approver_name as string | null) ?? null,
+    userDisplayName: (row.user_display_name as string | null) ?? (row.username as string),
+    credentialUsername: (row.credential_username as string | null) ?? '',
+    credentialHost: (row.credential_host as string | null) ?? '',
+    vaultId: (row.vault_id as string | null) ?? '',
+    vaultName: (row.vault_name as string | null) ?? '',
   };
 }
 

@@ -21,7 +21,9 @@ describe('checkout dialect: the seeds’ three scenarios', () => {
       serverEvents: true,
       selfApproval: true,
       extend: true,
+      grantShorter: true,
       scheduledStart: true,
+      approverChoice: true,
       // Learned from the first credential listing (see 'incremental sync' below).
       credentialChanges: false,
     });

@@ -29,12 +29,17 @@ describe('MIM dialect against the reference server', () => {
       serverEvents: false,
       selfApproval: false,
       extend: false,
+      grantShorter: false,
       scheduledStart: true,
       credentialChanges: false,
+      approverChoice: false,
     });
     const changes = await caught(() => jen.listCredentialChanges(0));
     expect(changes).toBeInstanceOf(PamClientError);
     expect(changes.kind).toBe('unsupported');
+    // A MIM approval grants the requested TTL: no shorter grant to send.
+    const shorter = await caught(() => alice.approve(DEMO_IDS.mimRoleCredential, undefined, 30));
+    expect(shorter.kind).toBe('unsupported');
     expect((await jen.whoami()).username).toBe('PRIV.Jen');
 
     const roles = await jen.listCredentials();
@@ -208,6 +213,26 @@ describe('MIM sign-in as IIS offers it: HTTP Basic on every call', () => {
     await jen.logout();
     expect(jen.session().token).toBeNull();
     expect((await caught(() => jen.listCredentials())).kind).toBe('unauthorized');
+  });
+
+  it("knows its own requests though sessioninfo gives no id: they carry the session user's id", async () => {
+    const jen = createPamBackend({ baseUrl: server.url, dialect: 'mim', signIn: 'basic' });
+    const { user } = await jen.login('COFFRE\\PRIV.Jen', 'coffre-demo');
+    // sessioninfo names the account only; anyone may own a role, so the approvals queue is offered.
+    expect(user).toMatchObject({ username: 'COFFRE\\PRIV.Jen', roles: ['user', 'approver'] });
+    const { checkout } = await jen.requestCheckout({ credentialId: DEMO_IDS.mimRoleCredential, reason: 'x' });
+    expect(checkout).toMatchObject({ userID: user.id, username: 'COFFRE\\PRIV.Jen' });
+    expect(new Set((await jen.listMyCheckouts()).map((c) => c.userID))).toEqual(new Set([user.id]));
+    const role = await jen.getCredential(DEMO_IDS.mimRoleCredential);
+    expect(role.checkout).toMatchObject({ id: checkout.id, userID: user.id });
+
+    // alice, one of the role's approvers, sees Jen's request as Jen's, not as her own.
+    const alice = createPamBackend({ baseUrl: server.url, dialect: 'mim', signIn: 'basic' });
+    const me = (await alice.login('alice', 'coffre-demo')).user;
+    const [toApprove] = await alice.listToApprove();
+    expect(toApprove).toMatchObject({ id: checkout.id, userID: DEMO_IDS.jen, approverID: me.id });
+    expect(toApprove?.userID).not.toBe(me.id);
+    await jen.cancel(checkout.id);
   });
 
   it('a wrong password is refused at sign-in, and nothing is kept', async () => {

@@ -97,7 +97,7 @@ describe('flows', () => {
     await dialog.getByRole('button', { name: 'Send request' }).click();
     await pendingCard(kelly.page, 'PostgreSQL superuser').waitFor();
 
-    const row = alice.page.getByRole('listitem', { name: 'kelly requests PostgreSQL superuser' });
+    const row = alice.page.getByRole('listitem', { name: 'Kelly Nguyen requests PostgreSQL superuser' });
     await row
       .getByRole('textbox', { name: 'Message to the requester (optional)' })
       .fill('Not during the freeze');

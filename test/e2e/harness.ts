@@ -29,8 +29,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { INTEGRATED_SIGN_IN } from '../../client/authSession.ts';
 import { createPamBackend } from '../../client/createPamBackend.ts';
-import type { CreatePamBackendOptions, PamBackend } from '../../client/pamBackend.ts';
+import type { CreatePamBackendOptions, FetchLike, PamBackend } from '../../client/pamBackend.ts';
 import type { AppEvent, IpcError } from '../../common/ipc.ts';
 import { createLogger as createDesktopLogger } from '../../common/logger.ts';
 import { createDesktopApp, type DesktopApp } from '../../main/app/desktopApp.ts';
@@ -212,6 +213,8 @@ export interface UserOptions {
   createBackend?: (options: CreatePamBackendOptions) => PamBackend;
   /** Pass no demo server URL to the app (the sign-in form then starts empty). */
   noDemoServer?: boolean;
+  /** The shell's Windows sign-in for a server (absent: not offered, as on a machine without one). */
+  integratedFetch?: (serverUrl: string) => FetchLike;
 }
 
 export interface E2eUser {
@@ -352,7 +355,8 @@ async function openUser(
     backend.login = async (username, password) => {
       const result = await login(username, password);
       const token = backend.session().token;
-      if (token) tokens.push(token);
+      // A Windows sign-in holds a marker, not a secret: the OS's credentials never reach the app.
+      if (token && token !== INTEGRATED_SIGN_IN) tokens.push(token);
       return result;
     };
     return backend;
@@ -403,6 +407,7 @@ async function openUser(
     locale,
     isTrustedSender: isTrustedE2eSender,
     createBackend,
+    ...(options.integratedFetch ? { integratedFetch: options.integratedFetch } : {}),
     log: createDesktopLogger({
       service: 'coffre-desktop',
       level: E2E_LOG_LEVEL,

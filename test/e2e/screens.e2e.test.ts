@@ -165,8 +165,12 @@ const SIZED: ReadonlyArray<readonly [string, readonly number[]]> = [
   ['credentials', WIDTHS],
   ['credentials-details', [880, 1024]],
   ['checkout-dialog', [880, 1280]],
+  ['my-checkouts', [880, 1280]],
+  ['approvals', [880, 1280]],
   ['history', [880, 1280]],
   ['audit', [880, 1280]],
+  ['sign-in-advanced', [880, 1280]],
+  ['credentials-favourites', [880, 1280]],
 ];
 
 /** The screen at each width, as <screen>-<variant>-<width>.png, axe included; back to 1280 after. */
@@ -211,6 +215,15 @@ describe('every screen: axe-core and screenshots', () => {
       await page.getByTestId('signin-username').fill('maurice');
       expect(await page.locator('html').getAttribute('lang')).toBe(lang);
       await capture(page, 'sign-in', variant, findings);
+      // The server type as the server answers it, and the other addresses of a server (failover).
+      await page
+        .getByTestId('signin-dialect-hint')
+        .and(page.locator('[data-detected="checkout,mim"]'))
+        .waitFor();
+      await page.getByTestId('signin-advanced').click();
+      await page.getByTestId('signin-failover').fill('https://pam2.example.com\nhttps://pam3.example.com');
+      await captureWidths(page, 'sign-in', 'sign-in-advanced', variant, [880, 1280], findings);
+      await page.getByTestId('signin-failover').fill('');
       await signIn(page, 'maurice');
 
       // Credentials, one selected (its details and policy on the right).
@@ -225,6 +238,17 @@ describe('every screen: axe-core and screenshots', () => {
       await page.getByTestId('details-close').click();
       await page.getByTestId('credential-details').waitFor({ state: 'hidden' });
       await captureWidths(page, 'credentials', 'credentials', variant, WIDTHS, findings);
+
+      // Oracle starred (first, ★), the list in vault order; then back to name order, unstarred.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.locator(`[data-testid="credential-row"][data-credential-id="${ID.oracle}"]`).click();
+      await page.getByTestId('credential-details').getByTestId('favourite-toggle').click();
+      await page.getByTestId('sort-order').selectOption('vault');
+      await page.locator('[data-testid="credential-row"]').first().getByTestId('favourite-mark').waitFor();
+      await captureWidths(page, 'credentials', 'credentials-favourites', variant, [880, 1280], findings);
+      await page.getByTestId('credential-details').getByTestId('favourite-toggle').click();
+      await page.getByTestId('favourite-mark').waitFor({ state: 'detached' });
+      await page.getByTestId('sort-order').selectOption('name');
 
       // The checkout dialog of a credential that needs a reason and an approver.
       await page.locator('[data-testid="credential-row"]').filter({ hasText: 'Enterprise Admin' }).click();
@@ -242,10 +266,15 @@ describe('every screen: axe-core and screenshots', () => {
       await page.getByTestId('active-checkout').waitFor();
       await page.getByTestId('pending-checkout').waitFor();
       await capture(page, 'my-checkouts', variant, findings);
+      // The account on each card, the time left; the password revealed (by character class).
+      await page.getByTestId('active-checkout').getByTestId('reveal-password').click();
+      await page.getByTestId('revealed-password').waitFor();
+      await captureWidths(page, 'my-checkouts', 'my-checkouts', variant, [880, 1280], findings);
 
       await goTo(page, 'approvals');
       await page.getByTestId('approval-row').nth(1).waitFor();
       await capture(page, 'approvals', variant, findings);
+      await captureWidths(page, 'approvals', 'approvals', variant, [880, 1280], findings);
 
       await goTo(page, 'history');
       await page.getByTestId('history-row').nth(1).waitFor();

@@ -20,6 +20,22 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.getByTestId('nav-credentials').waitFor();
 }
 
+/**
+ * Signs in to the demo server as a MIM PAM server (its `/api/pamresources` dialect) with a username
+ * and password, which the app sends as HTTP Basic, as IIS in front of MIM takes them.
+ */
+export async function signInMim(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  const form = page.getByTestId('signin-form');
+  await form.waitFor();
+  const demo = page.getByTestId('use-demo-server');
+  if ((await demo.getAttribute('aria-pressed')) !== 'true') await demo.click();
+  await page.getByRole('combobox', { name: 'Server type' }).selectOption({ label: 'Microsoft MIM PAM' });
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('nav-credentials').waitFor();
+}
+
 /** Clicks a navigation entry and waits for the screen's heading. */
 export async function goTo(page: Page, route: Route): Promise<void> {
   await page.getByTestId(`nav-${route}`).click();

@@ -262,11 +262,23 @@ function nearValidArgs(checkoutIds: () => string[]): Record<IpcChannel, fc.Arbit
       },
       { requiredKeys: [] },
     ),
+    // Loopback only (refused at once): the fuzzer must not send the probe anywhere else.
+    'server:probe': fc.record({
+      url: fc.constantFrom(
+        'http://127.0.0.1:1',
+        'ftp://127.0.0.1',
+        'javascript:alert(1)',
+        '',
+        'x'.repeat(3000),
+      ),
+    }),
     'vaults:list': none,
     'credentials:list': fc.record(
       {
         vaultId: fc.oneof(fc.constant('a1000000-0000-4000-8000-000000000001'), guidish),
         search: fc.oneof(anyText(20), fc.constantFrom('web', '%', '_', '"', '*', 'NEAR(', "'", '\\')),
+        status: fc.constantFrom('available', 'mine', 'pending', 'taken', 'bogus'),
+        sort: fc.constantFrom('name', 'vault', 'random'),
         offset: fc.integer({ min: -1, max: 50 }),
         limit: fc.integer({ min: 0, max: 1001 }),
       },
@@ -290,9 +302,13 @@ function nearValidArgs(checkoutIds: () => string[]): Record<IpcChannel, fc.Arbit
     'checkouts:checkIn': fc.record({ id: checkoutId }),
     'checkouts:cancel': fc.record({ id: checkoutId }),
     'approvals:list': none,
-    'approvals:approve': fc.record({ id: checkoutId, message: anyText(40) }, { requiredKeys: ['id'] }),
+    'approvals:approve': fc.record(
+      { id: checkoutId, message: anyText(40), duration: fc.integer({ min: -1, max: 600 }) },
+      { requiredKeys: ['id'] },
+    ),
     'approvals:deny': fc.record({ id: checkoutId, message: anyText(40) }, { requiredKeys: ['id'] }),
     'password:copy': fc.record({ credentialId: knownCredential }),
+    'username:copy': fc.record({ credentialId: knownCredential }),
     'password:reveal': fc.record({ credentialId: knownCredential }),
     'password:hide': fc.record({ credentialId: knownCredential }),
     'audit:list': fc.record(

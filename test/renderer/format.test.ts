@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAge,
   formatClock,
-  formatCountdown,
   formatDateTime,
   formatDuration,
   formatNumber,
   formatSeconds,
+  formatTimeLeft,
   localInputToIso,
   resolveLanguage,
   secondsLeft,
@@ -35,14 +35,21 @@ describe('countdowns', () => {
     expect(secondsLeft('garbage', now)).toBe(0);
   });
 
-  it('uses m:ss under an hour and h:mm:ss above', () => {
-    expect(formatCountdown(0)).toBe('0:00');
-    expect(formatCountdown(27)).toBe('0:27');
-    expect(formatCountdown(245)).toBe('4:05');
-    expect(formatCountdown(3599)).toBe('59:59');
-    expect(formatCountdown(3600)).toBe('1:00:00');
-    expect(formatCountdown(3845)).toBe('1:04:05');
-    expect(formatCountdown(-5)).toBe('0:00');
+  it('writes time left as a duration, not a clock: "10 min", "1 h 05", seconds in the last minute', () => {
+    expect(formatTimeLeft(0)).toBe(`0${NBSP}s`);
+    expect(formatTimeLeft(27)).toBe(`27${NBSP}s`);
+    expect(formatTimeLeft(59.2)).toBe(`1${NBSP}min`);
+    expect(formatTimeLeft(60)).toBe(`1${NBSP}min`);
+    // Minutes round up: 9 min 01 s left reads "10 min", until the tenth minute has gone.
+    expect(formatTimeLeft(541)).toBe(`10${NBSP}min`);
+    expect(formatTimeLeft(600)).toBe(`10${NBSP}min`);
+    expect(formatTimeLeft(3540)).toBe(`59${NBSP}min`);
+    expect(formatTimeLeft(3541)).toBe(`1${NBSP}h`);
+    expect(formatTimeLeft(3600)).toBe(`1${NBSP}h`);
+    expect(formatTimeLeft(3601)).toBe(`1${NBSP}h${NBSP}01`);
+    expect(formatTimeLeft(3900)).toBe(`1${NBSP}h${NBSP}05`);
+    expect(formatTimeLeft(26 * 3600)).toBe(`26${NBSP}h`);
+    expect(formatTimeLeft(-5)).toBe(`0${NBSP}s`);
   });
 
   it('writes seconds with a no-break space', () => {

@@ -118,6 +118,11 @@ describe('toasts store', () => {
     ]);
   });
 
+  it('shows no "locked" refusal: a load caught by the lock is redone at unlock, the lock screen says it', () => {
+    expect(toasts.actions.error(new FakeFailure('locked', 'locked', 'Coffre is locked.').error)).toBe(0);
+    expect(toasts.useToastsStore.getState().toasts).toEqual([]);
+  });
+
   it('has a headline for every error kind', () => {
     for (const key of Object.values(toasts.ERROR_KEYS)) expect(key).toMatch(/^error\./);
     expect(Object.keys(toasts.ERROR_KEYS)).toHaveLength(15);

@@ -247,7 +247,7 @@ describe('the change sequence migration', () => {
         const last = await store.currentChangeSeq();
         expect(last).toBe(all.changes.at(-1)!.seq);
         const c1 = (await store.getCredential('c1'))!;
-        await store.updateCredential({ ...c1, name: 'One again' }, { audit: [], events: [] });
+        await store.updateCredential({ ...c1, name: 'One again' }, { audit: [], events: [] }, c1.version);
         const after = await store.listCredentialChanges(last, 10);
         expect(after.changes.map((change) => [change.id, change.seq])).toEqual([['c1', last + 1]]);
       } finally {

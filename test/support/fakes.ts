@@ -29,6 +29,7 @@ import type {
   NotifierPort,
   TrayPort,
 } from '../../main/services/ports.ts';
+import type { TrayCheckout } from '../../main/services/trayMenu.ts';
 
 /** Wall-clock milliseconds for the records' `at` (a FakeClock's `now`, or the real clock). */
 type Now = () => number;
@@ -175,7 +176,7 @@ export class FakeClipboard implements ClipboardPort {
 export interface ShownNotification extends NotificationRequest {
   /** When it was shown (wall-clock ms). */
   at: number;
-  onAction: (action: string) => void;
+  onAction: (action: string, reply?: string) => void;
 }
 
 export class FakeNotifier implements NotifierPort {
@@ -187,7 +188,7 @@ export class FakeNotifier implements NotifierPort {
     this.now = now;
   }
 
-  show(request: NotificationRequest, onAction: (action: string) => void): void {
+  show(request: NotificationRequest, onAction: (action: string, reply?: string) => void): void {
     this.shown.push({ ...request, at: this.now(), onAction });
   }
 
@@ -207,6 +208,11 @@ export class FakeNotifier implements NotifierPort {
     this.last(id).onAction(action);
   }
 
+  /** The user types `text` in the reply field of the latest notification `id` and sends it. */
+  reply(id: string, text: string): void {
+    this.last(id).onAction('reply', text);
+  }
+
   titles(): string[] {
     return this.shown.map((notification) => notification.title);
   }
@@ -214,6 +220,12 @@ export class FakeNotifier implements NotifierPort {
 
 export class FakeTray implements TrayPort {
   readonly counts: number[] = [];
+  /** Each list of checkouts the tray was given, in order. */
+  readonly checkoutLists: TrayCheckout[][] = [];
+
+  setCheckouts(checkouts: readonly TrayCheckout[]): void {
+    this.checkoutLists.push([...checkouts]);
+  }
 
   setPendingCount(count: number): void {
     this.counts.push(count);

@@ -22,15 +22,19 @@ export const ENGLISH_WORDS = new Set(
 
 /** Technical tokens a French text may carry as they are: options, commands, placeholders, names. */
 export function withoutTechnicalTokens(text: string): string {
-  return text
-    .replace(/\{\{[^}]*\}\}/g, ' ')
-    .replace(/https?:\/\/\S+/g, ' ')
-    .replace(/\bcoffre(?: [a-z-]+){1,2}/g, ' ')
-    .replace(/(^|\s|\()--?[a-z][\w-]*/g, ' ')
-    .replace(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g, ' ')
-    .replace(/<[^>]*>|\[[^\]]*\]|\$\w+|"[^"]*"/g, ' ')
-    .replace(/«\u00a0[^\s«»]+\u00a0»/g, ' ')
-    .replace(/\b[\w.]*[A-Z][\w.]*-[\w.-]+\b|\b\w+-\w+(?:-\w+)*\b/g, ' ');
+  return (
+    text
+      .replace(/\{\{[^}]*\}\}/g, ' ')
+      // A product's name, as Devolutions' French pages write it.
+      .replace(/\bDevolutions Server\b/g, ' ')
+      .replace(/https?:\/\/\S+/g, ' ')
+      .replace(/\bcoffre(?: [a-z-]+){1,2}/g, ' ')
+      .replace(/(^|\s|\()--?[a-z][\w-]*/g, ' ')
+      .replace(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g, ' ')
+      .replace(/<[^>]*>|\[[^\]]*\]|\$\w+|"[^"]*"/g, ' ')
+      .replace(/«\u00a0[^\s«»]+\u00a0»/g, ' ')
+      .replace(/\b[\w.]*[A-Z][\w.]*-[\w.-]+\b|\b\w+-\w+(?:-\w+)*\b/g, ' ')
+  );
 }
 
 /** The English words found in a French text (after its technical tokens are set aside). */

@@ -13,6 +13,10 @@ export const APPROVALS_MESSAGES_EN: ApprovalsMessages = {
     `${reason ? `Reason: ${reason}` : 'No reason given'} — for ${durationText(minutes, 'h', 'min')}`,
   approveAction: 'Approve',
   denyAction: 'Deny',
+  replyPlaceholder: 'A message for the requester…',
+  messageBody: (message) => `Your message: “${message}”. Approve or deny with it?`,
+  approveWithMessage: 'Approve with message',
+  denyWithMessage: 'Deny with message',
   approvedTitle: (credential, approver) => `${credential} approved by ${approver}`,
   approvedBody: (message) => (message ? `“${message}” — you can use it now.` : 'You can use it now.'),
   deniedTitle: (credential, approver) => `${credential} denied by ${approver}`,
@@ -33,6 +37,17 @@ export const TRAY_LABELS_EN: TrayLabels = {
   open: 'Open Coffre',
   pending: 'Pending requests ({count})',
   noPending: 'No pending requests',
+  checkouts: 'Your checkouts ({count})',
+  noCheckouts: 'No active checkouts',
+  timeLeft: (hours, minutes) =>
+    hours === 0
+      ? `${minutes}\u00a0min left`
+      : `${hours}\u00a0h\u00a0${String(minutes).padStart(2, '0')} left`,
+  expired: 'expired',
+  copyPassword: 'Copy password',
+  checkIn: 'Check in',
+  showCheckout: 'Show in Coffre',
+  actionFailed: 'That did not work',
   lock: 'Lock',
   quit: 'Quit Coffre',
 };

@@ -12,6 +12,11 @@ export const APPROVALS_MESSAGES_FR: ApprovalsMessages = {
     `${reason ? `Motif\u00a0: ${reason}` : 'Aucun motif donné'} — durée\u00a0: ${durationText(minutes, 'h', 'min')}`,
   approveAction: 'Approuver',
   denyAction: 'Refuser',
+  replyPlaceholder: 'Un message pour le demandeur…',
+  messageBody: (message) =>
+    `Votre message\u00a0: «\u00a0${message}\u00a0». Approuver ou refuser la demande avec ce message\u00a0?`,
+  approveWithMessage: 'Approuver avec ce message',
+  denyWithMessage: 'Refuser avec ce message',
   approvedTitle: (credential, approver) => `Extraction de ${credential} approuvée par ${approver}`,
   approvedBody: (message) =>
     message
@@ -36,6 +41,17 @@ export const TRAY_LABELS_FR: TrayLabels = {
   open: 'Ouvrir Coffre',
   pending: 'Demandes en attente ({count})',
   noPending: 'Aucune demande en attente',
+  checkouts: 'Vos extractions ({count})',
+  noCheckouts: 'Aucune extraction en cours',
+  timeLeft: (hours, minutes) =>
+    hours === 0
+      ? `encore ${minutes}\u00a0min`
+      : `encore ${hours}\u00a0h\u00a0${String(minutes).padStart(2, '0')}`,
+  expired: 'expirée',
+  copyPassword: 'Copier le mot de passe',
+  checkIn: 'Restituer',
+  showCheckout: 'Afficher dans Coffre',
+  actionFailed: 'L’action a échoué',
   lock: 'Verrouiller',
   quit: 'Quitter Coffre',
 };

@@ -17,10 +17,14 @@ const DVLS_SIGN_IN_KEYS: Partial<Record<string, TranslationKey>> = {
   session_key_lost: 'signIn.errorSessionKeyLost',
 };
 
-/** Sign-in (and unlock) failures in words a person can act on; the server's own message follows. */
-export function signInErrorKey(error: CoffreError): TranslationKey {
+/**
+ * Sign-in (and unlock) failures in words a person can act on; the server's own message follows.
+ * `integrated`: the Windows sign-in was refused, where no username or password was typed.
+ */
+export function signInErrorKey(error: CoffreError, integrated = false): TranslationKey {
   const dvls = DVLS_SIGN_IN_KEYS[error.code];
   if (dvls) return dvls;
+  if (integrated && error.kind === 'unauthorized') return 'signIn.errorWindowsSignIn';
   switch (error.kind) {
     case 'unauthorized':
       return 'signIn.errorCredentials';
@@ -106,17 +110,21 @@ export function AuthError({
   error,
   testId,
   url,
+  integrated = false,
 }: {
   error: CoffreError | null;
   testId: string;
   url?: string;
+  /** The attempt was a Windows sign-in (no password typed). */
+  integrated?: boolean;
 }) {
   const { t } = useTranslation();
+  const key = error ? signInErrorKey(error, integrated) : null;
   return (
     <div className="form-error" role="alert" data-testid={testId} data-kind={error?.kind}>
       {error ? (
         <>
-          <strong>{url === undefined ? t(signInErrorKey(error)) : t(signInErrorKey(error), { url })}</strong>
+          <strong>{key && (url === undefined ? t(key) : t(key, { url }))}</strong>
           {error.message ? <span className="detail">{error.message}</span> : null}
         </>
       ) : null}

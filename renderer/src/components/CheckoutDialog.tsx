@@ -29,6 +29,7 @@ import {
 import { actions as navigation } from '../stores/navigation.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
 import { ERROR_KEYS, actions as toasts } from '../stores/toasts.ts';
+import { AccountAtHost } from './CheckoutCard.tsx';
 
 type Field = 'reason' | 'approver' | 'duration';
 type FieldErrors = Partial<Record<Field, { key: TranslationKey; values?: Record<string, string | number> }>>;
@@ -51,7 +52,12 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
   const approversLoading = useCredentialsStore(credentialSelectors.approversLoading(credential.id));
   const approversError = useCredentialsStore(credentialSelectors.approversError(credential.id));
   const requesting = useCheckoutsStore(checkoutSelectors.requesting);
-  const needsApprover = policy.approvalMode === 'mandatory';
+  const needsApproval = policy.approvalMode === 'mandatory';
+  const approverChoice = useSessionStore(sessionSelectors.canChooseApprover);
+  /** Whether the user picks the approver (not on MIM, where every approver of the role gets it). */
+  const needsApprover = needsApproval && approverChoice;
+  const canReadPassword = useSessionStore(sessionSelectors.canReadPassword);
+  const vaultName = useCredentialsStore(credentialSelectors.vaultName(credential.vaultID));
   const asksReason = policy.reasonMode !== 'none';
 
   const [reason, setReason] = useState('');
@@ -97,7 +103,10 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
           const approver = others.find((candidate) => candidate.id === approverId);
           return approver ? { id: approver.id, name: approver.displayName || approver.username } : null;
         })();
-  const plan = approvalPlan(policy, chosen, userId);
+  const plan = approvalPlan(policy, chosen, userId, approverChoice);
+  // One verb per action, as the policy decides it: a request that waits for someone else is a
+  // request (title and button alike); approving it oneself, like no approval, is a checkout.
+  const isRequest = needsApproval && plan.kind !== 'self';
   const minutes = Number(duration);
   const durationValid =
     Number.isInteger(minutes) && minutes >= policy.minDuration && minutes <= policy.maxDuration;
@@ -116,7 +125,10 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
     if (!durationValid) {
       found.duration = {
         key: 'checkout.errorDuration',
-        values: { min: policy.minDuration, max: policy.maxDuration },
+        values: {
+          min: formatDuration(policy.minDuration, lang),
+          max: formatDuration(policy.maxDuration, lang),
+        },
       };
     }
     return found;
@@ -142,7 +154,9 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
         duration: minutes,
       });
       const { checkout } = result;
-      if (checkout.status === CheckoutStatus.Pending) {
+      if (checkout.status === CheckoutStatus.Pending && !checkout.approverName && !chosen) {
+        toasts.success('checkout.requestedToastAny', { credential: checkout.credentialName });
+      } else if (checkout.status === CheckoutStatus.Pending) {
         toasts.success('checkout.requestedToast', {
           credential: checkout.credentialName,
           name: checkout.approverName ?? chosen?.name ?? '',
@@ -188,12 +202,13 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
         >
           <form onSubmit={(event) => void submit(event)} noValidate>
             <Dialog.Title className="dialog-title">
-              {needsApprover
+              {isRequest
                 ? t('checkout.titleRequest', { name: credential.name })
                 : t('checkout.title', { name: credential.name })}
             </Dialog.Title>
-            <Dialog.Description className="dialog-description muted">
-              {credential.username}@{credential.host}
+            <Dialog.Description className="dialog-description muted" data-testid="checkout-account">
+              <AccountAtHost account={credential.username} host={credential.host} />
+              {vaultName ? ` · ${vaultName}` : ''}
             </Dialog.Description>
 
             {asksReason ? (
@@ -286,12 +301,14 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
 
             <p className="outcome" aria-live="polite" data-testid="checkout-outcome" data-plan={plan.kind}>
               {plan.kind === 'immediate'
-                ? t('checkout.outcomeImmediate')
-                : plan.kind === 'self'
-                  ? t('checkout.outcomeSelf')
-                  : plan.kind === 'approver'
-                    ? t('checkout.outcomeApprover', { name: plan.name })
-                    : t('checkout.outcomeChoose')}
+                ? t(canReadPassword ? 'checkout.outcomeImmediate' : 'checkout.outcomeImmediateNoPassword')
+                : plan.kind === 'anyApprover'
+                  ? t('checkout.outcomeAnyApprover')
+                  : plan.kind === 'self'
+                    ? t('checkout.outcomeSelf')
+                    : plan.kind === 'approver'
+                      ? t('checkout.outcomeApprover', { name: plan.name })
+                      : t('checkout.outcomeChoose')}
               {policy.rotateOnCheckin ? ` ${t('checkout.rotates')}` : ''}
             </p>
 
@@ -318,7 +335,7 @@ export function CheckoutDialog({ credential, onClose }: { credential: Credential
               >
                 {requesting
                   ? t('checkout.sending')
-                  : needsApprover && plan.kind !== 'self'
+                  : isRequest
                     ? t('checkout.submitRequest')
                     : t('checkout.submit')}
               </button>

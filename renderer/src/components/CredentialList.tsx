@@ -6,27 +6,38 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Checkout, type Credential, credentialState } from '../domain.ts';
+import { accountLine, type Checkout, type Credential, credentialState } from '../domain.ts';
 import { useMineByCredential } from '../hooks.ts';
 import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
+import { selectors as settingsSelectors, useSettingsStore } from '../stores/settings.ts';
 import { CredentialStateLabel, PolicyBadges } from './CredentialParts.tsx';
 
 export const ROW_HEIGHT = 56;
 const OVERSCAN = 8;
 
-export function CredentialList({ onActivate }: { onActivate: (credential: Credential) => void }) {
+export function CredentialList({
+  onActivate,
+  onToggleFavourite,
+}: {
+  onActivate: (credential: Credential) => void;
+  onToggleFavourite: (credentialId: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const total = useCredentialsStore(selectors.total);
   const generation = useCredentialsStore(selectors.generation);
   const activeIndex = useCredentialsStore(selectors.activeIndex);
   const appliedKey = useCredentialsStore(
-    (state) => `${state.applied.vaultId ?? ''}\u0000${state.applied.search}`,
+    (state) =>
+      `${state.applied.vaultId ?? ''}\u0000${state.applied.search}\u0000${state.applied.status}\u0000${state.applied.sort}`,
   );
   const sync = useCredentialsStore(selectors.sync);
   const synced = useCredentialsStore(selectors.synced);
   const neverSynced = useSessionStore((state) => !state.session?.lastSyncAt) && !synced;
   const searchText = useCredentialsStore((state) => state.applied.search);
+  const filtered = useCredentialsStore((state) => state.applied.status !== null);
+  const favourites = useSettingsStore(settingsSelectors.favourites);
+  const recent = useSettingsStore(settingsSelectors.recent);
   const userId = useSessionStore(sessionSelectors.userId);
   const mine = useMineByCredential();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -69,9 +80,11 @@ export function CredentialList({ onActivate }: { onActivate: (credential: Creden
         <p className="muted">
           {searchText
             ? t('credentials.noMatch', { search: searchText })
-            : sync || neverSynced
-              ? t('credentials.syncing')
-              : t('credentials.empty')}
+            : filtered
+              ? t('credentials.noneInState')
+              : sync || neverSynced
+                ? t('credentials.syncing')
+                : t('credentials.empty')}
         </p>
       </div>
     );
@@ -120,6 +133,14 @@ export function CredentialList({ onActivate }: { onActivate: (credential: Creden
             if (credential) onActivate(credential);
             break;
           }
+          case 'd':
+          case 'D': {
+            // Ctrl/⌘+D stars the selected credential, as browsers bookmark a page.
+            if (!(event.ctrlKey || event.metaKey)) return;
+            const credential = selectors.rowAt(activeIndex)(useCredentialsStore.getState());
+            if (credential) void onToggleFavourite(credential.id);
+            break;
+          }
           default:
             return;
         }
@@ -136,6 +157,8 @@ export function CredentialList({ onActivate }: { onActivate: (credential: Creden
             active={item.index === activeIndex}
             mine={mine}
             userId={userId}
+            favourites={favourites}
+            recent={recent}
             onActivate={onActivate}
           />
         ))}
@@ -155,6 +178,8 @@ const CredentialRow = memo(function CredentialRow({
   active,
   mine,
   userId,
+  favourites,
+  recent,
   onActivate,
 }: {
   index: number;
@@ -163,6 +188,8 @@ const CredentialRow = memo(function CredentialRow({
   active: boolean;
   mine: ReadonlyMap<string, Checkout> | null;
   userId: string | null;
+  favourites: readonly string[];
+  recent: readonly string[];
   onActivate: (credential: Credential) => void;
 }) {
   const { t } = useTranslation();
@@ -210,12 +237,21 @@ const CredentialRow = memo(function CredentialRow({
     >
       <span className="row-main">
         <span className="row-top">
+          {favourites.includes(credential.id) ? (
+            <span className="row-mark favourite" data-testid="favourite-mark">
+              <span aria-hidden="true">★</span>
+              <span className="visually-hidden">{t('credentials.favouriteMark')}</span>
+            </span>
+          ) : null}
           <span className="row-name">{credential.name}</span>
+          {recent.includes(credential.id) && !favourites.includes(credential.id) ? (
+            <span className="badge recent-mark" data-testid="recent-mark">
+              {t('credentials.recentMark')}
+            </span>
+          ) : null}
           <PolicyBadges policy={credential.policy} />
         </span>
-        <span className="row-account">
-          {credential.username}@{credential.host}
-        </span>
+        <span className="row-account">{accountLine(credential)}</span>
       </span>
       <CredentialStateLabel state={state} />
     </div>

@@ -1,12 +1,21 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
-import { CheckoutCard, RequestedAge } from '../components/CheckoutCard.tsx';
+import { durationPresets } from '../../../common/duration.ts';
+import {
+  AccountAtHost,
+  CheckoutCard,
+  MetaSeparator,
+  useCheckoutAccount,
+} from '../components/CheckoutCard.tsx';
 import type { Checkout } from '../domain.ts';
-import { formatClock, formatDuration } from '../format.ts';
+import { formatAge, formatClock, formatDuration } from '../format.ts';
 import { useLang } from '../hooks.ts';
 import { actions as approvals, selectors, useApprovalsStore } from '../stores/approvals.ts';
+import { useNow } from '../stores/clock.ts';
+import { selectors as credentialSelectors, useCredentialsStore } from '../stores/credentials.ts';
 import { selectors as navSelectors, useNavigationStore } from '../stores/navigation.ts';
+import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
 
 /**
  * The approver's queue, oldest first. Each request is a focusable row: A approves, D denies (with the
@@ -94,11 +103,50 @@ function useArrivalAnnouncement(items: Checkout[]): string {
     if (known.current) {
       const arrived = items.filter((item) => !known.current?.has(item.id));
       const last = arrived[arrived.length - 1];
-      if (last) setMessage(t('approvals.arrived', { name: last.username, credential: last.credentialName }));
+      if (last)
+        setMessage(t('approvals.arrived', { name: requesterName(last), credential: last.credentialName }));
     }
     known.current = ids;
   }, [items, t]);
   return message;
+}
+
+/** The requester's full name where the server gives it, else their username. */
+function requesterName(checkout: Checkout): string {
+  return checkout.userDisplayName || checkout.username;
+}
+
+/** "Requested at 09:12 · waiting for 14 min": how long the requester has been waiting. */
+function Waiting({ since }: { since: string }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const now = useNow();
+  const age = formatAge(since, now, lang);
+  return (
+    <>
+      {t('approvals.requestedAt', { time: formatClock(since) })}
+      <MetaSeparator />
+      <span className="age" data-testid="approval-waiting">
+        {age ? t('approvals.waitingFor', { duration: age }) : t('time.justNow')}
+      </span>
+    </>
+  );
+}
+
+/**
+ * The minutes an approver may grant: the requested ones, or fewer among the usual presets, not under
+ * the credential's minimum where the loaded list knows its policy.
+ */
+function useGrantChoices(checkout: Checkout): number[] {
+  const known = useCredentialsStore(credentialSelectors.byId(checkout.credentialID));
+  const canShorten = useSessionStore(sessionSelectors.canGrantShorter);
+  if (!canShorten) return [checkout.duration];
+  const floor = Math.min(checkout.duration, known?.policy.minDuration ?? 15);
+  return durationPresets({
+    minDuration: floor,
+    maxDuration: checkout.duration,
+    defaultDuration: checkout.duration,
+  });
 }
 
 function ApprovalRow({
@@ -115,20 +163,27 @@ function ApprovalRow({
   const busy = useApprovalsStore(selectors.busy(checkout.id));
   const fresh = useApprovalsStore(selectors.isFresh(checkout.id));
   const [message, setMessage] = useState('');
+  const [granted, setGranted] = useState(checkout.duration);
   const messageId = useId();
+  const grantId = useId();
+  const { account, host, vault } = useCheckoutAccount(checkout);
+  const grantChoices = useGrantChoices(checkout);
+  const name = requesterName(checkout);
 
   const decide = async (decision: 'approve' | 'deny') => {
     if (busy) return;
+    const shorter = granted < checkout.duration ? granted : undefined;
     const done =
       decision === 'approve'
-        ? await approvals.approve(checkout.id, message)
+        ? await approvals.approve(checkout.id, message, shorter)
         : await approvals.deny(checkout.id, message);
     if (done) onDecided();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    // Letters typed into the message field are text, not shortcuts.
-    if ((event.target as HTMLElement).tagName === 'INPUT') return;
+    // Letters typed into the message field (or to pick a duration) are not shortcuts.
+    const tag = (event.target as HTMLElement).tagName;
+    if (tag === 'INPUT' || tag === 'SELECT') return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key.toLowerCase();
     if (key === 'a' || key === 'd') {
@@ -151,21 +206,61 @@ function ApprovalRow({
       data-testid="approval-row"
       data-checkout-id={checkout.id}
       onKeyDown={onKeyDown}
-      title={t('approvals.rowTitle', { name: checkout.username, credential: checkout.credentialName })}
-      meta={
-        <RequestedAge
-          requestedAt={t('approvals.requestedAt', { time: formatClock(checkout.requestDateTime) })}
-          since={checkout.requestDateTime}
-        />
-      }
+      title={t('approvals.rowTitle', { name, credential: checkout.credentialName })}
+      meta={<Waiting since={checkout.requestDateTime} />}
     >
+      {/* The title names who and what; the facts add what it opens and why, never the title again. */}
       <dl className="approval-facts">
-        <dt>{t('approvals.requester')}</dt>
-        <dd data-testid="approval-requester">{checkout.username}</dd>
-        <dt>{t('approvals.credential')}</dt>
-        <dd>{checkout.credentialName}</dd>
+        {account || host ? (
+          <>
+            <dt>{t('approvals.account')}</dt>
+            <dd className="account-name" data-testid="approval-account">
+              <AccountAtHost account={account} host={host} />
+            </dd>
+          </>
+        ) : null}
+        {vault ? (
+          <>
+            <dt>{t('approvals.vault')}</dt>
+            <dd data-testid="approval-vault">{vault}</dd>
+          </>
+        ) : null}
+        {name !== checkout.username ? (
+          <>
+            <dt>{t('approvals.requesterAccount')}</dt>
+            <dd data-testid="approval-requester">{checkout.username}</dd>
+          </>
+        ) : null}
         <dt>{t('approvals.duration')}</dt>
-        <dd>{formatDuration(checkout.duration, lang)}</dd>
+        <dd data-testid="approval-duration">{formatDuration(checkout.duration, lang)}</dd>
+        {grantChoices.length > 1 ? (
+          <>
+            <dt>
+              <label htmlFor={grantId}>{t('approvals.grant')}</label>
+            </dt>
+            <dd>
+              <select
+                id={grantId}
+                className="input input-inline"
+                value={String(granted)}
+                data-testid="approval-grant"
+                onChange={(event) => setGranted(Number(event.target.value))}
+                onKeyDown={(event) => {
+                  if (event.key === 'Escape')
+                    (event.currentTarget.closest('li') as HTMLElement | null)?.focus();
+                }}
+              >
+                {grantChoices.map((minutes) => (
+                  <option key={minutes} value={String(minutes)}>
+                    {minutes === checkout.duration
+                      ? t('approvals.grantAsRequested', { duration: formatDuration(minutes, lang) })
+                      : formatDuration(minutes, lang)}
+                  </option>
+                ))}
+              </select>
+            </dd>
+          </>
+        ) : null}
         <dt>{t('approvals.reason')}</dt>
         <dd data-testid="approval-reason">
           {checkout.reason || <span className="muted">{t('approvals.noReason')}</span>}

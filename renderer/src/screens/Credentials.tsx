@@ -3,12 +3,25 @@ import { useTranslation } from 'react-i18next';
 import { CheckoutDialog } from '../components/CheckoutDialog.tsx';
 import { CredentialList } from '../components/CredentialList.tsx';
 import { CredentialStateLabel } from '../components/CredentialParts.tsx';
-import { type Credential, credentialState, type VaultRole, vaultRoleAllows } from '../domain.ts';
+import {
+  accountLine,
+  CREDENTIAL_STATES,
+  type Credential,
+  type CredentialSort,
+  type CredentialStateKind,
+  credentialState,
+  type VaultRole,
+  vaultRoleAllows,
+} from '../domain.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { useLang, useMineByCredential } from '../hooks.ts';
+import type { TranslationKey } from '../i18n/index.ts';
+import { COPY_PASSWORD_ARIA, copyPasswordKeys, useCopyPasswordShortcut } from '../shortcuts.ts';
 import { actions as credentials, selectors, useCredentialsStore } from '../stores/credentials.ts';
 import { actions as navigation } from '../stores/navigation.ts';
+import { actions as secrets } from '../stores/secrets.ts';
 import { selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
+import { actions as settings, selectors as settingsSelectors, useSettingsStore } from '../stores/settings.ts';
 
 export function Credentials() {
   const { t } = useTranslation();
@@ -23,6 +36,7 @@ export function Credentials() {
   // Narrow windows show the details as an overlay, opened by a click on a row or the Details button.
   const [detailsOpen, setDetailsOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
+  useCopyPasswordShortcut(active);
 
   // "/" or Ctrl+F jumps to the search box, as in most list apps.
   useEffect(() => {
@@ -113,6 +127,7 @@ export function Credentials() {
               }}
             />
           </div>
+          <ListFilters />
           <p
             className="result-count muted"
             aria-live="polite"
@@ -135,7 +150,7 @@ export function Credentials() {
             {t('credentials.detailsButton')}
           </button>
         </div>
-        <CredentialList onActivate={activate} />
+        <CredentialList onActivate={activate} onToggleFavourite={toggleFavourite} />
       </section>
       <CredentialDetails
         credential={active}
@@ -155,6 +170,59 @@ export function Credentials() {
       ) : null}
     </div>
   );
+}
+
+const STATUS_KEYS: Record<CredentialStateKind, TranslationKey> = {
+  available: 'credentials.statusAvailable',
+  mine: 'credentials.statusMine',
+  pending: 'credentials.statusPending',
+  taken: 'credentials.statusTaken',
+};
+
+/** Which credentials (by their state for the user) and in which order (issue 15, item 7). */
+function ListFilters() {
+  const { t } = useTranslation();
+  const status = useCredentialsStore(selectors.status);
+  const sort = useCredentialsStore(selectors.sort);
+  return (
+    <div className="list-filters">
+      <label className="inline-field">
+        <span>{t('credentials.statusLabel')}</span>
+        <select
+          className="input"
+          value={status ?? ''}
+          data-testid="status-filter"
+          onChange={(event) =>
+            void credentials.setStatus((event.target.value || null) as CredentialStateKind | null)
+          }
+        >
+          <option value="">{t('credentials.statusAll')}</option>
+          {CREDENTIAL_STATES.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(STATUS_KEYS[kind])}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline-field">
+        <span>{t('credentials.sortLabel')}</span>
+        <select
+          className="input"
+          value={sort}
+          data-testid="sort-order"
+          onChange={(event) => void credentials.setSort(event.target.value as CredentialSort)}
+        >
+          <option value="name">{t('credentials.sortName')}</option>
+          <option value="vault">{t('credentials.sortVault')}</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
+/** Stars or un-stars a credential, keeping it selected where the list moves it. */
+export async function toggleFavourite(credentialId: string): Promise<void> {
+  if (await settings.toggleFavourite(credentialId)) await credentials.refreshKeeping(credentialId);
 }
 
 /** The vaults as a drop-down, where the window is too narrow for the vault column. */
@@ -245,6 +313,9 @@ function CredentialDetails({
   const vaultRole = useCredentialsStore((state) =>
     credential ? selectors.vaultRole(credential.vaultID)(state) : undefined,
   );
+  const favourites = useSettingsStore(settingsSelectors.favourites);
+  const favourite = credential ? favourites.includes(credential.id) : false;
+  const canRead = useSessionStore(sessionSelectors.canReadPassword);
   if (!credential) {
     return (
       <aside id="credential-details" className="details-pane" aria-label={t('credentials.details')}>
@@ -265,6 +336,17 @@ function CredentialDetails({
         <h2 className="details-title">{credential.name}</h2>
         <button
           type="button"
+          className={`button ghost favourite-toggle${favourite ? ' is-on' : ''}`}
+          aria-pressed={favourite}
+          aria-keyshortcuts="Control+D"
+          title={t('credentials.favouriteHint')}
+          data-testid="favourite-toggle"
+          onClick={() => void toggleFavourite(credential.id)}
+        >
+          <span aria-hidden="true">{favourite ? '★' : '☆'}</span> {t('credentials.favourite')}
+        </button>
+        <button
+          type="button"
           className="button ghost details-close"
           aria-label={t('credentials.closeDetails')}
           data-testid="details-close"
@@ -273,11 +355,15 @@ function CredentialDetails({
           ×
         </button>
       </div>
-      <p className="details-account">
-        {/* A line may break before the host, never inside a name. */}
-        {credential.username}
-        <wbr />@{credential.host}
-      </p>
+      {credential.username && credential.host ? (
+        <p className="details-account">
+          {/* A line may break before the host, never inside a name. */}
+          {credential.username}
+          <wbr />@{credential.host}
+        </p>
+      ) : accountLine(credential) ? (
+        <p className="details-account">{accountLine(credential)}</p>
+      ) : null}
       {vaultName ? <p className="muted small">{t('credentials.inVault', { vault: vaultName })}</p> : null}
       {credential.description ? <p className="details-description">{credential.description}</p> : null}
       <div className="details-state">
@@ -315,6 +401,32 @@ function CredentialDetails({
       {state.kind === 'available' && !mayRequest(vaultRole) ? (
         <p id="view-only-reason" className="muted small" data-testid="view-only-reason">
           {t('credentials.viewOnlyExplain', { vault: vaultName ?? '' })}
+        </p>
+      ) : null}
+      <div className="details-actions">
+        {state.kind === 'mine' && canRead ? (
+          <button
+            type="button"
+            className="button"
+            aria-keyshortcuts={COPY_PASSWORD_ARIA}
+            data-testid="details-copy-password"
+            onClick={() => void secrets.copy(credential.id)}
+          >
+            {t('checkouts.copy')}
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="button"
+          data-testid="details-copy-username"
+          onClick={() => void secrets.copyUsername(credential.id)}
+        >
+          {t('checkouts.copyUsername')}
+        </button>
+      </div>
+      {canRead ? (
+        <p className="muted small shortcut-hint" data-testid="copy-shortcut-hint">
+          {t('credentials.copyShortcutHint', { keys: copyPasswordKeys() })}
         </p>
       ) : null}
       <h3 className="details-subtitle">{t('credentials.policy')}</h3>

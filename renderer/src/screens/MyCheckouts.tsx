@@ -1,13 +1,15 @@
 import { type ReactNode, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
-import { CheckoutCard, MetaSeparator, RequestedAge } from '../components/CheckoutCard.tsx';
-import { Countdown } from '../components/Countdown.tsx';
+import { extensionPresets } from '../../../common/duration.ts';
+import { CheckoutAccount, CheckoutCard, MetaSeparator, RequestedAge } from '../components/CheckoutCard.tsx';
+import { PasswordText } from '../components/PasswordText.tsx';
 import { type Checkout, CheckoutStatus, EXTEND_BOUNDS } from '../domain.ts';
-import { formatClock, formatDuration, formatSeconds, secondsLeft } from '../format.ts';
+import { formatClock, formatDuration, formatSeconds, formatTimeLeft, secondsLeft } from '../format.ts';
 import { useLang } from '../hooks.ts';
 import { actions as checkouts, selectors, useCheckoutsStore } from '../stores/checkouts.ts';
 import { useNow } from '../stores/clock.ts';
+import { selectors as credentialSelectors, useCredentialsStore } from '../stores/credentials.ts';
 import {
   actions as navigation,
   selectors as navSelectors,
@@ -134,23 +136,16 @@ function ActiveCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
   const canExtend = useSessionStore(sessionSelectors.canExtend);
   const canRead = useSessionStore(sessionSelectors.canReadPassword);
   const copyRef = useSelectedFocus(selected, focusKey);
-  const [extendBy, setExtendBy] = useState('30');
-  const [extendError, setExtendError] = useState(false);
+  const lang = useLang();
   const scheduled = checkout.status === CheckoutStatus.Granted;
   const extendId = useId();
-  const extendMinutes = Number(extendBy);
+  const extendChoices = useExtensionChoices(checkout);
+  const [extendBy, setExtendBy] = useState<number | null>(null);
+  // 30 min where the policy allows it, else the shortest offered.
+  const extendMinutes =
+    extendBy ?? (extendChoices.includes(30) ? 30 : (extendChoices[0] ?? EXTEND_BOUNDS.min));
 
   const extend = async () => {
-    if (
-      !Number.isInteger(extendMinutes) ||
-      extendMinutes < EXTEND_BOUNDS.min ||
-      extendMinutes > EXTEND_BOUNDS.max
-    ) {
-      setExtendError(true);
-      document.getElementById(extendId)?.focus();
-      return;
-    }
-    setExtendError(false);
     await checkouts.extend(checkout.id, extendMinutes);
   };
 
@@ -164,11 +159,12 @@ function ActiveCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
           <>
             <span>{t('checkouts.until', { time: formatClock(checkout.expiresAt) })}</span>
             <MetaSeparator />
-            <ExpiryCountdown expiresAt={checkout.expiresAt} />
+            <TimeLeft expiresAt={checkout.expiresAt} />
           </>
         ) : null
       }
     >
+      <CheckoutAccount checkout={checkout} />
       {checkout.approverName && checkout.approverID !== checkout.userID ? (
         <p className="card-line">
           {t('checkouts.approvedBy', { name: checkout.approverName })}
@@ -184,33 +180,31 @@ function ActiveCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
       ) : null}
 
       <div className="card-actions">
-        {canExtend && !scheduled ? (
+        {canExtend && !scheduled && extendChoices.length > 0 ? (
           <div className="inline-form">
             <label htmlFor={extendId} className="small">
               {t('checkouts.extendBy')}
             </label>
-            <input
+            {/* Durations people pick (15 min, 30 min, 1 h…) within the policy, not a bare minutes box. */}
+            <select
               id={extendId}
               className="input input-narrow"
-              type="number"
-              min={EXTEND_BOUNDS.min}
-              max={EXTEND_BOUNDS.max}
-              step={1}
-              value={extendBy}
-              aria-invalid={extendError ? true : undefined}
-              aria-describedby={extendError ? `${extendId}-error` : undefined}
+              value={String(extendMinutes)}
               data-testid="extend-minutes"
-              onChange={(event) => setExtendBy(event.target.value)}
+              onChange={(event) => setExtendBy(Number(event.target.value))}
               onKeyDown={(event) => {
                 if (event.key === 'Enter') {
                   event.preventDefault();
                   void extend();
                 }
               }}
-            />
-            <span className="unit small" aria-hidden="true">
-              {t('checkout.minutesUnit')}
-            </span>
+            >
+              {extendChoices.map((minutes) => (
+                <option key={minutes} value={String(minutes)}>
+                  {formatDuration(minutes, lang)}
+                </option>
+              ))}
+            </select>
             <button
               type="button"
               className="button"
@@ -220,11 +214,6 @@ function ActiveCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
             >
               {busy === 'extend' ? t('checkouts.extending') : t('checkouts.extend')}
             </button>
-            {extendError ? (
-              <span id={`${extendId}-error`} className="field-error inline">
-                {t('checkouts.extendError', { min: EXTEND_BOUNDS.min, max: EXTEND_BOUNDS.max })}
-              </span>
-            ) : null}
           </div>
         ) : null}
         <button
@@ -242,10 +231,18 @@ function ActiveCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
   );
 }
 
-function ExpiryCountdown({ expiresAt }: { expiresAt: string }) {
+/** The extensions offered: within the credential's `maxExtension` where the loaded list knows it. */
+function useExtensionChoices(checkout: Checkout): number[] {
+  const known = useCredentialsStore(credentialSelectors.byId(checkout.credentialID));
+  return extensionPresets(Math.min(known?.policy.maxExtension ?? EXTEND_BOUNDS.max, EXTEND_BOUNDS.max));
+}
+
+/** "10 min left", "1 h 05 left", "45 s left" in the last minute; silent for screen readers as it ticks. */
+function TimeLeft({ expiresAt }: { expiresAt: string }) {
   const { t } = useTranslation();
   const now = useNow();
-  if (secondsLeft(expiresAt, now) === 0) {
+  const seconds = secondsLeft(expiresAt, now);
+  if (seconds === 0) {
     return (
       <span className="countdown expired" data-testid="expiry-countdown">
         {t('checkouts.expired')}
@@ -253,8 +250,8 @@ function ExpiryCountdown({ expiresAt }: { expiresAt: string }) {
     );
   }
   return (
-    <span className="countdown-label">
-      {t('checkouts.left')} <Countdown until={expiresAt} testId="expiry-countdown" />
+    <span className="countdown" role="timer" aria-live="off" data-testid="expiry-countdown">
+      {t('checkouts.timeLeft', { time: formatTimeLeft(seconds) })}
     </span>
   );
 }
@@ -307,6 +304,14 @@ function PasswordTools({
         >
           {t('checkouts.copy')}
         </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="copy-username"
+          onClick={() => void secrets.copyUsername(credentialId)}
+        >
+          {t('checkouts.copyUsername')}
+        </button>
         {shown ? (
           <button
             type="button"
@@ -341,9 +346,7 @@ function PasswordTools({
       <div className="reveal-slot">
         {shown ? (
           <p className="revealed">
-            <code className="secret" data-testid="revealed-password">
-              {password}
-            </code>
+            <PasswordText password={password} testId="revealed-password" />
             <span className="small muted" data-testid="reveal-countdown">
               {t('checkouts.hidesIn', { time: formatSeconds(revealLeft) })}
             </span>
@@ -369,6 +372,7 @@ function PendingCheckout({ checkout, selected, focusKey }: OwnCheckoutProps) {
         />
       }
     >
+      <CheckoutAccount checkout={checkout} />
       <p className="card-line">
         {checkout.approverName
           ? t('checkouts.waitingFor', { name: checkout.approverName })

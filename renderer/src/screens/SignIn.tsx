@@ -1,8 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AuthCard, AuthError, PasswordField } from '../components/AuthForm.tsx';
+import { ServerTypeHint, useServerDetection } from '../components/ServerTypeHint.tsx';
 import { StorageNotice } from '../components/StorageNotice.tsx';
 import type { ServerProfile } from '../domain.ts';
+import { type FailoverParse, isServerUrl, MAX_FAILOVER_URLS, parseFailoverUrls } from '../serverUrls.ts';
 import { actions as session, selectors as sessionSelectors, useSessionStore } from '../stores/session.ts';
 import { selectors as settingsSelectors, useSettingsStore } from '../stores/settings.ts';
 
@@ -17,14 +19,7 @@ function newProfileId(): string {
     : `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-function validUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
+const validUrl = isServerUrl;
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -44,11 +39,24 @@ export function SignIn() {
   const [windowsSignIn, setWindowsSignIn] = useState(false);
   const integrated = dialect === 'mim' && windowsSignIn;
   const [urlInvalid, setUrlInvalid] = useState(false);
+  /** Other nodes of the same server, as typed (issue 16). */
+  const [failoverText, setFailoverText] = useState('');
+  const [failoverProblem, setFailoverProblem] = useState<FailoverParse | null>(null);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const failoverRef = useRef<HTMLTextAreaElement>(null);
   const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
   const urlRef = useRef<HTMLInputElement>(null);
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const prefilled = useRef(false);
+
+  // "Server type" follows what the server answers, until the user picks one for this address.
+  const dialectChosen = useRef(false);
+  const detection = useServerDetection(url.trim(), validUrl(url.trim()));
+  useEffect(() => {
+    const only = detection?.result?.dialects;
+    if (only?.length === 1 && only[0] && !dialectChosen.current) setDialect(only[0]);
+  }, [detection]);
 
   const choose = useCallback((profile: ServerProfile | undefined) => {
     setProfileId(profile?.id ?? NEW_PROFILE);
@@ -57,6 +65,9 @@ export function SignIn() {
     setUsername(profile?.username ?? '');
     setWindowsSignIn(profile?.signIn === 'integrated');
     setUrlInvalid(false);
+    setFailoverText(profile?.failoverUrls?.join('\n') ?? '');
+    setFailoverProblem(null);
+    if (profile?.failoverUrls?.length) setAdvancedOpen(true);
   }, []);
 
   // The last server used, or the demo server when it is the only one there is.
@@ -93,9 +104,15 @@ export function SignIn() {
     const trimmedUrl = url.trim();
     const badUrl = !validUrl(trimmedUrl);
     const gaps = integrated ? {} : { username: !username.trim(), password: !password };
+    const failover = parseFailoverUrls(failoverText, trimmedUrl);
     setUrlInvalid(badUrl);
     setMissing(gaps);
+    setFailoverProblem(failover.ok ? null : failover);
     if (badUrl) return urlRef.current?.focus();
+    if (!failover.ok) {
+      setAdvancedOpen(true);
+      return requestAnimationFrame(() => failoverRef.current?.focus());
+    }
     if (gaps.username) return usernameRef.current?.focus();
     if (gaps.password) return passwordRef.current?.focus();
 
@@ -111,8 +128,12 @@ export function SignIn() {
           url: trimmedUrl,
           dialect,
         };
-    const { signIn: _previous, ...rest } = chosen;
-    const profile: ServerProfile = integrated ? { ...rest, signIn: 'integrated' } : rest;
+    const { signIn: _previous, failoverUrls: _before, ...rest } = chosen;
+    const nodes = failover.urls.length > 0 ? { ...rest, failoverUrls: failover.urls } : rest;
+    // A MIM server sits behind IIS, which takes the username and password as HTTP Basic (Coffre's
+    // token sign-in is Coffre's own), or the Windows sign-in.
+    const profile: ServerProfile =
+      dialect === 'mim' ? { ...nodes, signIn: integrated ? 'integrated' : 'basic' } : nodes;
     const ok = integrated
       ? await session.signIn({ profile, username: '', password: '' })
       : await session.signIn({ profile, username: username.trim(), password });
@@ -176,24 +197,66 @@ export function SignIn() {
             aria-invalid={urlInvalid ? true : undefined}
             aria-describedby={urlInvalid ? `${ids}-url-error` : undefined}
             data-testid="signin-url"
-            onChange={(event) => setUrl(event.target.value)}
+            onChange={(event) => {
+              dialectChosen.current = false;
+              setUrl(event.target.value);
+            }}
           />
           <p id={`${ids}-url-error`} className="field-error">
             {urlInvalid ? t('signIn.errorUrl') : null}
           </p>
         </div>
+        <details
+          className="signin-advanced"
+          open={advancedOpen}
+          onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}
+        >
+          <summary data-testid="signin-advanced">{t('signIn.advanced')}</summary>
+          <div className="field">
+            <label htmlFor={`${ids}-failover`}>{t('signIn.failoverUrls')}</label>
+            <textarea
+              id={`${ids}-failover`}
+              ref={failoverRef}
+              className="input"
+              rows={3}
+              spellCheck={false}
+              autoCapitalize="none"
+              placeholder={'https://pam2.example.com\nhttps://pam3.example.com'}
+              value={failoverText}
+              aria-invalid={failoverProblem ? true : undefined}
+              aria-describedby={`${ids}-failover-hint ${ids}-failover-error`}
+              data-testid="signin-failover"
+              onChange={(event) => setFailoverText(event.target.value)}
+            />
+            <p id={`${ids}-failover-hint`} className="field-hint">
+              {t('signIn.failoverHint')}
+            </p>
+            <p id={`${ids}-failover-error`} className="field-error">
+              {failoverProblem && !failoverProblem.ok
+                ? failoverProblem.problem === 'invalid'
+                  ? t('signIn.errorFailoverUrl', { value: failoverProblem.value })
+                  : t('signIn.errorFailoverTooMany', { max: MAX_FAILOVER_URLS })
+                : null}
+            </p>
+          </div>
+        </details>
         <div className="field">
           <label htmlFor={`${ids}-dialect`}>{t('signIn.dialect')}</label>
           <select
             id={`${ids}-dialect`}
             className="input"
             value={dialect}
+            aria-describedby={`${ids}-dialect-hint`}
             data-testid="signin-dialect"
-            onChange={(event) => setDialect(event.target.value as Dialect)}
+            onChange={(event) => {
+              dialectChosen.current = true;
+              setDialect(event.target.value as Dialect);
+            }}
           >
             <option value="checkout">{t('signIn.dialectCheckout')}</option>
             <option value="mim">{t('signIn.dialectMim')}</option>
           </select>
+          <ServerTypeHint id={`${ids}-dialect-hint`} detection={detection} />
         </div>
         {dialect === 'mim' ? (
           <div className="field checkbox-field">
@@ -206,7 +269,9 @@ export function SignIn() {
               />{' '}
               {t('signIn.windowsSignIn')}
             </label>
-            <p className="muted small">{t('signIn.windowsSignInHint')}</p>
+            <p className="muted small" data-testid="signin-mim-hint">
+              {t(windowsSignIn ? 'signIn.windowsSignInHint' : 'signIn.basicSignInHint')}
+            </p>
           </div>
         ) : null}
         <div className="field" hidden={integrated}>
@@ -238,7 +303,7 @@ export function SignIn() {
             testId="signin-password"
           />
         )}
-        <AuthError error={error} testId="signin-error" url={url.trim()} />
+        <AuthError error={error} testId="signin-error" url={url.trim()} integrated={integrated} />
         <button
           type="submit"
           className="button primary wide"

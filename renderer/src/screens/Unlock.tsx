@@ -9,16 +9,24 @@ export function Unlock() {
   const profile = useSessionStore(sessionSelectors.profile);
   const unlocking = useSessionStore(sessionSelectors.unlocking);
   const error = useSessionStore(sessionSelectors.unlockError);
+  /** A Windows sign-in has no password to type: unlocking runs that sign-in again. */
+  const integrated = profile?.signIn === 'integrated';
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState(false);
   const ref = useRef<HTMLInputElement>(null);
+  const submitRef = useRef<HTMLButtonElement>(null);
   const id = useId();
 
-  useEffect(() => ref.current?.focus(), []);
+  useEffect(() => (integrated ? submitRef : ref).current?.focus(), [integrated]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (unlocking) return;
+    if (integrated) {
+      await session.unlock();
+      submitRef.current?.focus();
+      return;
+    }
     if (!password) {
       setMissing(true);
       ref.current?.focus();
@@ -34,7 +42,10 @@ export function Unlock() {
     <AuthCard>
       <h1>{t('unlock.title')}</h1>
       <p className="muted">
-        {t('unlock.body', { name: user?.displayName ?? user?.username ?? '', server: profile?.name ?? '' })}
+        {t(integrated ? 'unlock.bodyWindows' : 'unlock.body', {
+          name: user?.displayName ?? user?.username ?? '',
+          server: profile?.name ?? '',
+        })}
       </p>
       <form
         onSubmit={(event) => void submit(event)}
@@ -42,21 +53,31 @@ export function Unlock() {
         data-testid="unlock-form"
         className="unlock-form"
       >
-        {/* For password managers: which account this password is for. */}
-        <input type="text" hidden readOnly autoComplete="username" value={user?.username ?? ''} />
-        <PasswordField
-          id={id}
-          inputRef={ref}
-          value={password}
-          onChange={setPassword}
-          missing={missing}
-          testId="unlock-password"
-          describedWhileValid
-        />
-        <AuthError error={error} testId="unlock-error" />
+        {integrated ? null : (
+          <>
+            {/* For password managers: which account this password is for. */}
+            <input type="text" hidden readOnly autoComplete="username" value={user?.username ?? ''} />
+            <PasswordField
+              id={id}
+              inputRef={ref}
+              value={password}
+              onChange={setPassword}
+              missing={missing}
+              testId="unlock-password"
+              describedWhileValid
+            />
+          </>
+        )}
+        <AuthError error={error} testId="unlock-error" integrated={integrated} />
         <div className="form-actions">
-          <button type="submit" className="button primary" disabled={unlocking} data-testid="unlock-submit">
-            {unlocking ? t('unlock.submitting') : t('unlock.submit')}
+          <button
+            type="submit"
+            ref={submitRef}
+            className="button primary"
+            disabled={unlocking}
+            data-testid="unlock-submit"
+          >
+            {unlocking ? t('unlock.submitting') : t(integrated ? 'unlock.submitWindows' : 'unlock.submit')}
           </button>
           <button type="button" className="button ghost" onClick={() => void session.signOut()}>
             {t('unlock.signOutInstead')}

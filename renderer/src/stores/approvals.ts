@@ -31,12 +31,19 @@ function setBusy(id: string, decision: Decision | null): void {
   });
 }
 
-async function decide(id: string, decision: Decision, message: string | undefined): Promise<Checkout | null> {
+async function decide(
+  id: string,
+  decision: Decision,
+  message: string | undefined,
+  duration?: number,
+): Promise<Checkout | null> {
   setBusy(id, decision);
   const trimmed = message?.trim();
   const args = { id, ...(trimmed ? { message: trimmed } : {}) };
   try {
-    const checkout = await (decision === 'approve' ? api.approvals.approve(args) : api.approvals.deny(args));
+    const checkout = await (decision === 'approve'
+      ? api.approvals.approve({ ...args, ...(duration !== undefined ? { duration } : {}) })
+      : api.approvals.deny(args));
     set((state) => {
       const items = state.items.filter((item) => item.id !== id);
       return { items, pending: items.filter(isPending).length };
@@ -78,8 +85,9 @@ export const actions = {
     }
   },
 
-  approve(id: string, message?: string): Promise<Checkout | null> {
-    return decide(id, 'approve', message);
+  /** `duration`: the minutes granted, when the approver shortens the request. */
+  approve(id: string, message?: string, duration?: number): Promise<Checkout | null> {
+    return decide(id, 'approve', message, duration);
   },
 
   deny(id: string, message?: string): Promise<Checkout | null> {

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { api, toCoffreError } from '../api.ts';
 import { type AppEvent, type Checkout, isActive, isPending, type RequestCheckoutInput } from '../domain.ts';
 import { formatClock } from '../format.ts';
+import { actions as settings } from './settings.ts';
 import { actions as toasts } from './toasts.ts';
 
 export type CheckoutAction = 'cancel' | 'checkIn' | 'extend';
@@ -100,6 +101,8 @@ export const actions = {
       const result = await api.checkouts.request(input);
       upsert(result.checkout);
       set({ requesting: false });
+      // The main process put it first of the recently used credentials.
+      void settings.refresh();
       return result;
     } catch (error) {
       set({ requesting: false });

@@ -5,7 +5,14 @@
  */
 import { create } from 'zustand';
 import { api, type CoffreError, toCoffreError } from '../api.ts';
-import type { AppEvent, Approver, Credential, Vault } from '../domain.ts';
+import type {
+  AppEvent,
+  Approver,
+  Credential,
+  CredentialSort,
+  CredentialStateKind,
+  Vault,
+} from '../domain.ts';
 import { actions as toasts } from './toasts.ts';
 
 export const PAGE_SIZE = 200;
@@ -17,6 +24,9 @@ export const SYNC_REFRESH_MS = 1000;
 export interface CredentialQueryKey {
   vaultId: string | null;
   search: string;
+  /** The status filter; null: every credential. */
+  status: CredentialStateKind | null;
+  sort: CredentialSort;
 }
 
 export interface CredentialsState {
@@ -25,6 +35,8 @@ export interface CredentialsState {
   /** What the user picked and typed (the search box shows `searchText` as typed). */
   vaultId: string | null;
   searchText: string;
+  status: CredentialStateKind | null;
+  sort: CredentialSort;
   /** The query the cached pages answer. */
   applied: CredentialQueryKey;
   /** Bumped whenever the pages are replaced; rows from an older generation are stale. */
@@ -52,7 +64,9 @@ export const initialState: CredentialsState = {
   vaultsLoaded: false,
   vaultId: null,
   searchText: '',
-  applied: { vaultId: null, search: '' },
+  status: null,
+  sort: 'name',
+  applied: { vaultId: null, search: '', status: null, sort: 'name' },
   generation: 0,
   total: null,
   pages: {},
@@ -98,6 +112,8 @@ function queryArgs(key: CredentialQueryKey, offset: number) {
   return {
     ...(key.vaultId ? { vaultId: key.vaultId } : {}),
     ...(key.search.trim() ? { search: key.search.trim() } : {}),
+    ...(key.status ? { status: key.status } : {}),
+    ...(key.sort !== 'name' ? { sort: key.sort } : {}),
     offset,
     limit: PAGE_SIZE,
   };
@@ -169,13 +185,31 @@ function startSearch(): Promise<void> {
     .then(async () => {
       while (searchAgain) {
         searchAgain = false;
-        await run({ vaultId: get().vaultId, search: get().searchText }, false);
+        await run(currentKey(), false);
       }
     })
     .finally(() => {
       if (searchInFlight === running) searchInFlight = null;
     });
   return running;
+}
+
+function currentKey(): CredentialQueryKey {
+  const { vaultId, searchText, status, sort } = get();
+  return { vaultId, search: searchText, status, sort };
+}
+
+function sameKey(a: CredentialQueryKey, b: CredentialQueryKey): boolean {
+  return a.vaultId === b.vaultId && a.search === b.search && a.status === b.status && a.sort === b.sort;
+}
+
+/** Where a credential is in the loaded pages, or null. */
+function loadedIndexOf(credentialId: string): number | null {
+  for (const [offset, page] of Object.entries(get().pages)) {
+    const at = page.findIndex((credential) => credential.id === credentialId);
+    if (at >= 0) return Number(offset) + at;
+  }
+  return null;
 }
 
 async function fetchPage(offset: number): Promise<void> {
@@ -231,9 +265,9 @@ export const actions = {
   /** Runs the typed search now (Enter in the search box), or waits for the one running. */
   flushSearch(): Promise<void> {
     if (searchInFlight) return searchInFlight;
-    const key = { vaultId: get().vaultId, search: get().searchText };
+    const key = currentKey();
     const { applied } = get();
-    if (key.vaultId === applied.vaultId && key.search === applied.search && get().total !== null) {
+    if (sameKey(key, applied) && get().total !== null) {
       return Promise.resolve();
     }
     return run(key, false);
@@ -241,7 +275,25 @@ export const actions = {
 
   setVault(vaultId: string | null): Promise<void> {
     set({ vaultId });
-    return run({ vaultId, search: get().searchText }, false);
+    return run(currentKey(), false);
+  },
+
+  /** Only the credentials in this state (issue 15, item 7); null: all. */
+  setStatus(status: CredentialStateKind | null): Promise<void> {
+    set({ status });
+    return run(currentKey(), false);
+  },
+
+  setSort(sort: CredentialSort): Promise<void> {
+    set({ sort });
+    return run(currentKey(), false);
+  },
+
+  /** Re-reads the list (favourites changed) and keeps `credentialId` selected where it moved to. */
+  async refreshKeeping(credentialId: string): Promise<void> {
+    await actions.refresh();
+    const index = loadedIndexOf(credentialId);
+    if (index !== null) actions.setActiveIndex(index);
   },
 
   /** The virtual list reports which rows are in view; missing pages are fetched. */
@@ -332,6 +384,8 @@ export const selectors = {
   vaults: (state: CredentialsState) => state.vaults,
   vaultId: (state: CredentialsState) => state.vaultId,
   searchText: (state: CredentialsState) => state.searchText,
+  status: (state: CredentialsState) => state.status,
+  sort: (state: CredentialsState) => state.sort,
   total: (state: CredentialsState) => state.total,
   querying: (state: CredentialsState) => state.querying,
   generation: (state: CredentialsState) => state.generation,

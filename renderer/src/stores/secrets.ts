@@ -43,6 +43,18 @@ export const actions = {
     }
   },
 
+  /** The credential's account name on the clipboard (no secret: not cleared); a toast confirms. */
+  async copyUsername(credentialId: string): Promise<boolean> {
+    try {
+      await api.username.copy({ credentialId });
+      toasts.success('checkouts.usernameCopied');
+      return true;
+    } catch (error) {
+      toasts.error(error);
+      return false;
+    }
+  },
+
   /** The password for the caller to show until `hideAt`; null on failure (a toast says why). */
   async reveal(credentialId: string): Promise<string | null> {
     set((state) => ({ revealing: { ...state.revealing, [credentialId]: true } }));

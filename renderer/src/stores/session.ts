@@ -77,10 +77,11 @@ export const actions = {
     }
   },
 
-  async unlock(password: string): Promise<boolean> {
+  /** Without a password: a Windows (integrated) session, which unlocks by signing in again. */
+  async unlock(password?: string): Promise<boolean> {
     set({ unlocking: true, unlockError: null });
     try {
-      const session = await api.session.unlock({ password });
+      const session = await api.session.unlock(password === undefined ? {} : { password });
       set({ session, unlocking: false });
       return true;
     } catch (error) {
@@ -113,6 +114,10 @@ export const selectors = {
   offlineSince: (state: SessionStoreState) => state.session?.offlineSince ?? null,
   demoServerUrl: (state: SessionStoreState) => state.session?.demoServerUrl ?? null,
   canExtend: (state: SessionStoreState) => state.session?.capabilities?.extend ?? true,
+  /** False on MIM: a request goes to every approver of the role, none is chosen. */
+  canChooseApprover: (state: SessionStoreState) => state.session?.capabilities?.approverChoice ?? true,
+  /** The server lets an approver grant fewer minutes than requested. */
+  canGrantShorter: (state: SessionStoreState) => state.session?.capabilities?.grantShorter ?? false,
   canReadPassword: (state: SessionStoreState) => state.session?.capabilities?.passwordRead ?? true,
   /** True when the OS offers no safe place for the sign-in token (it is then not kept). */
   tokenNotKept: (state: SessionStoreState) =>

@@ -1,7 +1,7 @@
 /** The app's settings (main process owned, persisted there); the language and theme derive from them. */
 import { create } from 'zustand';
 import { api } from '../api.ts';
-import type { ServerProfile, Settings, SettingsPatch } from '../domain.ts';
+import { MAX_FAVOURITES, type ServerProfile, type Settings, type SettingsPatch } from '../domain.ts';
 import { type Lang, resolveLanguage } from '../format.ts';
 import { actions as toasts } from './toasts.ts';
 
@@ -28,6 +28,15 @@ export const actions = {
     }
   },
 
+  /** Reads them again after the main process changed them (recently used credentials); quiet on failure. */
+  async refresh(): Promise<void> {
+    try {
+      set({ settings: await api.settings.get() });
+    } catch {
+      // The next load or change brings them.
+    }
+  },
+
   /** Saves a change; on failure the previous values stay and a toast says why. */
   async update(patch: SettingsPatch): Promise<boolean> {
     const previous = useSettingsStore.getState().settings;
@@ -42,6 +51,15 @@ export const actions = {
       toasts.error(error);
       return false;
     }
+  },
+
+  /** Stars or un-stars a credential (listed first while starred). */
+  toggleFavourite(credentialId: string): Promise<boolean> {
+    const ids = useSettingsStore.getState().settings?.favouriteCredentialIds ?? [];
+    const next = ids.includes(credentialId)
+      ? ids.filter((id) => id !== credentialId)
+      : [...ids, credentialId].slice(-MAX_FAVOURITES);
+    return actions.update({ favouriteCredentialIds: next });
   },
 
   async removeProfile(id: string): Promise<boolean> {
@@ -63,6 +81,7 @@ export const actions = {
  * or React re-renders forever (a fresh `[]` each call is a new value).
  */
 const NO_PROFILES: ServerProfile[] = [];
+const NO_IDS: string[] = [];
 
 export const selectors = {
   settings: (state: SettingsStoreState) => state.settings,
@@ -76,4 +95,6 @@ export const selectors = {
   clipboardClearSeconds: (state: SettingsStoreState) => state.settings?.clipboardClearSeconds ?? 30,
   revealSeconds: (state: SettingsStoreState) => state.settings?.revealSeconds ?? 20,
   saving: (state: SettingsStoreState) => state.saving,
+  favourites: (state: SettingsStoreState) => state.settings?.favouriteCredentialIds ?? NO_IDS,
+  recent: (state: SettingsStoreState) => state.settings?.recentCredentialIds ?? NO_IDS,
 };

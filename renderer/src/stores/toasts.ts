@@ -1,7 +1,9 @@
 /** Short messages at the bottom of the window: errors (translated by kind, with the server's words) and confirmations. */
 import { create } from 'zustand';
-import { type ErrorKind, toCoffreError } from '../api.ts';
-import type { TranslationKey } from '../i18n/index.ts';
+import { NOT_OFFERED } from '../../../common/notOffered.ts';
+import { localizeServerError } from '../../../common/serverErrorText.ts';
+import { type CoffreError, type ErrorKind, toCoffreError } from '../api.ts';
+import { i18n, type TranslationKey } from '../i18n/index.ts';
 
 export type ToastTone = 'error' | 'success' | 'info';
 
@@ -47,6 +49,18 @@ export const ERROR_KEYS: Record<ErrorKind, TranslationKey> = {
   internal: 'error.internal',
 };
 
+/** A Devolutions Server without one of Coffre's additions says so; other errors by their kind. */
+function headlineOf(failure: CoffreError): TranslationKey {
+  if (failure.code === NOT_OFFERED) return 'error.notOffered';
+  return ERROR_KEYS[failure.kind] ?? 'error.internal';
+}
+
+/** The server's own words; for a missing Coffre addition, which one, in the interface's language. */
+function detailOf(failure: CoffreError): string {
+  if (failure.code !== NOT_OFFERED) return failure.message;
+  return localizeServerError(failure.code, failure.message, i18n.language === 'fr' ? 'fr' : 'en');
+}
+
 let nextId = 1;
 const timers = new Map<number, ReturnType<typeof setTimeout>>();
 
@@ -70,13 +84,18 @@ export const actions = {
     return actions.push({ tone: 'success', key, ...(values ? { values } : {}) });
   },
 
-  /** Any thrown value as an error toast: the kind picks the headline, the message is the detail. */
+  /**
+   * Any thrown value as an error toast: the kind picks the headline, the message is the detail.
+   * A call refused because Coffre locked meanwhile (a load in flight at the lock) shows nothing
+   * (0): the lock screen says so, and unlocking loads again; a toast would greet the user after.
+   */
   error(error: unknown): number {
     const failure = toCoffreError(error);
+    if (failure.kind === 'locked') return 0;
     return actions.push({
       tone: 'error',
-      key: ERROR_KEYS[failure.kind] ?? 'error.internal',
-      detail: failure.message,
+      key: headlineOf(failure),
+      detail: detailOf(failure),
       errorCode: failure.code,
     });
   },

@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  adminCredentialSchema,
+  adminVaultSchema,
   createCredentialRequestSchema,
   createGroupRequestSchema,
   createUserRequestSchema,
@@ -15,13 +17,44 @@ import {
   updateVaultRequestSchema,
   vaultMemberViewSchema,
 } from '../../../common/admin.ts';
-import { credentialSchema, vaultSchema } from '../../../common/checkout.ts';
 import { guidSchema } from '../../../common/ids.ts';
 import { userSchema } from '../../../common/roles.ts';
 import type { ServerContext } from '../../context.ts';
+import { PamError } from '../../domain/pamError.ts';
 import { actorOf } from '../authentication.ts';
 
 const idParams = z.object({ id: guidSchema });
+
+/** A version as an entity tag: `ETag: "3"`, and what `If-Match` sends back. */
+const etagOf = (version: number) => `"${version}"`;
+
+/** Answers a vault or credential with its version as ETag (what `If-Match` sends back). */
+function withEtag<T extends { version: number }>(reply: FastifyReply, body: T): T {
+  reply.header('etag', etagOf(body.version));
+  return body;
+}
+
+/**
+ * The version an edit was made from: the body's `version` or `If-Match: "<version>"` (both: they
+ * must agree). `If-Match: *` or neither: no version, the edit applies to whatever is current.
+ * If-Match compares strongly (RFC 9110 13.1.1): a weak tag (W/"3") or a list is refused.
+ */
+function expectedVersionOf(request: FastifyRequest, bodyVersion: number | undefined): number | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined || header.trim() === '*') return bodyVersion;
+  const match = /^"([1-9][0-9]{0,14})"$/.exec(header.trim());
+  if (!match) {
+    throw new PamError(
+      'invalid_request',
+      'If-Match takes one entity tag as the ETag of the vault or credential gave it, for example "3".',
+    );
+  }
+  const version = Number(match[1]);
+  if (bodyVersion !== undefined && bodyVersion !== version) {
+    throw new PamError('invalid_request', 'The version in the body and the one in If-Match differ.');
+  }
+  return version;
+}
 
 /** Administration: users and roles, vaults, credentials and their policies and passwords. */
 export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -47,14 +80,30 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   typed.post(
     '/api/admin/vaults',
-    { schema: { tags, body: createVaultRequestSchema, response: { 201: vaultSchema } } },
+    { schema: { tags, body: createVaultRequestSchema, response: { 201: adminVaultSchema } } },
     async (request, reply) =>
-      reply.code(201).send(await ctx.admin.createVault(actorOf(request), request.body)),
+      reply.code(201).send(withEtag(reply, await ctx.admin.createVault(actorOf(request), request.body))),
+  );
+  typed.get(
+    '/api/admin/vaults/:id',
+    { schema: { tags, params: idParams, response: { 200: adminVaultSchema } } },
+    async (request, reply) => withEtag(reply, await ctx.admin.getVault(actorOf(request), request.params.id)),
   );
   typed.patch(
     '/api/admin/vaults/:id',
-    { schema: { tags, params: idParams, body: updateVaultRequestSchema, response: { 200: vaultSchema } } },
-    async (request) => ctx.admin.updateVault(actorOf(request), request.params.id, request.body),
+    {
+      schema: { tags, params: idParams, body: updateVaultRequestSchema, response: { 200: adminVaultSchema } },
+    },
+    async (request, reply) => {
+      const { version, ...patch } = request.body;
+      const expected = expectedVersionOf(request, version);
+      return withEtag(
+        reply,
+        await ctx.admin.updateVault(actorOf(request), request.params.id, patch, {
+          expectedVersion: expected,
+        }),
+      );
+    },
   );
 
   typed.get(
@@ -131,9 +180,15 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   typed.post(
     '/api/admin/credentials',
-    { schema: { tags, body: createCredentialRequestSchema, response: { 201: credentialSchema } } },
+    { schema: { tags, body: createCredentialRequestSchema, response: { 201: adminCredentialSchema } } },
     async (request, reply) =>
-      reply.code(201).send(await ctx.admin.createCredential(actorOf(request), request.body)),
+      reply.code(201).send(withEtag(reply, await ctx.admin.createCredential(actorOf(request), request.body))),
+  );
+  typed.get(
+    '/api/admin/credentials/:id',
+    { schema: { tags, params: idParams, response: { 200: adminCredentialSchema } } },
+    async (request, reply) =>
+      withEtag(reply, await ctx.admin.getCredential(actorOf(request), request.params.id)),
   );
   typed.patch(
     '/api/admin/credentials/:id',
@@ -142,10 +197,17 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
         tags,
         params: idParams,
         body: updateCredentialRequestSchema,
-        response: { 200: credentialSchema },
+        response: { 200: adminCredentialSchema },
       },
     },
-    async (request) => ctx.admin.updateCredential(actorOf(request), request.params.id, request.body),
+    async (request, reply) => {
+      const { version, ...patch } = request.body;
+      const expected = expectedVersionOf(request, version);
+      return withEtag(
+        reply,
+        await ctx.admin.updateCredential(actorOf(request), request.params.id, patch, expected),
+      );
+    },
   );
   typed.put(
     '/api/admin/credentials/:id/password',

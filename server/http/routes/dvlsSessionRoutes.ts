@@ -11,7 +11,6 @@ import { SaveResult, ServerLoginResult } from '../../../common/dvls.ts';
 import { DvlsCipherError, decryptFromHex } from '../../../common/dvlsCipher.ts';
 import { userSchema } from '../../../common/roles.ts';
 import type { ServerContext } from '../../context.ts';
-import { hashToken } from '../../crypto/tokens.ts';
 import { PamError } from '../../domain/pamError.ts';
 import type { DvlsSessions } from '../../dvls/dvlsSessions.ts';
 import { actorOf, tokenOf } from '../authentication.ts';
@@ -77,7 +76,7 @@ export function registerDvlsSessionRoutes(
       accessUri: '',
       selectedTimeZoneId: 'UTC',
       systemMessage: '',
-      publicKey: dvls.publicKey,
+      publicKey: await dvls.publicKey(),
     },
   });
   for (const url of ['/api/public-instance-information', '/api/server-information']) {
@@ -114,14 +113,22 @@ export function registerDvlsSessionRoutes(
     },
     async (request, reply) => {
       const parameters = request.body.RDMOLoginParameters ?? request.body.LoginParameters ?? {};
-      const secret = readSecret(dvls, parameters);
+      const secret = await readSecret(dvls, parameters);
       if ('refused' in secret) return secret.refused;
       try {
-        const login = await ctx.auth.login(request.body.userName, secret.password, request.ip);
-        const expiresAt = Date.parse(login.expiresAt);
-        if (secret.sessionKey) {
-          dvls.remember(hashToken(login.tokenId), secret.sessionKey, expiresAt, ctx.clock.now());
-        }
+        const login = await ctx.auth.login(
+          request.body.userName,
+          secret.password,
+          request.ip,
+          secret.sessionKey
+            ? {
+                sealSessionKey: dvls.sealerFor({
+                  sessionKey: secret.sessionKey,
+                  moduleVersion: parameters.Version ?? null,
+                }),
+              }
+            : {},
+        );
         return {
           result: SaveResult.Success,
           data: {
@@ -159,8 +166,8 @@ export function registerDvlsSessionRoutes(
     },
     async (request) => {
       const token = tokenOf(request)!;
+      // The session key goes with the token's row.
       await ctx.auth.logout(token, actorOf(request));
-      dvls.forget(hashToken(token));
       return { result: SaveResult.Success };
     },
   );
@@ -213,9 +220,14 @@ export function registerDvlsSessionRoutes(
 type Secret = { password: string; sessionKey?: string } | { refused: ReturnType<typeof loginRefused> };
 
 /** The password of a sign-in: decrypted under its session key (handshake), or as sent. */
-function readSecret(dvls: DvlsSessions, parameters: z.infer<typeof loginParametersSchema>): Secret {
+async function readSecret(
+  dvls: DvlsSessions,
+  parameters: z.infer<typeof loginParametersSchema>,
+): Promise<Secret> {
   if (parameters.SafePassword !== undefined || parameters.SafeSessionKey !== undefined) {
-    const sessionKey = parameters.SafeSessionKey ? dvls.openSessionKey(parameters.SafeSessionKey) : undefined;
+    const sessionKey = parameters.SafeSessionKey
+      ? await dvls.openSessionKey(parameters.SafeSessionKey)
+      : undefined;
     if (!sessionKey || !parameters.SafePassword) {
       return {
         refused: loginRefused(

@@ -18,10 +18,10 @@ import { guidSchema } from '../../../common/ids.ts';
 import type { ServerContext } from '../../context.ts';
 import { hashToken } from '../../crypto/tokens.ts';
 import { PamError } from '../../domain/pamError.ts';
-import type { DvlsSessions } from '../../dvls/dvlsSessions.ts';
+import { type DvlsSessions, readsBarePassword } from '../../dvls/dvlsSessions.ts';
 import { toDvlsCredential } from '../../dvls/dvlsViews.ts';
 import { actorOf, tokenOf } from '../authentication.ts';
-import { caseInsensitiveBody, EMPTY_GUID } from '../dvlsWire.ts';
+import { caseInsensitiveBody, EMPTY_GUID, folderFromGetBody } from '../dvlsWire.ts';
 
 const idParams = z.object({ id: guidSchema });
 /**
@@ -33,10 +33,20 @@ const dvlsCreateCheckoutSchema = createCheckoutRequestSchema;
 /**
  * What Invoke-DSPamCheckin and Invoke-DSPamCheckoutPending put: the whole `[PamCheckout]` (ID, UserID,
  * dates…, ignored here), `Status` as a number, a numeric string or a name, `ApproverMessage` possibly null.
+ * `Duration` (`[Nullable[int]]` in Private/Types/PamCheckout.psm1) is read when approving: the
+ * module sends back the requested one (no change); Coffre's clients send a shorter one to grant less.
  */
 const dvlsUpdateCheckoutSchema = z.object({
   status: wireCheckoutStatusSchema,
   approverMessage: z.string().max(2000).nullable().optional(),
+  duration: z
+    .number()
+    .int()
+    .positive()
+    .max(525_600)
+    .nullable()
+    .optional()
+    .describe('Approving (status 4): the minutes granted, at most the requested duration.'),
 });
 
 const booleanFlag = z
@@ -63,6 +73,7 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
   typed.get(
     '/api/pam/credentials',
     {
+      preValidation: folderFromGetBody,
       schema: {
         tags,
         querystring: z.object({
@@ -186,13 +197,14 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
         body: dvlsUpdateCheckoutSchema,
         response: { 200: checkoutSchema },
       },
-      preValidation: caseInsensitiveBody({ names: ['status', 'approverMessage'] }),
+      preValidation: caseInsensitiveBody({ names: ['status', 'approverMessage', 'duration'] }),
     },
     async (request) => {
-      const { status, approverMessage } = request.body;
+      const { status, approverMessage, duration } = request.body;
       return ctx.checkouts.changeStatus(actorOf(request), request.params.id, {
         status,
         ...(approverMessage ? { approverMessage } : {}),
+        ...(typeof duration === 'number' ? { duration } : {}),
       });
     },
   );
@@ -216,16 +228,20 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
       schema: {
         tags,
         description:
-          'data is the password, or, for a session signed in with a session key (POST /api/login/partial with SafeSessionKey), hex(IV + AES-256-CBC) under that key, as Get-DSPamPassword -Decrypted reads it.',
+          'data is the password, or, for a session signed in with a session key (POST /api/login/partial with SafeSessionKey), hex(IV + AES-256-CBC) under that key, as Get-DSPamPassword -Decrypted reads it. A session signed in by a module older than 2022.2.6.1 gets that hex as a bare JSON string, the form its Get-DSPamPassword and Invoke-DSPamCheckout decrypt.',
         params: idParams,
-        response: { 200: passwordResponseSchema },
+        response: { 200: z.union([passwordResponseSchema, z.string()]) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const password = await ctx.checkouts.readPassword(actorOf(request), request.params.id);
       const token = tokenOf(request);
-      const sessionKey = token ? dvls.keyOf(hashToken(token), ctx.clock.now()) : undefined;
-      return { data: sessionKey ? encryptToHex(sessionKey, password) : password, result: SaveResult.Success };
+      const session = token ? await dvls.sessionOf(hashToken(token)) : undefined;
+      if (!session) return { data: password, result: SaveResult.Success };
+      const encrypted = encryptToHex(session.sessionKey, password);
+      if (!readsBarePassword(session)) return { data: encrypted, result: SaveResult.Success };
+      // A JSON string, serialised here: Fastify would send a returned string as text/plain.
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(encrypted));
     },
   );
 

@@ -32,9 +32,21 @@ async function storedPassword(credentialId: string): Promise<string> {
   return server.ctx.secretBox.open(credential!.passwordSealed, credentialId);
 }
 
-async function signIn(username: string, form: 'handshake' | 'application' = 'handshake') {
+/** A 2021 Gallery release: its Get-DSPamPassword and Invoke-DSPamCheckout decrypt a bare-string answer. */
+const MODULE_2021 = '2021.6.4';
+
+async function signIn(
+  username: string,
+  form: 'handshake' | 'application' = 'handshake',
+  moduleVersion?: string,
+) {
   const ps = new PsSession();
-  const options = { baseUri: server.url, username, password: DEMO_PASSWORD };
+  const options = {
+    baseUri: server.url,
+    username,
+    password: DEMO_PASSWORD,
+    ...(moduleVersion ? { moduleVersion } : {}),
+  };
   const response =
     form === 'handshake'
       ? await newDSSessionHandshake(ps, options)
@@ -100,10 +112,11 @@ describe('New-DSSession', () => {
 });
 
 describe('the seeds’ three examples (Samples/PAMExamples.ps1), end to end', () => {
-  // Samples/PAMExamples.ps1 "Auto checkout"; Public/Pam/Checkout/Invoke-DSPamCheckout.ps1 (2021.8, Decrypt-String),
-  // Get-DSPamCheckout.ps1, Passwords/Get-DSPamPassword.ps1 -Decrypted (2022.2), Invoke-DSPamCheckin.ps1
+  // Samples/PAMExamples.ps1 "Auto checkout" with a 2021 module: Public/Pam/Checkout/Invoke-DSPamCheckout.ps1
+  // (@0d5c2c3, Decrypt-String of the answer), Get-DSPamCheckout.ps1, Passwords/Get-DSPamPassword.ps1 -Decrypted
+  // (@0d5c2c3: the answer is a bare string), Invoke-DSPamCheckin.ps1
   it('example 1: bob checks out at once, gets the password, checks in', async () => {
-    const { ps } = await signIn('bob');
+    const { ps } = await signIn('bob', 'handshake', MODULE_2021);
     const expected = await storedPassword(DEMO_IDS.autoCredential);
     const response = await invokeDSPamCheckout(ps, { pamCredentialId: DEMO_IDS.autoCredential }, 'decrypt');
     expect(response.isSuccess).toBe(true);
@@ -119,9 +132,10 @@ describe('the seeds’ three examples (Samples/PAMExamples.ps1), end to end', ()
     const bobCheckoutInfo = response.Body.CheckoutInfo;
     expect(bobPassword).toBe(expected);
     expect(prop(bobCheckoutInfo, 'Status')).toBe(4);
-    // The encrypted form on the wire is not the password.
+    // The encrypted form on the wire is not the password; a 2021 module reads a bare JSON string.
     const onWire = await getDSPamPassword(ps, DEMO_IDS.autoCredential);
-    expect(onWire.Body).toEqual({ data: expect.stringMatching(/^[0-9a-f]+$/), result: 1 });
+    expect(onWire.Body).toEqual(expect.stringMatching(/^[0-9a-f]+$/));
+    expect(onWire.raw).toBe(JSON.stringify(onWire.Body));
     expect(onWire.raw).not.toContain(expected);
     expect((await getDSPamPassword(ps, DEMO_IDS.autoCredential, { decrypted: true })).Body).toBe(expected);
 
@@ -212,7 +226,7 @@ describe('the seeds’ three examples (Samples/PAMExamples.ps1), end to end', ()
 
   // Invoke-DSPamCheckout.ps1: `if ($_.Exception.Message -eq 'The credential is already checked out.')`
   it('a second user gets the module’s own “already checked out” message with the credential label', async () => {
-    const bob = (await signIn('bob')).ps;
+    const bob = (await signIn('bob', 'handshake', MODULE_2021)).ps;
     const kelly = (await signIn('kelly')).ps;
     const held = await invokeDSPamCheckout(bob, { pamCredentialId: DEMO_IDS.autoCredential }, 'decrypt');
     const refused = await invokeDSPamCheckout(kelly, { pamCredentialId: DEMO_IDS.autoCredential });
@@ -271,8 +285,8 @@ describe('PAM folders and checkout policies', () => {
     expect(list.filter((policy) => policy.isDefault)).toHaveLength(1);
     const count = await ps.invokeDS('GET', `${server.url}/api/pam/checkout-policies/count`);
     expect(count.Body).toBe(list.length);
-    const one = await ps.invokeDS('GET', `${server.url}/api/pam/checkout-policies/${list[1].id}`);
-    expect(one.Body).toEqual(list[1]);
+    const one = await ps.invokeDS('GET', `${server.url}/api/pam/checkout-policies/${list[0].id}`);
+    expect(one.Body).toEqual(list[0]);
   });
 });
 
@@ -333,6 +347,10 @@ describe('the OpenAPI document', () => {
       '/api/v1/login',
       '/api/pam/folders',
       '/api/pam/checkout-policies',
+      '/api/pam/checkout-policies/{id}',
+      '/api/pam/folders/{id}',
+      '/api/pam/credentials/{id}/ping',
+      '/api/pam/providers',
     ]) {
       expect(Object.keys(document.paths)).toContain(path);
     }

@@ -46,6 +46,8 @@ export class PsSession {
   DSSessionToken: string | undefined;
   DSSessionKey: string | undefined;
   DSSafeSessionKey: string | undefined;
+  /** `(Get-Module Devolutions.Server).Version` of the module this session replays (New-DSSession sends it). */
+  moduleVersion = '2022.2.6.1';
   /** Every request sent, as sent, for assertions on the bytes. */
   readonly sent: Array<{ method: string; url: string; headers: Record<string, string>; body?: string }> = [];
 
@@ -134,7 +136,7 @@ export function decryptString(sessionKeyHex: string, encryptedHex: string): stri
 }
 
 /** `ConvertTo-Json` of a hashtable: PowerShell does not keep insertion order; shuffle to prove it does not matter. */
-function hashtableJson(entries: Record<string, unknown>): string {
+export function hashtableJson(entries: Record<string, unknown>): string {
   const keys = Object.keys(entries).reverse();
   return JSON.stringify(Object.fromEntries(keys.map((key) => [key, entries[key]])), null, 2);
 }
@@ -150,6 +152,19 @@ export interface NewDSSessionOptions {
   username: string;
   password: string;
   machineName?: string;
+  /**
+   * The module's version (Devolutions.Server.psd1 ModuleVersion), sent as `Version`: 2021.6.4 for
+   * a 2021 Gallery release, 2022.2.6.1 (the default) for the build with Get-DSPamPassword's fix.
+   */
+  moduleVersion?: string;
+}
+
+/** Whether a module version is older than 2022.2.6.1, whose Get-DSPamPassword (b8023ee) reads `.data`. */
+export function beforePasswordFix(moduleVersion: string): boolean {
+  const parts = moduleVersion.split('.').map(Number);
+  const fixed = [2022, 2, 6, 1];
+  for (let i = 0; i < 4; i++) if ((parts[i] ?? 0) !== fixed[i]) return (parts[i] ?? 0) < fixed[i]!;
+  return false;
 }
 
 /**
@@ -169,6 +184,7 @@ export async function newDSSessionHandshake(
   const publicKey = prop(info.json.data, 'publicKey');
   const safeSessionKey = encryptRsa(prop(publicKey, 'modulus'), prop(publicKey, 'exponent'), sessionKey);
   ps.DSBaseURI = options.baseUri;
+  ps.moduleVersion = options.moduleVersion ?? ps.moduleVersion;
   ps.DSSessionKey = sessionKey;
   ps.DSSafeSessionKey = safeSessionKey;
   const body = JSON.stringify(
@@ -178,7 +194,7 @@ export async function newDSSessionHandshake(
         SafePassword: protectResourceToHexString(sessionKey, options.password),
         SafeSessionKey: safeSessionKey,
         Client: 'Scripting',
-        Version: '2022.2.0.0',
+        Version: ps.moduleVersion,
         LocalMachineName: options.machineName ?? 'WORKSTATION01',
         LocalUserName: options.username,
       },
@@ -256,8 +272,9 @@ export function getDSPamCredential(ps: PsSession, pamCredentialId: string) {
 }
 
 /**
- * Public/Pam/Passwords/Get-DSPamPassword.ps1; `-Decrypted` as in 2022.2 (commit b8023ee):
- * `Decrypt-String $Global:DSSessionKey $res.Body.data`.
+ * Public/Pam/Passwords/Get-DSPamPassword.ps1 `-Decrypted`: before 2022.2.6.1 (commit 0d5c2c3)
+ * `Decrypt-String $Global:DSSessionKey $res.Body` (the answer is a bare string); from commit b8023ee
+ * ("Fixed issue with Pam passwords decrypting") `Decrypt-String $Global:DSSessionKey $res.Body.data`.
  */
 export async function getDSPamPassword(
   ps: PsSession,
@@ -265,7 +282,10 @@ export async function getDSPamPassword(
   options: { decrypted?: boolean } = {},
 ) {
   const res = await ps.invokeDS('GET', `${ps.DSBaseURI}/api/pam/passwords/${pamCredentialId}`);
-  if (options.decrypted && res.isSuccess) res.Body = decryptString(ps.DSSessionKey!, prop(res.Body, 'data'));
+  if (options.decrypted && res.isSuccess) {
+    const encrypted = beforePasswordFix(ps.moduleVersion) ? res.Body : prop(res.Body, 'data');
+    res.Body = decryptString(ps.DSSessionKey!, encrypted);
+  }
   return res;
 }
 
@@ -283,8 +303,8 @@ export interface CheckoutResult extends ServerResponse {
  * Public/Pam/Checkout/Invoke-DSPamCheckout.ps1: reads the credential's modes, posts
  * {credentialID, duration = 240, approverID if approval mode 2, reason if reason mode 2 or 3}; when
  * the answer's Status is 4 (Active) reads the password and answers {CheckoutInfo, Password}.
- * `passwordForm`: 'data' (HEAD: `$Password.data`) or 'decrypt' (2021.8: Decrypt-String under the
- * session key).
+ * `passwordForm`: 'data' (2022.3 and HEAD: `$Password.data`) or 'decrypt' (@0d5c2c3 until 2022.3:
+ * `Decrypt-String $Global:DSSessionKey $res.Body`, the whole answer, which must be a bare string).
  */
 export async function invokeDSPamCheckout(
   ps: PsSession,
@@ -316,10 +336,12 @@ export async function invokeDSPamCheckout(
     const password = await getDSPamPassword(ps, args.pamCredentialId);
     if (!password.isSuccess)
       throw new Error(password.ErrorMessage || 'Failed while fetching password. See logs for information.');
-    const data = prop(password.Body, 'data');
     checkout.Body = {
       CheckoutInfo: checkout.Body,
-      Password: passwordForm === 'decrypt' ? decryptString(ps.DSSessionKey!, data) : data,
+      Password:
+        passwordForm === 'decrypt'
+          ? decryptString(ps.DSSessionKey!, password.Body)
+          : prop(password.Body, 'data'),
     };
   }
   return checkout;

@@ -149,13 +149,23 @@ export class SamplePortal {
     }));
   }
 
-  /** pamRestApi.js getPamRequestsExtendInfo (requests.js): requests created between two dates. */
-  async getPamRequestsExtendInfo(fromDate: Date, toDate: Date): Promise<Array<Record<string, any>>> {
+  /**
+   * pamRestApi.js getPamRequestsExtendInfo (requests.js): requests created between two dates, or
+   * after one, or before one, or all of them: its four branches.
+   */
+  async getPamRequestsExtendInfo(fromDate?: Date, toDate?: Date): Promise<Array<Record<string, any>>> {
     const roles = await this.getPamRoles();
-    const dateRequestsFilter =
-      `?$filter=CreationTime gt datetime'${fromDate.toISOString()}'` +
-      ' and ' +
-      `CreationTime lt datetime'${toDate.toISOString()}'`;
+    let dateRequestsFilter = '';
+    if (fromDate !== undefined && toDate !== undefined) {
+      dateRequestsFilter =
+        `?$filter=CreationTime gt datetime'${fromDate.toISOString()}'` +
+        ' and ' +
+        `CreationTime lt datetime'${toDate.toISOString()}'`;
+    } else if (fromDate !== undefined) {
+      dateRequestsFilter = `?$filter=CreationTime gt datetime'${fromDate.toISOString()}'`;
+    } else if (toDate !== undefined) {
+      dateRequestsFilter = `?$filter=CreationTime lt datetime'${toDate.toISOString()}'`;
+    }
     const requests = await this.getPamRequests(dateRequestsFilter);
     expect(requests.status, requests.text).toBe(200);
     const rolesHash: Record<string, string> = {};

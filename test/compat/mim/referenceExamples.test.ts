@@ -169,6 +169,22 @@ describe('privileged-access-management-create-request.md', () => {
   });
 });
 
+describe('privileged-access-management-create-request.md: "The v parameter can only be specified as a query parameter"', () => {
+  beforeEach(() => start('2015-07-12T06:38:09.036Z'));
+
+  it("a v among the body properties is not a version: the request is made at the query's v", async () => {
+    const response = await apiRequest(
+      server.url,
+      'POST',
+      '/api/pamresources/pamrequests?v=1',
+      { RoleId: DEMO_IDS.mimOpenRoleCredential, RequestedTTL: '3600', v: '2' },
+      { authorization: basic('PRIV.Jen') },
+    );
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.RequestStatus).toBe('Active');
+  });
+});
+
 describe('privileged-access-management-get-requests.md', () => {
   beforeEach(() => start('2015-06-23T11:34:38.580Z'));
 
@@ -253,6 +269,45 @@ describe('privileged-access-management-get-requests.md', () => {
       expect(row.CreatorID).toBe(example.CreatorID);
       expect(row.CreationMethod).toBe('PAM Web API');
     }
+  });
+});
+
+describe('privileged-access-management-get-requests.md: what the example rows were created with', () => {
+  beforeEach(() => start('2015-07-12T04:35:14.433Z'));
+
+  it("RequestedTTL 12960000 (150 days, the Closed and PendingApproval rows) is accepted, cut to the role's TTL", async () => {
+    const open = await send(
+      `POST /api/pamresources/pamrequests?Justification=Reason+for+Request&RoleId=${DEMO_IDS.mimOpenRoleCredential}&RequestedTTL=12960000`,
+    );
+    expect(open.status, open.text).toBe(201);
+    expect(open.body).toMatchObject({ RequestStatus: 'Active', RequestedTTL: '3600' }); // a known difference
+    const approval = await send(
+      `POST /api/pamresources/pamrequests?Justification=Example+Reason&RoleId=${DEMO_IDS.mimRoleCredential}&RequestedTTL=12960000`,
+    );
+    expect(approval.status, approval.text).toBe(201);
+    expect(approval.body).toMatchObject({ RequestStatus: 'PendingApproval', RequestedTTL: '28800' });
+  });
+
+  it('a RequestedTime a little before the request (the Expired and Closed rows: 2 s and 14 s) starts it now', async () => {
+    // Closed row: RequestedTime 2015-07-12T04:35:00Z, CreationTime 04:35:14.433Z.
+    const response = await send(
+      `POST /api/pamresources/pamrequests?RoleId=${DEMO_IDS.mimOpenRoleCredential}&RequestedTTL=3600&RequestedTime=2015-07-12T04:35:00Z`,
+    );
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.RequestStatus).toBe('Active');
+  });
+
+  it('a RequestedTime a minute later on a role with approval (the PendingApproval row) waits for approval', async () => {
+    server.clock.set(Date.parse('2015-07-12T04:49:09.963Z'));
+    const response = await send(
+      `POST /api/pamresources/pamrequests?Justification=Example+Reason&RoleId=${DEMO_IDS.mimRoleCredential}&RequestedTTL=3600&RequestedTime=2015-07-12T04:50:00Z`,
+    );
+    expect(response.status, response.text).toBe(201);
+    expect(response.body).toMatchObject({
+      RequestStatus: 'PendingApproval',
+      RequestedTime: '2015-07-12T04:50:00Z',
+      ExpirationTime: UNSET,
+    });
   });
 });
 
@@ -364,6 +419,31 @@ describe('privileged-access-management-rest-api-service-details.md', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('Error handling: 403 Forbidden, OData compliant, application/json', async () => {
+    // Close: "a request that it initiated"; another account closing it is refused.
+    const created = await send(
+      `POST /api/pamresources/pamrequests?RoleId=${DEMO_IDS.mimRoleCredential}&RequestedTTL=3600`,
+    );
+    const closed = await send(
+      `POST /api/pamresources/pamrequests(guid'${created.body.RequestId}')/Close`,
+      'alice',
+    );
+    expect(closed.status, closed.text).toBe(403);
+    // Approve: the requester deciding their own request.
+    const approvalId = (await send('GET /api/pamresources/pamrequeststoapprove', 'alice')).body.value[0]
+      .ApprovalObjectID.Value;
+    const own = await send(`POST /api/pamresources/pamrequeststoapprove(guid'${approvalId}')/Approve`);
+    expect(own.status, own.text).toBe(403);
+    for (const refused of [closed, own]) {
+      expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(Object.keys(refused.body)).toEqual(['odata.error']);
+      expect(refused.body['odata.error']).toMatchObject({
+        code: expect.any(String),
+        message: { lang: 'en-US', value: expect.any(String) },
+      });
+    }
+  });
+
   it('CORS: the web.config headers for the listed origin (credentials, content-type)', async () => {
     const preflight = await apiRequest(server.url, 'OPTIONS', '/api/pamresources/pamrequests', undefined, {
       origin: 'http://pamsrv:8090',
@@ -380,6 +460,21 @@ describe('privileged-access-management-rest-api-service-details.md', () => {
     });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(other.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('a body in another media type: 415 naming both forms the dialect reads (JSON, as the reference; form, as jQuery)', async () => {
+    const response = await apiRequest(
+      server.url,
+      'POST',
+      '/api/pamresources/pamrequests',
+      `<Request RoleId="${DEMO_IDS.mimRoleCredential}"/>`,
+      { authorization: basic('PRIV.Jen'), 'content-type': 'application/xml' },
+    );
+    expect(response.status).toBe(415);
+    expect(response.body['odata.error'].code).toBe('unsupported_media_type');
+    const message: string = response.body['odata.error'].message.value;
+    expect(message).toContain('application/json');
+    expect(message).toContain('application/x-www-form-urlencoded');
   });
 
   it('step-4 of the lab guide: GET /api/pamresources/pamroles/ (trailing slash)', async () => {

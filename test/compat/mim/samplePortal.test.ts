@@ -98,6 +98,24 @@ describe('roles.js: Activate, Extend Activation, Deactivate', () => {
     expect(response.json.RequestStatus).toBe('Scheduled');
   });
 
+  it('hours with decimals: 1.1 h is sent as jQuery writes 1.1 * 3600 (3960.0000000000005)', async () => {
+    // createRequestForm: `$("#requestedTTLInput").val() * 3600`; the field allows a decimal point.
+    const reqTTL = 1.1 * 3600;
+    expect(String(reqTTL)).toBe('3960.0000000000005');
+    const response = await jen.createPamRequest('', OPEN_ROLE, reqTTL, '');
+    expect(response.status, response.text).toBe(201);
+    expect(response.json.RequestStatus).toBe('Active');
+    expect(response.json.RequestedTTL).toBe('3600'); // the role's TTL caps it (a known difference)
+  });
+
+  it("Deactivate sends the activation form's picked time too (relinquishRequestForm reads #requestedTimeInput)", async () => {
+    expect((await jen.createPamRequest('', OPEN_ROLE, 3600, '')).status).toBe(201);
+    const deactivated = await jen.createPamRequest('Done', OPEN_ROLE, 0, '2026/03/02 22:30');
+    expect(deactivated.status, deactivated.text).toBe(201);
+    expect(deactivated.json.RequestStatus).toBe('Closed');
+    expect(isRoleActive(await roleOf(jen, OPEN_ROLE))).toBe(false);
+  });
+
   it('a failed request shows failError.responseJSON["odata.error"]["message"]["value"]', async () => {
     const response = await jen.createPamRequest('', '00000000-0000-4000-8000-000000000000', 3600, '');
     expect(response.status).toBe(404);
@@ -128,6 +146,20 @@ describe('requests.js: the history between two dates, Close and Deactivate', () 
     // A range that excludes them lists nothing.
     const old = await jen.getPamRequestsExtendInfo(new Date('2015-01-01'), new Date('2015-02-01'));
     expect(old).toEqual([]);
+  });
+});
+
+describe('pamRestApi.js getPamRequestsExtendInfo: its other branches (after a date, before a date, all)', () => {
+  it('CreationTime gt alone, CreationTime lt alone, no filter', async () => {
+    expect((await jen.createPamRequest('', OPEN_ROLE, 3600, '')).status).toBe(201);
+    const before = new Date(server.clock.now() - 60_000);
+    const after = new Date(server.clock.now() + 60_000);
+    const names = (rows: Array<Record<string, any>>) => rows.map((row) => row.RoleDisplayName);
+    expect(names(await jen.getPamRequestsExtendInfo(before))).toEqual(['Allow AD Access']);
+    expect(names(await jen.getPamRequestsExtendInfo(after))).toEqual([]);
+    expect(names(await jen.getPamRequestsExtendInfo(undefined, after))).toEqual(['Allow AD Access']);
+    expect(names(await jen.getPamRequestsExtendInfo(undefined, before))).toEqual([]);
+    expect(names(await jen.getPamRequestsExtendInfo())).toEqual(['Allow AD Access']);
   });
 });
 

@@ -126,6 +126,32 @@ describe('desktop main process under plain Node, against the real server', () =>
     expect(kelly.clipboard.value).toBe('');
   });
 
+  it('alice grants kelly 1 h of the 4 h requested; kelly’s checkout ends after that hour', async () => {
+    const alice = await signedIn('alice');
+    const kelly = await signedIn('kelly');
+    const { checkout } = await kelly.call('checkouts:request', {
+      credentialId: DEMO_IDS.approvedCredential,
+      approverId: DEMO_IDS.alice,
+      reason: 'Patch night',
+      duration: 240,
+    });
+    const [request] = await alice.call('approvals:list');
+    expect(request).toMatchObject({ id: checkout.id, duration: 240, userDisplayName: 'Kelly Nguyen' });
+    expect(request).toMatchObject({ credentialUsername: 'fsadmin', credentialHost: 'fs01.corp.example' });
+    const approved = await alice.call('approvals:approve', { id: checkout.id, duration: 60 });
+    expect(approved.duration).toBe(60);
+    const [mine] = await kelly.call('checkouts:mine');
+    expect(mine).toMatchObject({ id: checkout.id, status: CheckoutStatus.Active, duration: 60 });
+    expect(Date.parse(mine!.expiresAt!) - Date.parse(mine!.checkoutDateTime!)).toBe(60 * 60_000);
+    await kelly.call('checkouts:checkIn', { id: checkout.id });
+  });
+
+  it('copies the account name of a credential from the synced list, unconcealed', async () => {
+    const bob = await signedIn('bob');
+    await bob.call('username:copy', { credentialId: DEMO_IDS.autoCredential });
+    expect(bob.clipboard.writes.at(-1)).toMatchObject({ text: 'Administrator', concealed: false });
+  });
+
   it('reveal hands the password to the window for a while, then tells it to hide', async () => {
     const maurice = await signedIn('maurice');
     await maurice.call('settings:update', { revealSeconds: 5 });
@@ -220,6 +246,115 @@ describe('desktop main process under plain Node, against the real server', () =>
     const list = await desktop.call('credentials:list', { search: 'firewall' });
     expect(list.data.map((c) => c.name)).toEqual(['Edge firewall']);
     expect(list.offlineSince).not.toBeNull();
+  });
+
+  it('signs in through the profile’s other address when its first one does not answer (issue 16)', async () => {
+    const desktop = await startDesktop();
+    open.push(desktop);
+    const dead = await startTestServer();
+    const deadUrl = dead.url;
+    await dead.stop();
+    const state = await desktop.call('session:signIn', {
+      profile: { id: 'nodes', name: 'Nodes', url: deadUrl, failoverUrls: [server.url], dialect: 'checkout' },
+      username: 'bob',
+      password: 'coffre-demo',
+    });
+    expect(state.status).toBe('signedIn');
+    expect((await desktop.call('sync:now')).count).toBe(14);
+    const saved = await desktop.call('settings:get');
+    expect(saved.profiles.find((p) => p.id === 'nodes')?.failoverUrls).toEqual([server.url]);
+  });
+});
+
+describe('the tray, for the holder (issue 15, item 8)', () => {
+  it('lists the active checkouts; Copy password and Check in work from it, and only unlocked', async () => {
+    const bob = await signedIn('bob');
+    const { checkout } = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    await waitUntil(() => bob.trayCheckouts.at(-1)?.length === 1);
+    expect(bob.trayCheckouts.at(-1)?.[0]).toMatchObject({
+      checkoutId: checkout.id,
+      credentialId: DEMO_IDS.autoCredential,
+      canCopyPassword: true,
+    });
+
+    await bob.app.trayCommand({ kind: 'copyPassword', credentialId: DEMO_IDS.autoCredential });
+    expect(bob.clipboard.writes.at(-1)).toMatchObject({ concealed: true });
+    expect(bob.clipboard.value).not.toBe('');
+
+    await bob.app.lock('user');
+    expect(bob.trayCheckouts.at(-1)).toEqual([]);
+    await bob.app.trayCommand({ kind: 'checkIn', checkoutId: checkout.id });
+    expect(bob.notifications.at(-1)).toMatchObject({ id: 'tray:failed', title: 'That did not work' });
+    await bob.call('session:unlock', { password: 'coffre-demo' });
+    await waitUntil(() => bob.trayCheckouts.at(-1)?.length === 1);
+
+    await bob.app.trayCommand({ kind: 'checkIn', checkoutId: checkout.id });
+    expect(bob.trayCheckouts.at(-1)).toEqual([]);
+    expect((await bob.call('checkouts:mine')).map((c) => c.id)).not.toContain(checkout.id);
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
+
+describe('the credential list as users expect it (issue 15, item 7)', () => {
+  const names = (list: { data: Array<{ name: string }> }) => list.data.map((credential) => credential.name);
+
+  it('filters by state for the user: available, mine, pending, checked out by others', async () => {
+    const bob = await signedIn('bob');
+    const held = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    const kelly = await signedIn('kelly');
+    const requested = await kelly.call('checkouts:request', {
+      credentialId: DEMO_IDS.approvedCredential,
+      reason: 'maintenance',
+      approverId: DEMO_IDS.alice,
+    });
+    await bob.call('sync:now');
+    await kelly.call('sync:now');
+
+    const mine = await bob.call('credentials:list', { status: 'mine' });
+    expect(mine.data.map((c) => c.id)).toEqual([DEMO_IDS.autoCredential]);
+    const available = await bob.call('credentials:list', { status: 'available' });
+    expect(available.total).toBe(13);
+    expect(available.data.map((c) => c.id)).not.toContain(DEMO_IDS.autoCredential);
+    const pending = await kelly.call('credentials:list', { status: 'pending' });
+    expect(pending.data.map((c) => c.id)).toEqual([DEMO_IDS.approvedCredential]);
+    const taken = await kelly.call('credentials:list', { status: 'taken' });
+    expect(taken.data.map((c) => c.id)).toEqual([DEMO_IDS.autoCredential]);
+    expect((await kelly.call('credentials:list', { status: 'mine' })).total).toBe(0);
+    await bob.call('checkouts:checkIn', { id: held.checkout.id });
+    await kelly.call('checkouts:cancel', { id: requested.checkout.id });
+  });
+
+  it('lists favourites, then recently used ones, first; sorts by vault on request', async () => {
+    const bob = await signedIn('bob');
+    const byName = names(await bob.call('credentials:list', {}));
+    const last = byName[byName.length - 1];
+    const all = await bob.call('credentials:list', {});
+    const lastId = all.data[all.data.length - 1]!.id;
+    await bob.call('settings:update', { favouriteCredentialIds: [lastId] });
+    // Checking out makes it recently used (kept in the settings, not with the secrets).
+    const held = await bob.call('checkouts:request', { credentialId: DEMO_IDS.autoCredential });
+    await bob.call('checkouts:checkIn', { id: held.checkout.id });
+    expect((await bob.call('settings:get')).recentCredentialIds).toEqual([DEMO_IDS.autoCredential]);
+    const arranged = await bob.call('credentials:list', {});
+    expect(arranged.data[0]?.name).toBe(last);
+    expect(arranged.data[1]?.id).toBe(DEMO_IDS.autoCredential);
+    expect(arranged.total).toBe(14);
+    // Paged: the same order, page by page.
+    const second = await bob.call('credentials:list', { offset: 1, limit: 1 });
+    expect(second.data[0]?.id).toBe(DEMO_IDS.autoCredential);
+
+    await bob.call('settings:update', { favouriteCredentialIds: [], recentCredentialIds: [] });
+    const vaults = await bob.call('vaults:list');
+    const vaultOrder = new Map(vaults.map((vault) => [vault.id, vault.name]));
+    const byVault = await bob.call('credentials:list', { sort: 'vault' });
+    const vaultNames = byVault.data.map((c) => vaultOrder.get(c.vaultID) ?? '');
+    const sorted = [...vaultNames].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+    expect(vaultNames).toEqual(sorted);
+    expect(byVault.total).toBe(14);
   });
 });
 
@@ -476,6 +611,57 @@ describe('Windows sign-in to a MIM server (the shell signs in through its own ne
     await desktop.call('sync:now');
     const roles = await desktop.call('credentials:list', { search: 'Allow AD Access' });
     expect(roles.data.map((role) => role.id)).toEqual([DEMO_IDS.mimOpenRoleCredential]);
+  });
+
+  it('unlocks by running the Windows sign-in again: no password asked, none had', async () => {
+    let accepted = true;
+    let signIns = 0;
+    // The OS's sign-in as the shell's fetch does it; `accepted` false is a Windows session whose
+    // ticket has gone (signed out of the domain): the server then sees no credentials.
+    const integratedFetch = () => (input: string | URL, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      if (accepted) {
+        signIns++;
+        headers.set('authorization', `Basic ${Buffer.from('PRIV.Jen:coffre-demo').toString('base64')}`);
+      }
+      return fetch(input, { ...init, headers });
+    };
+    const desktop = await startDesktop({ integratedFetch });
+    open.push(desktop);
+    await desktop.call('session:signIn', { profile: mimProfile(), username: '', password: '' });
+    await desktop.app.lock('idle');
+    expect((await desktop.raw('credentials:list', {})).ok).toBe(false);
+
+    accepted = false;
+    const refused = await desktop.raw('session:unlock', {});
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    expect((await desktop.call('session:getState')).status).toBe('locked');
+
+    accepted = true;
+    const before = signIns;
+    const state = await desktop.call('session:unlock', {});
+    expect(state.status).toBe('signedIn');
+    expect(state.user?.username).toBe('COFFRE\\PRIV.Jen');
+    expect(signIns).toBeGreaterThan(before);
+    await desktop.call('sync:now');
+    expect((await desktop.call('credentials:list', { search: 'Allow AD Access' })).total).toBe(1);
+  });
+
+  it('a password session still needs its password to unlock (none given: refused, still locked)', async () => {
+    const desktop = await startDesktop();
+    open.push(desktop);
+    await desktop.call('session:signIn', {
+      profile: { ...mimProfile(), id: 'mim-basic', signIn: 'basic' },
+      username: 'COFFRE\\PRIV.Jen',
+      password: 'coffre-demo',
+    });
+    await desktop.app.lock('user');
+    const refused = await desktop.raw('session:unlock', {});
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'invalid', code: 'password_required' } });
+    expect((await desktop.call('session:getState')).status).toBe('locked');
+    // Basic unlocks with the name as typed at sign-in (DOMAIN\\user), whatever the server calls it.
+    const state = await desktop.call('session:unlock', { password: 'coffre-demo' });
+    expect(state.status).toBe('signedIn');
   });
 
   it('is refused where the shell offers none, and a username/password profile still needs both', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Timers } from '../../../client/ports.ts';
 import type { AppEvent, IpcArgs, IpcChannel, IpcEnvelope, IpcResult } from '../../../common/ipc.ts';
 import { createDesktopApp, type DesktopApp, type DesktopAppDeps } from '../../../main/app/desktopApp.ts';
+import type { TrayCheckout } from '../../../main/services/trayMenu.ts';
 import { type FakeClipboard, fakeDesktopPorts, type ShownNotification } from '../../support/fakes.ts';
 
 /** The desktop main process under plain Node: real services, real cache, real HTTP; fake OS ports. */
@@ -14,6 +15,8 @@ export interface DesktopHarness {
   clipboard: FakeClipboard;
   notifications: ShownNotification[];
   trayCounts: number[];
+  /** Each list of checkouts the tray was given. */
+  trayCheckouts: TrayCheckout[][];
   call<C extends IpcChannel>(channel: C, args?: IpcArgs<C>): Promise<IpcResult<C>>;
   /** A call as any frame could make it: `url` null for a frame without one, `topFrame` false for a sub-frame. */
   raw(channel: string, args: unknown, url?: string | null, topFrame?: boolean): Promise<IpcEnvelope<unknown>>;
@@ -70,6 +73,7 @@ export async function startDesktop(
     clipboard,
     notifications: notifier.shown,
     trayCounts: tray.counts,
+    trayCheckouts: tray.checkoutLists,
     async call(channel, args) {
       const envelope = await app.router.handle({ url: APP_URL, topFrame: true }, channel, args);
       if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);

@@ -239,3 +239,45 @@ describe('queryCredentials against a plain model, through upserts and removals',
     );
   });
 });
+
+describe('arranged queries (issue 15, item 7)', () => {
+  it('filters by id, lists favourites then recent ones first, and sorts by vault name', () => {
+    cache.upsertVaults([
+      { id: VAULT_A, name: 'Zeta', description: '' },
+      { id: VAULT_B, name: 'Alpha', description: '' },
+    ]);
+    const a = credential({ name: 'a', vaultID: VAULT_A });
+    const b = credential({ name: 'b', vaultID: VAULT_B });
+    const c = credential({ name: 'c', vaultID: VAULT_A });
+    const d = credential({ name: 'd', vaultID: VAULT_B });
+    cache.upsertCredentials([a, b, c, d]);
+    expect(names({ offset: 0, limit: 10, accept: (id) => id !== b.id })).toEqual(['a', 'c', 'd']);
+    expect(names({ offset: 0, limit: 10, favourites: new Set([d.id]), recent: [c.id, d.id, b.id] })).toEqual([
+      'd',
+      'c',
+      'b',
+      'a',
+    ]);
+    expect(names({ offset: 0, limit: 10, byVault: true })).toEqual(['b', 'd', 'a', 'c']);
+    expect(names({ offset: 1, limit: 2, byVault: true, favourites: new Set([c.id]) })).toEqual(['b', 'd']);
+    expect(cache.queryCredentials({ offset: 0, limit: 1, byVault: true }).total).toBe(4);
+  });
+
+  it('keeps who holds what apart, across a restart, without opening every row', () => {
+    const keyring = fakeKeyring();
+    cache.close();
+    cache = openCache({ file: tmp.file, secretBox: keyring }).cache;
+    const held = credential({
+      name: 'held',
+      checkout: { id: guid(7, 1), status: 4, userID: guid(8, 1), username: 'kelly', expiresAt: null },
+    });
+    const free = credential({ name: 'free' });
+    cache.upsertCredentials([held, free]);
+    expect([...cache.heldCredentials().keys()]).toEqual([held.id]);
+    cache.close();
+    cache = openCache({ file: tmp.file, secretBox: keyring }).cache;
+    expect(cache.heldCredentials().get(held.id)).toMatchObject({ checkout: { username: 'kelly' } });
+    cache.upsertCredentials([{ ...held, checkout: null }]);
+    expect(cache.heldCredentials().size).toBe(0);
+  });
+});

@@ -28,6 +28,7 @@ const VALID_ARGS: Record<IpcChannel, unknown> = {
   'session:unlock': { password: 'x' },
   'settings:get': undefined,
   'settings:update': {},
+  'server:probe': { url: 'http://127.0.0.1:1' },
   'vaults:list': undefined,
   'credentials:list': {},
   'credentials:get': { id: DEMO_IDS.autoCredential },
@@ -43,6 +44,7 @@ const VALID_ARGS: Record<IpcChannel, unknown> = {
   'approvals:approve': { id: DEMO_IDS.autoCredential },
   'approvals:deny': { id: DEMO_IDS.autoCredential },
   'password:copy': { credentialId: DEMO_IDS.autoCredential },
+  'username:copy': { credentialId: DEMO_IDS.autoCredential },
   'password:reveal': { credentialId: DEMO_IDS.autoCredential },
   'password:hide': { credentialId: DEMO_IDS.autoCredential },
   'audit:list': {},
@@ -126,6 +128,7 @@ describe('session gating in the desktop app, against the real server', () => {
     'session:lock',
     'settings:get',
     'settings:update',
+    'server:probe',
     'password:hide',
   ]);
   const UNLOCKED_ONLY = IPC_CHANNELS.filter(

@@ -84,11 +84,16 @@ class FakeBackend {
     return this.mine;
   };
 
-  approve = async (id: string): Promise<Checkout> => this.decide('approve', id, CheckoutStatus.Active);
-  deny = async (id: string): Promise<Checkout> => this.decide('deny', id, CheckoutStatus.Denied);
+  /** The message sent with each decision, in order ('' for none). */
+  decisionMessages: string[] = [];
+  approve = async (id: string, message?: string): Promise<Checkout> =>
+    this.decide('approve', id, CheckoutStatus.Active, message);
+  deny = async (id: string, message?: string): Promise<Checkout> =>
+    this.decide('deny', id, CheckoutStatus.Denied, message);
 
-  private decide(kind: 'approve' | 'deny', id: string, status: CheckoutStatus): Checkout {
+  private decide(kind: 'approve' | 'deny', id: string, status: CheckoutStatus, message?: string): Checkout {
     this.decisions.push([kind, id]);
+    this.decisionMessages.push(message ?? '');
     if (this.decisionError) throw this.decisionError;
     const found = this.toApprove.find((c) => c.id === id) ?? request({ id });
     this.toApprove = this.toApprove.filter((c) => c.id !== id);
@@ -224,6 +229,34 @@ describe('ApprovalsWatcher as an approver', () => {
     expect(tray.current).toBe(1);
     expect(notifier.closed).toContain(requestNotificationId(REQ_1));
     expect(errors).toEqual([]);
+  });
+
+  it('a reply is a message: the notification then asks which decision to send it with (issue 15, item 8)', async () => {
+    await watcher.start(backend.asBackend(), CAROL);
+    backend.toApprove = [request(), request({ id: REQ_2 })];
+    backend.send('checkout.created', request());
+    backend.send('checkout.created', request({ id: REQ_2 }));
+    expect(notifier.last(requestNotificationId(REQ_1)).replyPlaceholder).toBe('A message for the requester…');
+
+    notifier.reply(requestNotificationId(REQ_1), '  only until 18:00  ');
+    const asked = notifier.last(requestNotificationId(REQ_1));
+    expect(asked.body).toBe('Your message: “only until 18:00”. Approve or deny with it?');
+    expect(asked.actions?.map((action) => action.label)).toEqual([
+      'Approve with message',
+      'Deny with message',
+    ]);
+    expect(backend.decisions).toEqual([]);
+
+    notifier.click(requestNotificationId(REQ_1), 'approve');
+    await watcher.whenIdle();
+    expect(backend.decisions).toEqual([['approve', REQ_1]]);
+    expect(backend.decisionMessages).toEqual(['only until 18:00']);
+
+    // An empty reply decides nothing.
+    notifier.reply(requestNotificationId(REQ_2), '   ');
+    notifier.click(requestNotificationId(REQ_2), 'deny');
+    await watcher.whenIdle();
+    expect(backend.decisionMessages).toEqual(['only until 18:00', '']);
   });
 
   it('Deny from the notification denies on the server', async () => {

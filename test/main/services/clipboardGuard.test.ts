@@ -91,7 +91,7 @@ describe('ClipboardGuard.copySecret', () => {
 
   it('refuses a non-positive delay without touching the clipboard', async () => {
     await expect(guard.copySecret(SECRET, { credentialId: CRED_A, clearAfterSeconds: 0 })).rejects.toThrow(
-      RangeError,
+      new RangeError('clearAfterSeconds must be a positive number.'),
     );
     await expect(
       guard.copySecret(SECRET, { credentialId: CRED_A, clearAfterSeconds: Number.NaN }),
@@ -292,6 +292,13 @@ describe('ClipboardGuard.clearIfOurs / clearForCredential', () => {
     expect(clipboard.value).toBe('unrelated');
     expect(clipboard.reads).toBe(0);
     expect(events.events).toEqual([]);
+  });
+
+  it('clearForCredential with nothing copied does nothing', async () => {
+    clipboard.userCopies('unrelated');
+    await guard.clearForCredential(CRED_A, 'checkin');
+    expect(clipboard.value).toBe('unrelated');
+    expect(releases).toEqual([]);
   });
 
   it('clearForCredential only touches that credential’s secret', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Checkout, CheckoutStatus } from '../../../common/checkout.ts';
-import { ClipboardGuard } from '../../../main/services/clipboardGuard.ts';
+import { ClipboardGuard, type ClipboardRelease } from '../../../main/services/clipboardGuard.ts';
 import { ExposedSecrets } from '../../../main/services/exposedSecrets.ts';
 import { PasswordAccess } from '../../../main/services/passwordAccess.ts';
 import type { ServerCaller } from '../../../main/services/serverCalls.ts';
@@ -14,17 +14,25 @@ function setUp() {
   const { clock, timers } = fakeTime();
   const events = new RecordingSink();
   const port = new FakeClipboard();
-  const clipboard = new ClipboardGuard({ clipboard: port, clock, timers, events });
+  const releases: ClipboardRelease[] = [];
+  const clipboard = new ClipboardGuard({
+    clipboard: port,
+    clock,
+    timers,
+    events,
+    onReleased: (release) => releases.push(release),
+  });
   const callServer = (async (work: (backend: unknown) => Promise<unknown>) =>
     work({
       capabilities: { passwordRead: true },
       readPassword: async (id: string) => `password of ${id}`,
     })) as unknown as ServerCaller;
   const settings = { get: () => ({ clipboardClearSeconds: 30, revealSeconds: 20 }) } as SettingsService;
-  const passwords = new PasswordAccess({ callServer, clipboard, settings, events, clock, timers });
+  const accountOf = (id: string) => (id === WEB01 ? 'Administrator' : undefined);
+  const passwords = new PasswordAccess({ callServer, accountOf, clipboard, settings, events, clock, timers });
   const exposed = new ExposedSecrets({ clipboard, passwords });
   const hidden = () => events.ofType('password.hidden').map((event) => event.credentialId);
-  return { port, passwords, exposed, hidden };
+  return { port, passwords, exposed, hidden, releases, events, clock };
 }
 
 const open = (credentialID: string, status: CheckoutStatus) => ({ credentialID, status }) as Checkout;
@@ -68,5 +76,38 @@ describe('ExposedSecrets', () => {
     await settle();
     expect(port.value).toBe('a note of the user');
     expect(hidden().sort()).toEqual([WEB01, DB02].sort());
+  });
+
+  it('finds the active checkout of the copied password anywhere in the list, among other credentials', async () => {
+    const { port, passwords, exposed, releases } = setUp();
+    await passwords.copy(WEB01);
+    await exposed.keepActiveOnly([open(DB02, CheckoutStatus.Active), open(WEB01, CheckoutStatus.Active)]);
+    expect(port.value).toBe(`password of ${WEB01}`);
+    expect(releases).toEqual([]);
+  });
+
+  it('a checkout that ended elsewhere lets the password go as a check-in (the reason the log gets)', async () => {
+    const { port, passwords, exposed, releases } = setUp();
+    await passwords.copy(WEB01);
+    await exposed.keepActiveOnly([]);
+    expect(port.value).toBe('');
+    expect(releases).toEqual([{ credentialId: WEB01, reason: 'checkin', wiped: true }]);
+  });
+
+  it('copies the account name unconcealed; it replaces the guarded password and is never cleared', async () => {
+    const { port, passwords, events, clock } = setUp();
+    await passwords.copy(WEB01);
+    await passwords.copyUsername(WEB01);
+    expect(port.writes.at(-1)).toMatchObject({ text: 'Administrator', concealed: false });
+    // The window stops its "clears in" countdown: no password of ours is on the clipboard now.
+    expect(events.ofType('clipboard.changed').at(-1)).toMatchObject({
+      state: 'cleared',
+      credentialId: WEB01,
+    });
+    clock.advance(60_000);
+    await settle();
+    expect(port.value).toBe('Administrator');
+    expect(port.clears).toHaveLength(0);
+    await expect(passwords.copyUsername(DB02)).rejects.toMatchObject({ kind: 'not_found' });
   });
 });

@@ -25,6 +25,18 @@ describe('notification options', () => {
     expect(notificationOptions(request, 'linux').actions).toBeUndefined();
   });
 
+  it('offers the reply field (an approver’s message) where Electron has one: macOS and Windows', () => {
+    const withReply = { ...request, replyPlaceholder: 'A message…' };
+    for (const platform of ['darwin', 'win32'] as const) {
+      expect(notificationOptions(withReply, platform)).toMatchObject({
+        hasReply: true,
+        replyPlaceholder: 'A message…',
+      });
+    }
+    expect(notificationOptions(withReply, 'linux').hasReply).toBeUndefined();
+    expect(notificationOptions(request, 'darwin').hasReply).toBeUndefined();
+  });
+
   it('carries the title and body, and the id as the replace tag where it fits', () => {
     const options = notificationOptions(request, 'win32');
     expect(options).toMatchObject({ title: request.title, body: request.body, id: request.id });

@@ -210,6 +210,25 @@ describe('requests', () => {
     });
   });
 
+  it("a pooled request keeps the approver who decided it (any of the role's; both stores)", async () => {
+    const maurice = await server.as('maurice');
+    const id = await requestRole(jen, { RoleId: DEMO_IDS.mimRoleCredential, RequestedTTL: 3600 });
+    // Addressed to the role's approvers, no one in particular, until one of them decides.
+    expect((await server.ctx.store.getCheckout(id))?.approverId).toBeNull();
+    const approve = await maurice.request(
+      'POST',
+      `${MIM}/pamrequeststoapprove(guid'${approvalObjectId(id)}')/Approve`,
+    );
+    expect(approve.status, approve.text).toBe(200);
+    expect((await server.ctx.store.getCheckout(id))?.approverId).toBe(DEMO_IDS.maurice);
+    // The decider reads it back like the requester (the checkout dialect shows it to both).
+    const asMaurice = await maurice.request('GET', `/api/pam/checkouts/${id}`);
+    expect(asMaurice.status, asMaurice.text).toBe(200);
+    expect(asMaurice.body).toMatchObject({ approverID: DEMO_IDS.maurice, status: 4 });
+    const asJen = await jen.request('GET', `/api/pam/checkouts/${id}`);
+    expect(asJen.body.approverID).toBe(DEMO_IDS.maurice);
+  });
+
   it('Reject: the request is Rejected, leaves the list and cannot be decided again', async () => {
     const bob = await server.as('bob');
     const id = await requestRole(bob, { RoleId: POSTGRES, RequestedTTL: 1800, Justification: 'vacuum' });
