@@ -23,6 +23,7 @@ const SERVER_SUITES = [
   'test/fuzz/httpFuzz.test.ts',
   'test/reliability/races.test.ts',
   'test/security/loginThrottle.test.ts',
+  'test/security/vaultPermissions.test.ts',
 ];
 
 export default defineConfig({

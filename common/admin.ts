@@ -3,6 +3,7 @@ import { credentialSchema, vaultSchema } from './checkout.ts';
 import { guidSchema } from './ids.ts';
 import { policyPatchSchema } from './policy.ts';
 import { roleSchema } from './roles.ts';
+import { VAULT_ROLES } from './vaultAccess.ts';
 import { hasVisibleText, normalizeText } from './visibleText.ts';
 
 // Names must show something: invisible characters are stripped, then visible text is required.
@@ -49,10 +50,40 @@ export const updateUserRequestSchema = z
   .strict();
 export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
 
+export const vaultRoleSchema = z.enum(VAULT_ROLES);
+
+/** A member of a vault: a user or a group, and its role there (common/vaultAccess.ts). */
+export const vaultMemberSchema = z.object({
+  memberType: z.enum(['user', 'group']),
+  memberID: guidSchema,
+  role: vaultRoleSchema,
+});
+export type VaultMember = z.infer<typeof vaultMemberSchema>;
+
+/** A member as the admin API lists it: with the user's or group's name. */
+export const vaultMemberViewSchema = vaultMemberSchema.extend({ name: z.string() });
+export type VaultMemberView = z.infer<typeof vaultMemberViewSchema>;
+
+const memberList = z
+  .array(vaultMemberSchema)
+  .max(1000)
+  .refine(
+    (members) => new Set(members.map((m) => `${m.memberType}:${m.memberID}`)).size === members.length,
+    'must not name a member twice',
+  );
+
+/** `PUT /api/admin/vaults/{id}/members`: the vault's members, all of them (replaces the list). */
+export const setVaultMembersRequestSchema = z.object({ members: memberList });
+
 export const createVaultRequestSchema = z.object({
   name,
   description: text.default(''),
   policy: policyPatchSchema.default({}),
+  /**
+   * Who may use the vault. Omitted: the built-in Everyone group with `approve`, as every vault was
+   * before vault permissions existed; `[]`: only administrators until members are added.
+   */
+  members: memberList.optional(),
   id: guidSchema.optional(),
 });
 export type CreateVaultRequest = z.input<typeof createVaultRequestSchema>;
@@ -109,3 +140,29 @@ export const auditQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+
+export const groupSchema = z.object({
+  id: guidSchema,
+  name: z.string(),
+  description: z.string(),
+  /** The built-in Everyone group: every user is a member; it cannot be changed or deleted. */
+  builtin: z.boolean(),
+  /** The members' user ids (empty for Everyone, whose members are implicit). */
+  memberIDs: z.array(guidSchema),
+});
+export type Group = z.infer<typeof groupSchema>;
+
+const memberIds = z.array(guidSchema).max(10_000);
+
+export const createGroupRequestSchema = z.object({
+  name,
+  description: text.default(''),
+  memberIDs: memberIds.default([]),
+  id: guidSchema.optional(),
+});
+export type CreateGroupRequest = z.input<typeof createGroupRequestSchema>;
+
+export const updateGroupRequestSchema = z
+  .object({ name, description: text, memberIDs: memberIds })
+  .partial()
+  .strict();

@@ -23,6 +23,10 @@ export const AUDIT_ACTIONS = [
   'user.updated',
   'vault.created',
   'vault.updated',
+  /** A vault's members or their roles changed (details: the vault, then each member and role). */
+  'vault.members.changed',
+  /** A group was created, renamed, given other members or deleted (details: what). */
+  'group.changed',
   /** An empty vault deleted (DVLS's Remove-DSPamFolder). */
   'vault.deleted',
   /** DVLS's checkout policies (New-/Update-/Remove-DSPamCheckoutPolicy). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CheckoutStatus } from './checkoutStatus.ts';
 import { guidSchema } from './ids.ts';
 import { policySchema } from './policy.ts';
+import { VAULT_ROLES } from './vaultAccess.ts';
 
 export { CheckoutStatus, checkoutStatusName, FINAL_STATUSES } from './checkoutStatus.ts';
 
@@ -142,6 +143,11 @@ export const vaultSchema = z.object({
   id: guidSchema,
   name: z.string(),
   description: z.string(),
+  /**
+   * The caller's role in the vault (common/vaultAccess.ts). Absent from servers without vault
+   * permissions (and from DVLS): treat as `approve`, what everyone could do there.
+   */
+  role: z.enum(VAULT_ROLES).optional(),
 });
 export type Vault = z.infer<typeof vaultSchema>;
 

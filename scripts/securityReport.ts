@@ -81,10 +81,12 @@ const SECTIONS: ReportSection[] = [
   {
     title: '5. Authorization and bad input',
     intro:
-      'Every role × relation × action of API.md in one table-driven test; property-based fuzzing of every endpoint of ' +
+      'Every role × relation × action of API.md in one table-driven test, and every vault role (view, request, approve, ' +
+      'manage; directly, through a group or Everyone) × action; per-vault permissions end to end in both dialects; property-based fuzzing of every endpoint of ' +
       'both dialects and every IPC channel (never a 5xx, a crash or a hang; state unchanged by rejected calls).',
     files: [
       'test/authz/authorizationMatrix.test.ts',
+      'test/security/vaultPermissions.test.ts',
       'test/fuzz/httpFuzz.test.ts',
       'test/fuzz/ipcFuzz.test.ts',
     ],

@@ -78,10 +78,47 @@ export const THREAT_MODEL: ThreatLine[] = [
   },
   {
     attacker: USER,
-    can: true,
-    claim: 'see every vault and credential name (there are no per-vault permissions yet)',
+    can: false,
+    claim:
+      'see, request, or learn the existence of a vault or credential of another team (404 in both dialects, as an unknown id)',
+    file: 'test/security/vaultPermissions.test.ts',
+    test: 'outside one’s vaults every way to a credential answers 404',
+  },
+  {
+    attacker: USER,
+    can: false,
+    claim: 'check out, or read the password of, a credential in a vault where their role is view',
+    file: 'test/security/vaultPermissions.test.ts',
+    test: 'view does not request',
+  },
+  {
+    attacker: USER,
+    can: false,
+    claim: 'approve in a vault where they do not hold approve, even when a credential’s policy names them',
+    file: 'test/security/vaultPermissions.test.ts',
+    test: 'an approver named by the policy but without approve in the vault is not eligible',
+  },
+  {
+    attacker: USER,
+    can: false,
+    claim: 'administer a vault (its settings, members, credentials, passwords) without manage in it',
     file: 'test/authz/authorizationMatrix.test.ts',
-    test: 'every role may read the catalogue',
+    test: 'vault role: approve',
+  },
+  {
+    attacker: USER,
+    can: false,
+    claim: 'keep a vault’s credentials in their synced list after losing the vault',
+    file: 'test/security/vaultPermissions.test.ts',
+    test: 'whoever lost the vault finds its credentials deleted on the next sync',
+  },
+  {
+    attacker: USER,
+    can: true,
+    claim:
+      'see the names and hosts of every credential in the vaults they may view (by design: view is a catalogue), and the ids (only) of credentials that left their vaults, in the sync feed',
+    file: 'test/security/vaultPermissions.test.ts',
+    test: 'each member sees their role',
   },
   // A stolen token
   {

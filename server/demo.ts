@@ -1,3 +1,9 @@
+import {
+  type CreateGroupRequest,
+  type CreateVaultRequest,
+  createGroupRequestSchema,
+  createVaultRequestSchema,
+} from '../common/admin.ts';
 import type { PolicyPatch } from '../common/policy.ts';
 import type { Role } from '../common/roles.ts';
 import type { ServerContext } from './context.ts';
@@ -43,6 +49,31 @@ export const DEMO_USERS: ReadonlyArray<{ id: string; username: string; displayNa
       displayName: 'Administrator',
       roles: ['admin', 'approver', 'user'],
     },
+    // Two teams with vaults of their own (vault permissions): the DBAs and the Windows admins.
+    {
+      id: 'da1a0000-4444-4a4a-8b8b-000000000007',
+      username: 'dana',
+      displayName: 'Dana Roy (DBA lead)',
+      roles: ['user', 'approver'],
+    },
+    {
+      id: 'da1a0000-4444-4a4a-8b8b-000000000008',
+      username: 'raj',
+      displayName: 'Raj Patel (DBA)',
+      roles: ['user'],
+    },
+    {
+      id: 'da1a0000-4444-4a4a-8b8b-000000000009',
+      username: 'wes',
+      displayName: 'Wes Dubois (Windows lead)',
+      roles: ['user', 'approver'],
+    },
+    {
+      id: 'da1a0000-4444-4a4a-8b8b-00000000000a',
+      username: 'tina',
+      displayName: 'Tina Bouchard (Windows)',
+      roles: ['user'],
+    },
   ];
 
 export const DEMO_IDS = {
@@ -52,6 +83,20 @@ export const DEMO_IDS = {
   alice: '2364ec1f-a739-450b-afe8-d85b5a3db50e',
   jen: '73257e5e-00b3-4309-a330-f1e607ff113a',
   admin: 'adadadad-3333-4a4a-8b8b-000000000006',
+  dana: 'da1a0000-4444-4a4a-8b8b-000000000007',
+  raj: 'da1a0000-4444-4a4a-8b8b-000000000008',
+  wes: 'da1a0000-4444-4a4a-8b8b-000000000009',
+  tina: 'da1a0000-4444-4a4a-8b8b-00000000000a',
+  /** The DBA team's vault: the DBA group requests, dana manages (and approves), tina only views. */
+  dbaVault: 'a1000000-0000-4000-8000-000000000005',
+  /** The Windows team's vault: the Windows group requests, wes approves. */
+  windowsVault: 'a1000000-0000-4000-8000-000000000006',
+  dbaGroup: 'a2000000-0000-4000-8000-000000000001',
+  windowsGroup: 'a2000000-0000-4000-8000-000000000002',
+  /** In the DBA vault, approved by dana: what tina sees but may not request. */
+  payrollDbCredential: 'c3000000-0000-4000-8000-000000000001',
+  /** In the Windows vault, approved by wes. */
+  exchangeCredential: 'c3000000-0000-4000-8000-000000000003',
   /** Seed example 1: no approval, rotated at check-in. */
   autoCredential: '92e1d27f-6e7b-4c62-86da-a04fc22603c2',
   /** Seed example 2: approval mandatory, maurice approves, self-approval allowed. */
@@ -243,13 +288,98 @@ const CREDENTIALS: ReadonlyArray<{
   },
 ];
 
+/** The teams' groups; their vaults below name them as members. */
+const GROUPS: ReadonlyArray<CreateGroupRequest & { id: string }> = [
+  {
+    id: DEMO_IDS.dbaGroup,
+    name: 'DBA',
+    description: 'Database administrators',
+    memberIDs: [DEMO_IDS.dana, DEMO_IDS.raj],
+  },
+  {
+    id: DEMO_IDS.windowsGroup,
+    name: 'Windows',
+    description: 'Windows server administrators',
+    memberIDs: [DEMO_IDS.wes, DEMO_IDS.tina],
+  },
+];
+
+/** Vaults of one team each: the other users (and the Everyone group) are not members. */
+const TEAM_VAULTS: ReadonlyArray<CreateVaultRequest & { id: string }> = [
+  {
+    id: DEMO_IDS.dbaVault,
+    name: 'DBA team',
+    description: 'Production databases, for the DBA team only',
+    policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.dana], reasonMode: 'mandatory' },
+    members: [
+      { memberType: 'group', memberID: DEMO_IDS.dbaGroup, role: 'request' },
+      { memberType: 'user', memberID: DEMO_IDS.dana, role: 'manage' },
+      { memberType: 'user', memberID: DEMO_IDS.tina, role: 'view' },
+    ],
+  },
+  {
+    id: DEMO_IDS.windowsVault,
+    name: 'Windows team',
+    description: 'Windows servers, for the Windows team only',
+    policy: { approvalMode: 'mandatory', approvers: [DEMO_IDS.wes] },
+    members: [
+      { memberType: 'group', memberID: DEMO_IDS.windowsGroup, role: 'request' },
+      { memberType: 'user', memberID: DEMO_IDS.wes, role: 'approve' },
+    ],
+  },
+];
+
+const TEAM_CREDENTIALS: typeof CREDENTIALS = [
+  {
+    id: DEMO_IDS.payrollDbCredential,
+    vaultID: DEMO_IDS.dbaVault,
+    name: 'Payroll DB owner',
+    username: 'payroll_owner',
+    host: 'pg-payroll.corp.example',
+    description: 'Payroll database owner; dana approves',
+    policy: {},
+  },
+  {
+    id: 'c3000000-0000-4000-8000-000000000002',
+    vaultID: DEMO_IDS.dbaVault,
+    name: 'Data warehouse admin',
+    username: 'dwadmin',
+    host: 'dw01.corp.example',
+    description: 'Analytics warehouse',
+    policy: { maxDuration: 120 },
+  },
+  {
+    id: DEMO_IDS.exchangeCredential,
+    vaultID: DEMO_IDS.windowsVault,
+    name: 'Exchange server admin',
+    username: 'CORP\\ex-admin',
+    host: 'ex01.corp.example',
+    description: 'Mail servers; wes approves',
+    policy: {},
+  },
+  {
+    id: 'c3000000-0000-4000-8000-000000000004',
+    vaultID: DEMO_IDS.windowsVault,
+    name: 'Print server admin',
+    username: 'Administrator',
+    host: 'print01.corp.example',
+    description: 'Print servers',
+    policy: { approvalMode: 'none' },
+  },
+];
+
 /** Seeds the demo data into an empty store; a store that already has users is left as it is. */
 export async function seedDemo(ctx: ServerContext): Promise<boolean> {
   if ((await ctx.store.countUsers()) > 0) return false;
   for (const user of DEMO_USERS) {
     await ctx.admin.createUser(null, { ...user, password: DEMO_PASSWORD });
   }
+  // The seeds' vaults: everyone may request and approve there, as before vault permissions.
   for (const vault of VAULTS) await ctx.admin.createVault(null, vault);
-  for (const credential of CREDENTIALS) await ctx.admin.createCredential(null, credential);
+  for (const group of GROUPS) await ctx.admin.createGroup(null, createGroupRequestSchema.parse(group));
+  for (const vault of TEAM_VAULTS) await ctx.admin.createVault(null, createVaultRequestSchema.parse(vault));
+  for (const credential of [...CREDENTIALS, ...TEAM_CREDENTIALS]) {
+    await ctx.admin.createCredential(null, credential);
+  }
   return true;
 }

@@ -37,6 +37,7 @@ export {
   SETTINGS_BOUNDS,
   THEMES,
 } from '../../common/settings.ts';
+export { type VaultRole, vaultRoleAllows } from '../../common/vaultAccess.ts';
 
 export type ApprovalPlan =
   | { kind: 'immediate' }

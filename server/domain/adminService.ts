@@ -3,28 +3,41 @@ import type {
   AdminCredential,
   AdminVault,
   createCredentialRequestSchema,
+  createGroupRequestSchema,
   createUserRequestSchema,
   createVaultRequestSchema,
+  Group,
   UpdateUserRequest,
   updateCredentialRequestSchema,
+  updateGroupRequestSchema,
   updateVaultRequestSchema,
+  VaultMember,
+  VaultMemberView,
 } from '../../common/admin.ts';
 import type { AuditEntry } from '../../common/audit.ts';
 import { CheckoutStatus, FINAL_STATUSES } from '../../common/checkout.ts';
 import { resolvePolicy } from '../../common/policy.ts';
 import type { User } from '../../common/roles.ts';
+import { EVERYONE_GROUP_ID } from '../../common/vaultAccess.ts';
 import { generatePassword } from '../crypto/passwordGenerator.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
 import { hashUserPassword } from '../crypto/userPasswords.ts';
 import { type EditOutcome, type PamStore, VaultDeletedError } from '../store/pamStore.ts';
-import type { AuditInput, AuditQuery, CheckoutPolicyRecord } from '../store/records.ts';
+import type {
+  AuditInput,
+  AuditQuery,
+  CheckoutPolicyRecord,
+  GroupRecord,
+  VaultMemberRecord,
+} from '../store/records.ts';
 import { type Actor, hasRole } from './actor.ts';
 import type { CheckoutService } from './checkoutService.ts';
 import type { Clock } from './clock.ts';
 import { effectiveCheckout } from './lifecycle.ts';
 import { forbidden, notFound, PamError } from './pamError.ts';
 import type { SessionStreams } from './sessionStreams.ts';
+import { VaultRoles } from './vaultAccess.ts';
 import { toApiAudit, toApiUser, toApiVault } from './views.ts';
 
 type CreateUser = z.output<typeof createUserRequestSchema>;
@@ -33,6 +46,13 @@ type CreateVault = z.output<typeof createVaultRequestSchema>;
 type UpdateVault = Omit<z.output<typeof updateVaultRequestSchema>, 'version'>;
 type CreateCredential = z.output<typeof createCredentialRequestSchema>;
 type UpdateCredential = Omit<z.output<typeof updateCredentialRequestSchema>, 'version'>;
+type CreateGroup = z.output<typeof createGroupRequestSchema>;
+type UpdateGroup = z.output<typeof updateGroupRequestSchema>;
+
+/** What a vault created without a member list gets: everyone, as before vault permissions. */
+export const DEFAULT_MEMBERS: VaultMember[] = [
+  { memberType: 'group', memberID: EVERYONE_GROUP_ID, role: 'approve' },
+];
 
 /** What an administrator manages: users, vaults, credentials and their policies, the audit trail. */
 export class AdminService {
@@ -72,6 +92,21 @@ export class AdminService {
 
   private assertAdmin(actor: Actor | null): void {
     if (actor && !hasRole(actor, 'admin')) throw forbidden('Only an administrator can do this.');
+  }
+
+  /**
+   * Throws unless the actor manages the vault (its `manage` role, or a global administrator): 404
+   * when they may not even see it, 403 otherwise. `actor` null: the server itself.
+   */
+  private async assertManages(actor: Actor | null, vaultId: string, what = 'The vault'): Promise<void> {
+    if (actor) (await VaultRoles.of(this.store, actor)).assert(vaultId, 'manage', what);
+  }
+
+  /** Administrators, and managers of some vault (who pick users and groups as its members). */
+  private async assertManagesSomething(actor: Actor): Promise<void> {
+    if (hasRole(actor, 'admin')) return;
+    const roles = await this.store.vaultRolesOf(actor.id);
+    if (![...roles.values()].includes('manage')) throw forbidden('Only an administrator can do this.');
   }
 
   /** `actor` null: the server itself (first admin, demo seed). */
@@ -140,7 +175,7 @@ export class AdminService {
   }
 
   async listUsers(actor: Actor): Promise<User[]> {
-    this.assertAdmin(actor);
+    await this.assertManagesSomething(actor);
     return (await this.store.listUsers()).map(toApiUser);
   }
 
@@ -158,18 +193,26 @@ export class AdminService {
     };
     if (await this.store.getVault(vault.id))
       throw new PamError('conflict', 'A vault with this id already exists.');
-    await conflictOnDuplicate(
-      this.store.insertVault(vault, {
-        audit: [this.audit(actor, 'vault.created', { details: vault.name })],
+    const members = (request.members ?? DEFAULT_MEMBERS).map(toMemberRecord);
+    const outcome = await conflictOnDuplicate(
+      this.store.insertVault(vault, members, {
+        audit: [
+          this.audit(actor, 'vault.created', { details: vault.name }),
+          this.audit(actor, 'vault.members.changed', {
+            details: await this.describeMembers(vault.name, members),
+          }),
+        ],
         events: [],
       }),
       'A vault with this id already exists.',
     );
+    if (outcome === 'not_found') throw notFound('A member');
     return { ...toApiVault(vault), version: vault.version };
   }
 
+  /** The vault with its version, for an edit: to its managers and administrators. */
   async getVault(actor: Actor, id: string): Promise<AdminVault> {
-    this.assertAdmin(actor);
+    await this.assertManages(actor, id);
     const vault = await this.store.getVault(id);
     if (!vault) throw notFound('The vault');
     return { ...toApiVault(vault), version: vault.version };
@@ -186,7 +229,7 @@ export class AdminService {
     patch: UpdateVault,
     options: { expectedVersion?: number; replacePolicy?: boolean } = {},
   ): Promise<AdminVault> {
-    this.assertAdmin(actor);
+    await this.assertManages(actor, id);
     const now = this.clock.now();
     const { next } = await editByVersion({
       what: 'The vault',
@@ -218,9 +261,12 @@ export class AdminService {
     return { ...toApiVault(next), version: next.version };
   }
 
-  /** Deletes an empty vault (DVLS's Remove-DSPamFolder); its deleted credentials keep naming it. */
+  /**
+   * Deletes an empty vault (DVLS's Remove-DSPamFolder), with its members; its deleted credentials
+   * keep naming it. Its managers may, as they may edit it.
+   */
   async deleteVault(actor: Actor, id: string): Promise<void> {
-    this.assertAdmin(actor);
+    await this.assertManages(actor, id);
     const vault = await this.store.getVault(id);
     if (!vault) throw notFound('The vault');
     const outcome = await this.store.deleteVault(id, {
@@ -320,7 +366,7 @@ export class AdminService {
   }
 
   async createCredential(actor: Actor | null, request: CreateCredential): Promise<AdminCredential> {
-    this.assertAdmin(actor);
+    await this.assertManages(actor, request.vaultID);
     const vault = await this.store.getVault(request.vaultID);
     if (!vault) throw notFound('The vault');
     const now = this.clock.now();
@@ -355,10 +401,9 @@ export class AdminService {
     return { ...(await this.checkouts.getCredential(actor ?? systemActor, id)), version: credential.version };
   }
 
+  /** The credential with its version, for an edit: to the managers of its vault and administrators. */
   async getCredential(actor: Actor, id: string): Promise<AdminCredential> {
-    this.assertAdmin(actor);
-    const credential = await this.store.getCredential(id);
-    if (!credential) throw notFound('The credential');
+    const { credential } = await this.checkouts.credentialFor(actor, id, 'manage');
     return this.withVersion(actor, id, credential.version);
   }
 
@@ -381,13 +426,22 @@ export class AdminService {
     patch: UpdateCredential,
     expectedVersion?: number,
   ): Promise<AdminCredential> {
-    this.assertAdmin(actor);
+    // A credential the caller may not see is not found, whatever the patch says.
+    await this.checkouts.credentialFor(actor, id, 'manage');
+    // Moving it: the manager must manage the vault it goes to as well.
+    if (patch.vaultID) await this.assertManages(actor, patch.vaultID);
     if (patch.vaultID && !(await this.store.getVault(patch.vaultID))) throw notFound('The vault');
     const now = this.clock.now();
     const { next } = await editByVersion({
       what: 'The credential',
       expectedVersion,
-      read: () => this.store.getCredential(id),
+      // Each attempt checks the vault the credential is in at its read; the version-checked write
+      // refuses it if it moved since.
+      read: async () => {
+        const credential = await this.store.getCredential(id);
+        if (credential) await this.assertManages(actor, credential.vaultId, 'The credential');
+        return credential;
+      },
       change: (credential) => ({
         ...credential,
         vaultId: patch.vaultID ?? credential.vaultId,
@@ -419,8 +473,7 @@ export class AdminService {
   }
 
   async setCredentialPassword(actor: Actor, id: string, password: string | undefined): Promise<void> {
-    this.assertAdmin(actor);
-    const { policy } = await this.checkouts.credentialWithPolicy(id);
+    const { policy } = await this.checkouts.credentialFor(actor, id, 'manage');
     const at = this.clock.now();
     const value = password ?? generatePassword(policy.passwordLength, policy.passwordClasses);
     await this.store.setCredentialPassword(id, this.secretBox.seal(value, id), at, {
@@ -430,7 +483,7 @@ export class AdminService {
   }
 
   async deleteCredential(actor: Actor, id: string): Promise<void> {
-    this.assertAdmin(actor);
+    await this.checkouts.credentialFor(actor, id, 'manage');
     // Deleting under an open checkout would strand it: nobody could check it in, cancel or decide it.
     const now = this.clock.now();
     const open = (
@@ -459,6 +512,135 @@ export class AdminService {
     });
     if (outcome === 'has_open_checkouts') throw refuse(null);
     if (outcome === 'not_found') throw notFound('The credential');
+  }
+
+  // vault members and groups
+
+  async getVaultMembers(actor: Actor, vaultId: string): Promise<VaultMemberView[]> {
+    await this.assertManages(actor, vaultId);
+    if (!(await this.store.getVault(vaultId))) throw notFound('The vault');
+    const members = await this.store.listVaultMembers(vaultId);
+    const names = await this.memberNames();
+    return members.map((member) => ({
+      memberType: member.memberType,
+      memberID: member.memberId,
+      role: member.role,
+      name: names.get(member.memberId) ?? member.memberId,
+    }));
+  }
+
+  async setVaultMembers(actor: Actor, vaultId: string, members: VaultMember[]): Promise<VaultMemberView[]> {
+    await this.assertManages(actor, vaultId);
+    const vault = await this.store.getVault(vaultId);
+    if (!vault) throw notFound('The vault');
+    const records = members.map(toMemberRecord);
+    const outcome = await this.store.setVaultMembers(vaultId, records, {
+      audit: [
+        this.audit(actor, 'vault.members.changed', {
+          details: await this.describeMembers(vault.name, records),
+        }),
+      ],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('A member');
+    return this.getVaultMembers(actor, vaultId);
+  }
+
+  async listGroups(actor: Actor): Promise<Group[]> {
+    await this.assertManagesSomething(actor);
+    const groups: Group[] = [];
+    for (const group of await this.store.listGroups()) groups.push(await this.toApiGroup(group));
+    return groups;
+  }
+
+  async getGroup(actor: Actor, id: string): Promise<Group> {
+    await this.assertManagesSomething(actor);
+    const group = await this.store.getGroup(id);
+    if (!group) throw notFound('The group');
+    return this.toApiGroup(group);
+  }
+
+  async createGroup(actor: Actor | null, request: CreateGroup): Promise<Group> {
+    this.assertAdmin(actor);
+    const now = this.clock.now();
+    const group: GroupRecord = {
+      id: request.id ?? newGuid(),
+      name: request.name,
+      description: request.description,
+      builtin: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const outcome = await conflictOnDuplicate(
+      this.store.insertGroup(group, request.memberIDs, {
+        audit: [this.audit(actor, 'group.changed', { details: `${group.name}: created` })],
+        events: [],
+      }),
+      `A group named ${request.name} or with this id already exists.`,
+    );
+    if (outcome === 'not_found') throw notFound('A member');
+    return this.toApiGroup(group);
+  }
+
+  async updateGroup(actor: Actor, id: string, patch: UpdateGroup): Promise<Group> {
+    this.assertAdmin(actor);
+    const group = await this.store.getGroup(id);
+    if (!group) throw notFound('The group');
+    if (group.builtin) throw new PamError('conflict', 'The built-in group cannot be changed.');
+    const next = {
+      ...group,
+      name: patch.name ?? group.name,
+      description: patch.description ?? group.description,
+      updatedAt: this.clock.now(),
+    };
+    const outcome = await conflictOnDuplicate(
+      this.store.updateGroup(next, patch.memberIDs, {
+        audit: [
+          this.audit(actor, 'group.changed', { details: `${group.name}: ${Object.keys(patch).join(', ')}` }),
+        ],
+        events: [],
+      }),
+      `A group named ${next.name} already exists.`,
+    );
+    if (outcome === 'not_found') throw notFound('A member');
+    return this.toApiGroup(next);
+  }
+
+  async deleteGroup(actor: Actor, id: string): Promise<void> {
+    this.assertAdmin(actor);
+    const group = await this.store.getGroup(id);
+    if (!group) throw notFound('The group');
+    if (group.builtin) throw new PamError('conflict', 'The built-in group cannot be deleted.');
+    const outcome = await this.store.deleteGroup(id, {
+      audit: [this.audit(actor, 'group.changed', { details: `${group.name}: deleted` })],
+      events: [],
+    });
+    if (outcome === 'not_found') throw notFound('The group');
+  }
+
+  private async toApiGroup(group: GroupRecord): Promise<Group> {
+    return {
+      id: group.id,
+      name: group.name,
+      description: group.description,
+      builtin: group.builtin,
+      memberIDs: group.builtin ? [] : await this.store.listGroupMembers(group.id),
+    };
+  }
+
+  /** Users' and groups' names by id, for member lists and audit details. */
+  private async memberNames(): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const user of await this.store.listUsers()) names.set(user.id, user.username);
+    for (const group of await this.store.listGroups()) names.set(group.id, group.name);
+    return names;
+  }
+
+  /** "Databases: group DBA=manage, user tina=view": who may do what after the change. */
+  private async describeMembers(vaultName: string, members: VaultMemberRecord[]): Promise<string> {
+    const names = await this.memberNames();
+    const list = members.map((m) => `${m.memberType} ${names.get(m.memberId) ?? m.memberId}=${m.role}`);
+    return `${vaultName}: ${list.length > 0 ? list.join(', ') : 'no members'}`;
   }
 
   async listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
@@ -520,9 +702,9 @@ async function vaultStillThere<T>(write: Promise<T>): Promise<T> {
  * id (or the id of a deleted credential, which the store keeps) can still hit the unique key: that
  * is the same conflict, not a server failure.
  */
-async function conflictOnDuplicate(insert: Promise<unknown>, message: string): Promise<void> {
+async function conflictOnDuplicate<T>(insert: Promise<T>, message: string): Promise<T> {
   try {
-    await insert;
+    return await insert;
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     // SQLite's unique and primary key violations; PostgreSQL's unique_violation (23505).
@@ -539,3 +721,7 @@ const systemActor: Actor = {
   displayName: 'system',
   roles: ['admin'],
 };
+
+function toMemberRecord(member: VaultMember): VaultMemberRecord {
+  return { memberType: member.memberType, memberId: member.memberID, role: member.role };
+}

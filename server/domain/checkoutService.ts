@@ -6,9 +6,11 @@ import {
   type CreateCheckoutResponse,
   type Credential,
   type UpdateCheckoutRequest,
+  type Vault,
 } from '../../common/checkout.ts';
 import type { PamEventType } from '../../common/events.ts';
 import { type Policy, resolvePolicy } from '../../common/policy.ts';
+import type { VaultRole } from '../../common/vaultAccess.ts';
 import { visibleTextOrEmpty } from '../../common/visibleText.ts';
 import type { SecretBox } from '../crypto/secretBox.ts';
 import { newGuid } from '../crypto/tokens.ts';
@@ -20,7 +22,8 @@ import type { EventHub } from './eventHub.ts';
 import { effectiveCheckout, MINUTE_MS } from './lifecycle.ts';
 import { alreadyCheckedOut, forbidden, notFound, openCheckoutExists, PamError } from './pamError.ts';
 import type { PasswordRotator } from './passwordRotator.ts';
-import { toApiCheckout, toApiCredential } from './views.ts';
+import { isEligibleApprover, VaultRoles, vaultRoleOf } from './vaultAccess.ts';
+import { toApiCheckout, toApiCredential, toApiVault } from './views.ts';
 
 export interface CheckoutServiceDeps {
   store: PamStore;
@@ -91,6 +94,34 @@ export class CheckoutService {
   }
 
   /**
+   * As credentialWithPolicy, for a caller who must hold `needed` in the credential's vault: outside
+   * the vaults they may see, the credential does not exist (404); below `needed`, 403.
+   */
+  async credentialFor(
+    actor: Actor,
+    id: string,
+    needed: VaultRole = 'view',
+  ): Promise<{ credential: CredentialRecord; policy: Policy }> {
+    const found = await this.credentialWithPolicy(id);
+    (await VaultRoles.of(this.store, actor)).assert(found.credential.vaultId, needed, 'The credential');
+    return found;
+  }
+
+  /** Whether the user may decide requests for the credential now (vault role included). */
+  private async mayApprove(user: UserRecord, credential: CredentialRecord, policy: Policy): Promise<boolean> {
+    return isEligibleApprover(user, policy, await vaultRoleOf(this.store, user, credential.vaultId));
+  }
+
+  /** The vaults the actor may see, each with the actor's role there, by name. */
+  async listVaults(actor: Actor): Promise<Vault[]> {
+    const roles = await VaultRoles.of(this.store, actor);
+    return (await this.store.listVaults()).flatMap((vault) => {
+      const role = roles.roleIn(vault.id);
+      return role ? [{ ...toApiVault(vault), role }] : [];
+    });
+  }
+
+  /**
    * A page of the credential list. `syncToken` is the change number before the page was read: a
    * change made while a client reads its pages has a higher one, so its next changes request
    * (from the first page's token) brings it, even if the change moved rows between pages.
@@ -100,7 +131,8 @@ export class CheckoutService {
     query: { vaultId?: string | undefined; search?: string | undefined; offset: number; limit: number },
   ): Promise<{ data: Credential[]; total: number; syncToken: number }> {
     const syncToken = await this.store.currentChangeSeq();
-    const page = await this.store.listCredentials(query);
+    const visible = (await VaultRoles.of(this.store, actor)).visibleVaultIds();
+    const page = await this.store.listCredentials({ ...query, vaultIds: visible });
     return { data: await this.toApiCredentials(actor, page.data), total: page.total, syncToken };
   }
 
@@ -115,8 +147,13 @@ export class CheckoutService {
   ): Promise<{ data: Credential[]; deleted: string[]; total: number; syncToken: number }> {
     const current = await this.store.currentChangeSeq();
     const { changes, total } = await this.store.listCredentialChanges(since, limit);
-    const live = changes.flatMap((change) => (change.credential ? [change.credential] : []));
-    const deleted = changes.filter((change) => change.credential === null).map((change) => change.id);
+    // A credential the caller may no longer see (its vault's members changed, or it moved to a
+    // vault of another team) leaves their list as a deletion does: only its id, never its fields.
+    const roles = await VaultRoles.of(this.store, actor);
+    const visible = (change: (typeof changes)[number]) =>
+      change.credential !== null && roles.allows(change.credential.vaultId, 'view');
+    const live = changes.flatMap((change) => (visible(change) ? [change.credential!] : []));
+    const deleted = changes.filter((change) => !visible(change)).map((change) => change.id);
     // Nothing after `since`: the current number (lower than `since` if this server's store was
     // reset or restored from a backup, which tells the client its token is void).
     const syncToken = changes.at(-1)?.seq ?? current;
@@ -146,10 +183,11 @@ export class CheckoutService {
 
   private async listCredentialsByIds(actor: Actor, ids: string[]): Promise<Credential[]> {
     const now = this.clock.now();
+    const roles = await VaultRoles.of(this.store, actor);
     const found: Credential[] = [];
     for (const id of ids) {
       const credential = await this.store.getCredential(id);
-      if (!credential) continue;
+      if (!credential || !roles.allows(credential.vaultId, 'view')) continue;
       const vault = await this.store.getVault(credential.vaultId);
       const holder = (await this.store.holdersOf([id], now)).get(id);
       const mine = (await this.store.listCheckoutsOfUser(actor.id, [CheckoutStatus.Pending])).find(
@@ -160,13 +198,22 @@ export class CheckoutService {
     return found;
   }
 
-  /** Users who may approve checkouts of the credential: named by its policy and holding the approver role. */
+  /** The credential's approvers, for a caller who may see it. */
+  async listApproversFor(actor: Actor, credentialId: string): Promise<UserRecord[]> {
+    await this.credentialFor(actor, credentialId);
+    return this.listApprovers(credentialId);
+  }
+
+  /**
+   * Users who may approve checkouts of the credential: named by its policy, holding the approver
+   * role, and `approve` in its vault.
+   */
   async listApprovers(credentialId: string): Promise<UserRecord[]> {
-    const { policy } = await this.credentialWithPolicy(credentialId);
+    const { credential, policy } = await this.credentialWithPolicy(credentialId);
     const approvers: UserRecord[] = [];
     for (const id of policy.approvers) {
       const user = await this.store.getUser(id);
-      if (user && isEligibleApprover(user, policy)) approvers.push(user);
+      if (user && (await this.mayApprove(user, credential, policy))) approvers.push(user);
     }
     return approvers;
   }
@@ -184,7 +231,8 @@ export class CheckoutService {
     { revealPassword = true, anyApprover = false }: { revealPassword?: boolean; anyApprover?: boolean } = {},
   ): Promise<CreateCheckoutResponse> {
     const now = this.clock.now();
-    const { credential, policy } = await this.credentialWithPolicy(request.credentialID);
+    // First: outside the caller's vaults the credential does not exist, whatever else is wrong.
+    const { credential, policy } = await this.credentialFor(actor, request.credentialID, 'request');
     const duration = request.duration ?? policy.defaultDuration;
     if (duration < policy.minDuration || duration > policy.maxDuration) {
       throw new PamError(
@@ -202,7 +250,7 @@ export class CheckoutService {
     assertScheduleWithinPolicy(scheduledStart, now, policy);
     const approval = anyApprover
       ? await this.poolApproval(actor, policy, credential.id)
-      : await this.decideApproval(actor, policy, request.approverID);
+      : await this.decideApproval(actor, credential, policy, request.approverID);
     // API.md, roles: requesting checkouts is what `user` is for; an approver-only or admin-only
     // account decides and manages but never holds a credential. (After the policy checks, so that a
     // request the policy refuses anyway is explained by the policy.)
@@ -239,7 +287,12 @@ export class CheckoutService {
     if (reveal) audit.push(this.auditOf(actor, 'password.read', now, credential.id));
     const result = await this.store.insertCheckout(
       checkout,
-      { exclusive: policy.exclusive, now },
+      {
+        exclusive: policy.exclusive,
+        now,
+        // Checked again in the insert's transaction: a membership removed meanwhile wins.
+        requireRole: hasRole(actor, 'admin') ? undefined : { vaultId: credential.vaultId, role: 'request' },
+      },
       {
         audit,
         events: [this.checkoutEvent('checkout.created', now, [actor.id, ...approval.audience])],
@@ -247,6 +300,10 @@ export class CheckoutService {
     );
     if (!result.ok) {
       if (result.reason === 'credential_deleted') throw notFound('The credential');
+      if (result.reason === 'vault_role') {
+        await this.credentialFor(actor, credential.id, 'request');
+        throw forbidden('Your role in this vault changed meanwhile; reload and try again.');
+      }
       if (result.reason === 'duplicate_request') {
         throw openCheckoutExists((await this.store.findOpenCheckout(actor.id, credential.id))?.id);
       }
@@ -260,13 +317,14 @@ export class CheckoutService {
 
   private async decideApproval(
     actor: Actor,
+    credential: CredentialRecord,
     policy: Policy,
     approverId: string | undefined,
   ): Promise<Approval> {
     if (policy.approvalMode === 'none') return { approved: true, approverId: null, audience: [] };
     if (!approverId) throw new PamError('approver_required', 'An approver is required for this credential.');
     const approver = await this.store.getUser(approverId);
-    if (!approver || !isEligibleApprover(approver, policy)) {
+    if (!approver || !(await this.mayApprove(approver, credential, policy))) {
       throw new PamError('approver_not_eligible', 'The chosen approver cannot approve this credential.');
     }
     if (approverId !== actor.id) return { approved: false, approverId, audience: [approverId] };
@@ -309,8 +367,8 @@ export class CheckoutService {
     // it; trying to decide it still answers 403 "no longer an approver" (assertMayDecide).
     if (record.status === CheckoutStatus.Pending && record.userId !== actor.id && !hasRole(actor, 'admin')) {
       const user = await this.store.getUser(actor.id);
-      const { policy } = await this.credentialWithPolicy(record.credentialId);
-      if (!user || !isEligibleApprover(user, policy)) throw notFound('The checkout');
+      const { credential, policy } = await this.credentialWithPolicy(record.credentialId);
+      if (!user || !(await this.mayApprove(user, credential, policy))) throw notFound('The checkout');
     }
     return toApiCheckout(record, this.clock.now());
   }
@@ -328,10 +386,10 @@ export class CheckoutService {
   /** A pending request addressed to all approvers of its credential, `actor` being one of them. */
   private async isPooledFor(actor: Actor, record: CheckoutRecord): Promise<boolean> {
     if (record.approverId !== null || record.status !== CheckoutStatus.Pending) return false;
-    const { policy } = await this.credentialWithPolicy(record.credentialId);
+    const { credential, policy } = await this.credentialWithPolicy(record.credentialId);
     if (record.userId === actor.id && !policy.selfApproval) return false;
     const user = await this.store.getUser(actor.id);
-    return user !== undefined && isEligibleApprover(user, policy);
+    return user !== undefined && (await this.mayApprove(user, credential, policy));
   }
 
   /** The actor's own open (pending, scheduled or active) checkout of a credential, as it stands now. */
@@ -369,10 +427,11 @@ export class CheckoutService {
     const now = this.clock.now();
     const user = await this.store.getUser(actor.id);
     if (!user) return [];
+    const roles = await VaultRoles.of(this.store, user);
     const decidable: CheckoutRecord[] = [];
     for (const record of await this.store.listCheckoutsToApprove(actor.id)) {
-      const { policy } = await this.credentialWithPolicy(record.credentialId);
-      if (isEligibleApprover(user, policy)) decidable.push(record);
+      const { credential, policy } = await this.credentialWithPolicy(record.credentialId);
+      if (isEligibleApprover(user, policy, roles.roleIn(credential.vaultId))) decidable.push(record);
     }
     for (const record of await this.store.listAllCheckouts([CheckoutStatus.Pending])) {
       if (await this.isPooledFor(actor, record)) decidable.push(record);
@@ -386,8 +445,8 @@ export class CheckoutService {
     const now = this.clock.now();
     const stored = await this.visibleCheckout(actor, id);
     const current = effectiveCheckout(stored, now);
-    const { policy } = await this.credentialWithPolicy(stored.credentialId);
-    const decision = await this.decide(actor, current, policy, request, now);
+    const { credential, policy } = await this.credentialWithPolicy(stored.credentialId);
+    const decision = await this.decide(actor, current, credential, policy, request, now);
     const audience = await this.audienceOf(stored, policy);
     const endedActive =
       current.status === CheckoutStatus.Active &&
@@ -444,6 +503,7 @@ export class CheckoutService {
   private async decide(
     actor: Actor,
     current: CheckoutRecord,
+    credential: CredentialRecord,
     policy: Policy,
     request: UpdateCheckoutRequest,
     now: number,
@@ -456,7 +516,7 @@ export class CheckoutService {
       case CheckoutStatus.Active:
       case CheckoutStatus.Denied: {
         const approving = request.status === CheckoutStatus.Active;
-        await this.assertMayDecide(actor, current, policy);
+        await this.assertMayDecide(actor, current, credential, policy);
         if (current.status !== CheckoutStatus.Pending) throw refuse('Only a pending request can be decided');
         // A pooled request records who decided it; the status compare-and-set makes the first decision win.
         const decider = { approverId: actor.id };
@@ -530,14 +590,19 @@ export class CheckoutService {
     }
   }
 
-  private async assertMayDecide(actor: Actor, checkout: CheckoutRecord, policy: Policy): Promise<void> {
+  private async assertMayDecide(
+    actor: Actor,
+    checkout: CheckoutRecord,
+    credential: CredentialRecord,
+    policy: Policy,
+  ): Promise<void> {
     if (checkout.userId === actor.id && !policy.selfApproval) {
       throw forbidden('You cannot approve or deny your own request.');
     }
     if (checkout.approverId !== null && checkout.approverId !== actor.id)
       throw forbidden('Only the approver named on the request can decide it.');
     const user = await this.store.getUser(actor.id);
-    if (!user || !isEligibleApprover(user, policy)) {
+    if (!user || !(await this.mayApprove(user, credential, policy))) {
       throw forbidden('You are no longer an approver of this credential.');
     }
   }
@@ -553,7 +618,8 @@ export class CheckoutService {
         `Only an active checkout can be extended (it is ${statusLabel(current.status)}).`,
       );
     }
-    const { policy } = await this.credentialWithPolicy(stored.credentialId);
+    // Keeping a credential longer is checking it out again: it needs `request` in its vault.
+    const { policy } = await this.credentialFor(actor, stored.credentialId, 'request');
     if (current.extendedMinutes + minutes > policy.maxExtension) {
       const left = policy.maxExtension - current.extendedMinutes;
       throw new PamError(
@@ -587,8 +653,8 @@ export class CheckoutService {
 
   async readPassword(actor: Actor, credentialId: string): Promise<string> {
     const now = this.clock.now();
-    const credential = await this.store.getCredential(credentialId);
-    if (!credential) throw notFound('The credential');
+    // A member whose role fell below `request` keeps no access through a checkout taken before.
+    const { credential } = await this.credentialFor(actor, credentialId, 'request');
     const open = await this.store.findOpenCheckout(actor.id, credentialId);
     let holding = open && effectiveCheckout(open, now).status === CheckoutStatus.Active ? open : undefined;
     // A scheduled checkout whose start has come but that the sweeper has not started yet: start it
@@ -674,10 +740,6 @@ function assertScheduleWithinPolicy(scheduledStart: number | null, now: number, 
       ? 'This credential cannot be checked out for a later start.'
       : `A checkout of this credential can start at most ${days} day${days === 1 ? '' : 's'} ahead.`,
   );
-}
-
-export function isEligibleApprover(user: UserRecord, policy: Policy): boolean {
-  return !user.disabled && user.roles.includes('approver') && policy.approvers.includes(user.id);
 }
 
 function statusLabel(status: CheckoutStatus): string {

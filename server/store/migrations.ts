@@ -1,3 +1,5 @@
+import { EVERYONE_GROUP_ID, EVERYONE_GROUP_NAME } from '../../common/vaultAccess.ts';
+
 /**
  * Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
  * records how far a database has come. Never edit a shipped migration: append a new one.
@@ -151,5 +153,37 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE vaults ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE credentials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  `,
+  // 7: per-vault permissions (common/vaultAccess.ts). A vault's members are users or groups, each
+  // with a role there. Everyone (built in, every user a member without rows in group_members)
+  // gets `approve` on every vault that exists now (not deleted ones, which have no members): an
+  // existing server keeps working as before.
+  `
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    description TEXT NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (group_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_members_user ON group_members(user_id);
+  CREATE TABLE vault_members (
+    vault_id TEXT NOT NULL REFERENCES vaults(id),
+    member_type TEXT NOT NULL CHECK (member_type IN ('user', 'group')),
+    member_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('view', 'request', 'approve', 'manage')),
+    PRIMARY KEY (vault_id, member_type, member_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX vault_members_member ON vault_members(member_type, member_id);
+  INSERT INTO groups (id, name, description, builtin, created_at, updated_at)
+    VALUES ('${EVERYONE_GROUP_ID}', '${EVERYONE_GROUP_NAME}', 'Every user', 1, 0, 0);
+  INSERT INTO vault_members (vault_id, member_type, member_id, role)
+    SELECT id, 'group', '${EVERYONE_GROUP_ID}', 'approve' FROM vaults WHERE deleted_at IS NULL;
   `,
 ];

@@ -1,4 +1,5 @@
 import type { CheckoutStatus } from '../../common/checkout.ts';
+import type { VaultRole } from '../../common/vaultAccess.ts';
 import type {
   AuditInput,
   AuditQuery,
@@ -10,9 +11,11 @@ import type {
   CredentialRecord,
   EventInput,
   EventRecord,
+  GroupRecord,
   NewCheckout,
   TokenRecord,
   UserRecord,
+  VaultMemberRecord,
   VaultRecord,
 } from './records.ts';
 
@@ -40,7 +43,13 @@ export interface PasswordChange {
 
 export type InsertCheckoutResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
-  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' | 'credential_deleted' };
+  | { ok: false; reason: 'already_checked_out' | 'duplicate_request' | 'credential_deleted' | 'vault_role' };
+
+/** A vault role the requester must hold, checked in the insert's own transaction. */
+export interface RequiredVaultRole {
+  vaultId: string;
+  role: VaultRole;
+}
 
 export type TransitionResult =
   | { ok: true; checkout: CheckoutRecord; events: EventRecord[] }
@@ -93,7 +102,12 @@ export interface PamStore {
   purgeExpiredTokens(now: number): Promise<number>;
 
   // vaults and credentials
-  insertVault(vault: VaultRecord, effects: SideEffects): Promise<void>;
+  /** Inserts the vault with its first members; 'not_found' (nothing written) when a member does not exist. */
+  insertVault(
+    vault: VaultRecord,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'>;
   /**
    * Writes the vault's name, description and policy if its version is still `expectedVersion`
    * (compare-and-set), raising the version by one. 'stale' (nothing written, no effects) when
@@ -106,8 +120,48 @@ export interface PamStore {
   /**
    * Deletes (tombstones) the vault unless a credential not deleted is in it, checked in the same
    * transaction that a credential written into the vault waits for (so none lands in a deleted vault).
+   * Its members go with it (a deleted vault has none; vault_members rows name their vault).
    */
   deleteVault(id: string, effects: SideEffects): Promise<'deleted' | 'not_found' | 'not_empty'>;
+
+  // vault permissions (common/vaultAccess.ts)
+  /**
+   * The user's role in each vault they are a member of, directly or through a group (the built-in
+   * Everyone group included): the highest one when several apply. Vaults absent: no role.
+   */
+  vaultRolesOf(userId: string): Promise<Map<string, VaultRole>>;
+  listVaultMembers(vaultId: string): Promise<VaultMemberRecord[]>;
+  /**
+   * Replaces the vault's members. Touches its credentials (incremental sync: who may see them
+   * changed). 'not_found' when the vault or a member does not exist, changing nothing.
+   */
+  setVaultMembers(
+    vaultId: string,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'set' | 'not_found'>;
+  listGroups(): Promise<GroupRecord[]>;
+  getGroup(id: string): Promise<GroupRecord | undefined>;
+  /** The listed members of a group (the built-in Everyone group lists none: everyone is in it). */
+  listGroupMembers(groupId: string): Promise<string[]>;
+  /** 'not_found' (nothing written) when a member does not exist. */
+  insertGroup(
+    group: GroupRecord,
+    memberIds: string[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'>;
+  /**
+   * Writes the group, and its members when `memberIds` is given (touching the credentials of the
+   * vaults the group is a member of). 'not_found' when the group or a member does not exist.
+   */
+  updateGroup(
+    group: GroupRecord,
+    memberIds: string[] | undefined,
+    effects: SideEffects,
+  ): Promise<'updated' | 'not_found'>;
+  /** Deletes a group that is not built in, with its memberships of vaults. */
+  deleteGroup(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'>;
+
   /** Throws VaultDeletedError when the credential's vault is deleted (or was never there). */
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void>;
   /**
@@ -168,11 +222,14 @@ export interface PamStore {
    * at some moment of the new checkout's window (`windowOf` in checkoutWindow.ts: from its scheduled
    * start or `now`, until its end): an Active one not ended by then, or a Granted (approved,
    * scheduled) one whose own window overlaps. Always refuses a second open request of the same
-   * user for the same credential, and a checkout of a credential deleted meanwhile.
+   * user for the same credential, and a checkout of a credential deleted meanwhile. With
+   * `requireRole`, refuses (`vault_role`) unless the credential is still in that vault and the
+   * requester still holds that role there: a membership change cannot slip between the service's
+   * check and the insert (on PostgreSQL the vault row is share-locked; member changes lock it).
    */
   insertCheckout(
     checkout: NewCheckout,
-    options: { exclusive: boolean; now: number },
+    options: { exclusive: boolean; now: number; requireRole?: RequiredVaultRole | undefined },
     effects: SideEffects,
   ): Promise<InsertCheckoutResult>;
   /**

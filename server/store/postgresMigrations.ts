@@ -1,3 +1,4 @@
+import { EVERYONE_GROUP_ID, EVERYONE_GROUP_NAME } from '../../common/vaultAccess.ts';
 import { AUDIT_GENESIS_HASH } from './auditChain.ts';
 
 /**
@@ -167,5 +168,35 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE vaults ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE credentials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  `,
+  // 7: per-vault permissions, as SQLite's.
+  `
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    builtin BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE UNIQUE INDEX groups_name ON groups (lower(name));
+  CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (group_id, user_id)
+  );
+  CREATE INDEX group_members_user ON group_members(user_id);
+  CREATE TABLE vault_members (
+    vault_id TEXT NOT NULL REFERENCES vaults(id),
+    member_type TEXT NOT NULL CHECK (member_type IN ('user', 'group')),
+    member_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('view', 'request', 'approve', 'manage')),
+    PRIMARY KEY (vault_id, member_type, member_id)
+  );
+  CREATE INDEX vault_members_member ON vault_members(member_type, member_id);
+  INSERT INTO groups (id, name, description, builtin, created_at, updated_at)
+    VALUES ('${EVERYONE_GROUP_ID}', '${EVERYONE_GROUP_NAME}', 'Every user', true, 0, 0);
+  INSERT INTO vault_members (vault_id, member_type, member_id, role)
+    SELECT id, 'group', '${EVERYONE_GROUP_ID}', 'approve' FROM vaults WHERE deleted_at IS NULL;
   `,
 ];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CheckoutStatus } from '../../common/checkout.ts';
+import { EVERYONE_GROUP_ID, type VaultRole, vaultRoleAllows } from '../../common/vaultAccess.ts';
 import type { ThrottleEntry, ThrottleState, ThrottleWrites } from '../domain/loginThrottle.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
@@ -10,6 +11,7 @@ import {
   type InsertCheckoutResult,
   type PamStore,
   type PasswordChange,
+  type RequiredVaultRole,
   type SideEffects,
   type TransitionResult,
   VaultDeletedError,
@@ -24,20 +26,25 @@ import type {
   CredentialQuery,
   CredentialRecord,
   EventRecord,
+  GroupRecord,
   NewCheckout,
   TokenRecord,
   UserRecord,
+  VaultMemberRecord,
   VaultRecord,
 } from './records.ts';
 import {
+  highestRoles,
   mapAudit,
   mapCheckout,
   mapCheckoutPolicy,
   mapCredential,
   mapEvent,
+  mapGroup,
   mapToken,
   mapUser,
   mapVault,
+  mapVaultMember,
   type Row,
   withData,
 } from './sqliteStore.ts';
@@ -407,8 +414,13 @@ export class PostgresStore implements PamStore {
 
   // vaults and credentials
 
-  insertVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+  insertVault(
+    vault: VaultRecord,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'> {
     return this.transaction(async (client) => {
+      if (!(await this.membersExist(client, members))) return 'not_found';
       await this.exec(
         client,
         `INSERT INTO vaults (id, name, description, policy, created_at, updated_at, version)
@@ -423,7 +435,9 @@ export class PostgresStore implements PamStore {
           vault.version,
         ],
       );
+      await this.writeVaultMembers(client, vault.id, members);
       await this.writeEffects(client, effects);
+      return 'inserted';
     });
   }
 
@@ -443,28 +457,247 @@ export class PostgresStore implements PamStore {
         ],
       );
       if (written.rowCount === 0) return 'stale';
-      // Credentials inherit the vault's policy: each gets a change number of its own (incremental
-      // sync). Their rows are locked first, in id order, to keep the store's lock order.
-      const ids = (
-        await this.all(
-          client,
-          'SELECT id FROM credentials WHERE vault_id = $1 AND deleted_at IS NULL ORDER BY id FOR NO KEY UPDATE',
-          [vault.id],
-        )
-      ).map((row) => row.id as string);
-      if (ids.length > 0) {
-        const first = await this.allocateChangeSeq(client, ids.length);
-        await this.exec(
-          client,
-          `UPDATE credentials SET updated_at = $1, change_seq = numbered.seq
-           FROM (SELECT id, $2::bigint - 1 + ordinality AS seq FROM unnest($3::text[]) WITH ORDINALITY AS t(id)) AS numbered
-           WHERE credentials.id = numbered.id`,
-          [vault.updatedAt, first, ids],
-        );
+      // Credentials inherit the vault's policy: each gets a change number of its own (incremental sync).
+      await this.touchVaultCredentials(client, vault.id, vault.updatedAt);
+      await this.writeEffects(client, effects);
+      return 'updated';
+    });
+  }
+
+  /**
+   * Marks every live credential of the vault as changed (incremental sync), each with a number of
+   * its own. Their rows are locked first, in id order, to keep the store's lock order.
+   */
+  private async touchVaultCredentials(client: Queryable, vaultId: string, at: number): Promise<void> {
+    const ids = (
+      await this.all(
+        client,
+        'SELECT id FROM credentials WHERE vault_id = $1 AND deleted_at IS NULL ORDER BY id FOR NO KEY UPDATE',
+        [vaultId],
+      )
+    ).map((row) => row.id as string);
+    if (ids.length === 0) return;
+    const first = await this.allocateChangeSeq(client, ids.length);
+    await this.exec(
+      client,
+      `UPDATE credentials SET updated_at = $1, change_seq = numbered.seq
+       FROM (SELECT id, $2::bigint - 1 + ordinality AS seq FROM unnest($3::text[]) WITH ORDINALITY AS t(id)) AS numbered
+       WHERE credentials.id = numbered.id`,
+      [at, first, ids],
+    );
+  }
+
+  // vault permissions
+
+  private async holdsVaultRole(
+    client: Queryable,
+    checkout: NewCheckout,
+    required: RequiredVaultRole,
+  ): Promise<boolean> {
+    await this.exec(client, 'SELECT 1 FROM vaults WHERE id = $1 FOR SHARE', [required.vaultId]);
+    const inVault = await this.one(client, 'SELECT 1 FROM credentials WHERE id = $1 AND vault_id = $2', [
+      checkout.credentialId,
+      required.vaultId,
+    ]);
+    const roles = await this.rolesOf(client, checkout.userId);
+    return inVault !== undefined && vaultRoleAllows(roles.get(required.vaultId), required.role);
+  }
+
+  async vaultRolesOf(userId: string): Promise<Map<string, VaultRole>> {
+    return this.rolesOf(this.pool, userId);
+  }
+
+  private async rolesOf(q: Queryable, userId: string): Promise<Map<string, VaultRole>> {
+    const rows = await this.all(
+      q,
+      `SELECT vault_id, role FROM vault_members
+       WHERE (member_type = 'user' AND member_id = $1)
+          OR (member_type = 'group' AND (member_id = $2
+              OR member_id IN (SELECT group_id FROM group_members WHERE user_id = $1)))`,
+      [userId, EVERYONE_GROUP_ID],
+    );
+    return highestRoles(rows as Array<{ vault_id: string; role: VaultRole }>);
+  }
+
+  async listVaultMembers(vaultId: string): Promise<VaultMemberRecord[]> {
+    return (
+      await this.all(
+        this.pool,
+        'SELECT * FROM vault_members WHERE vault_id = $1 ORDER BY member_type, member_id',
+        [vaultId],
+      )
+    ).map(mapVaultMember);
+  }
+
+  setVaultMembers(
+    vaultId: string,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'set' | 'not_found'> {
+    return this.transaction(async (client) => {
+      // The vault row serialises concurrent replacements of its members.
+      if (
+        !(await this.one(client, 'SELECT 1 FROM vaults WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [
+          vaultId,
+        ]))
+      ) {
+        return 'not_found';
+      }
+      if (!(await this.membersExist(client, members))) return 'not_found';
+      await this.exec(client, 'DELETE FROM vault_members WHERE vault_id = $1', [vaultId]);
+      await this.writeVaultMembers(client, vaultId, members);
+      await this.touchVaultCredentials(client, vaultId, effects.audit[0]?.at ?? Date.now());
+      await this.writeEffects(client, effects);
+      return 'set';
+    });
+  }
+
+  private async membersExist(client: Queryable, members: VaultMemberRecord[]): Promise<boolean> {
+    const users = members.filter((m) => m.memberType === 'user').map((m) => m.memberId);
+    const groups = members.filter((m) => m.memberType === 'group').map((m) => m.memberId);
+    return (await this.usersExist(client, users)) && (await this.countIn(client, 'groups', groups));
+  }
+
+  private async usersExist(client: Queryable, ids: string[]): Promise<boolean> {
+    return this.countIn(client, 'users', ids);
+  }
+
+  /** Whether every id (duplicates ignored) names a row of `table`; the rows are share-locked. */
+  private async countIn(client: Queryable, table: 'users' | 'groups', ids: string[]): Promise<boolean> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return true;
+    const found = await this.all(
+      client,
+      `SELECT id FROM ${table} WHERE id = ANY($1::text[]) ORDER BY id FOR KEY SHARE`,
+      [unique],
+    );
+    return found.length === unique.length;
+  }
+
+  private async writeVaultMembers(
+    client: Queryable,
+    vaultId: string,
+    members: VaultMemberRecord[],
+  ): Promise<void> {
+    if (members.length === 0) return;
+    await this.exec(
+      client,
+      `INSERT INTO vault_members (vault_id, member_type, member_id, role)
+       SELECT $1, t.member_type, t.member_id, t.role
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS t(member_type, member_id, role)`,
+      [vaultId, members.map((m) => m.memberType), members.map((m) => m.memberId), members.map((m) => m.role)],
+    );
+  }
+
+  async listGroups(): Promise<GroupRecord[]> {
+    return (await this.all(this.pool, 'SELECT * FROM groups ORDER BY builtin DESC, lower(name), id')).map(
+      (row) => mapGroup(row)!,
+    );
+  }
+
+  async getGroup(id: string): Promise<GroupRecord | undefined> {
+    return mapGroup(await this.one(this.pool, 'SELECT * FROM groups WHERE id = $1', [id]));
+  }
+
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    return (
+      await this.all(this.pool, 'SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id', [
+        groupId,
+      ])
+    ).map((row) => row.user_id as string);
+  }
+
+  insertGroup(
+    group: GroupRecord,
+    memberIds: string[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'> {
+    return this.transaction(async (client) => {
+      if (!(await this.usersExist(client, memberIds))) return 'not_found';
+      await this.exec(
+        client,
+        `INSERT INTO groups (id, name, description, builtin, created_at, updated_at)
+         VALUES ($1, $2, $3, false, $4, $5)`,
+        [group.id, group.name, group.description, group.createdAt, group.updatedAt],
+      );
+      await this.writeGroupMembers(client, group.id, memberIds);
+      await this.writeEffects(client, effects);
+      return 'inserted';
+    });
+  }
+
+  updateGroup(
+    group: GroupRecord,
+    memberIds: string[] | undefined,
+    effects: SideEffects,
+  ): Promise<'updated' | 'not_found'> {
+    return this.transaction(async (client) => {
+      if (!(await this.one(client, 'SELECT 1 FROM groups WHERE id = $1 FOR UPDATE', [group.id]))) {
+        return 'not_found';
+      }
+      if (memberIds && !(await this.usersExist(client, memberIds))) return 'not_found';
+      await this.exec(
+        client,
+        'UPDATE groups SET name = $2, description = $3, updated_at = $4 WHERE id = $1',
+        [group.id, group.name, group.description, group.updatedAt],
+      );
+      if (memberIds) {
+        await this.exec(client, 'DELETE FROM group_members WHERE group_id = $1', [group.id]);
+        await this.writeGroupMembers(client, group.id, memberIds);
+        for (const vaultId of await this.vaultsOfGroup(client, group.id)) {
+          await this.touchVaultCredentials(client, vaultId, group.updatedAt);
+        }
       }
       await this.writeEffects(client, effects);
       return 'updated';
     });
+  }
+
+  deleteGroup(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'> {
+    return this.transaction(async (client) => {
+      if (!(await this.one(client, 'SELECT 1 FROM groups WHERE id = $1 AND NOT builtin FOR UPDATE', [id]))) {
+        return 'not_found';
+      }
+      const at = effects.audit[0]?.at ?? Date.now();
+      for (const vaultId of await this.vaultsOfGroup(client, id)) {
+        await this.touchVaultCredentials(client, vaultId, at);
+      }
+      await this.exec(client, "DELETE FROM vault_members WHERE member_type = 'group' AND member_id = $1", [
+        id,
+      ]);
+      await this.exec(client, 'DELETE FROM groups WHERE id = $1', [id]);
+      await this.writeEffects(client, effects);
+      return 'deleted';
+    });
+  }
+
+  private async writeGroupMembers(client: Queryable, groupId: string, memberIds: string[]): Promise<void> {
+    if (memberIds.length === 0) return;
+    await this.exec(
+      client,
+      'INSERT INTO group_members (group_id, user_id) SELECT $1, u FROM unnest($2::text[]) AS u',
+      [groupId, [...new Set(memberIds)]],
+    );
+  }
+
+  /**
+   * The vaults the group is a member of, their rows locked for update: who may do what there is
+   * changing, and a checkout request share-locks its vault to read it (insertCheckout).
+   */
+  private async vaultsOfGroup(client: Queryable, groupId: string): Promise<string[]> {
+    const ids = (
+      await this.all(
+        client,
+        "SELECT vault_id FROM vault_members WHERE member_type = 'group' AND member_id = $1 ORDER BY vault_id",
+        [groupId],
+      )
+    ).map((row) => row.vault_id as string);
+    if (ids.length > 0) {
+      await this.exec(client, 'SELECT 1 FROM vaults WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [
+        ids,
+      ]);
+    }
+    return ids;
   }
 
   async getVault(id: string): Promise<VaultRecord | undefined> {
@@ -497,6 +730,8 @@ export class PostgresStore implements PamStore {
       if (live) return 'not_empty';
       const at = effects.audit[0]?.at ?? Date.now();
       await this.exec(client, 'UPDATE vaults SET deleted_at = $1, updated_at = $1 WHERE id = $2', [at, id]);
+      // Its members go with it: the vault row's lock serialises this with setVaultMembers.
+      await this.exec(client, 'DELETE FROM vault_members WHERE vault_id = $1', [id]);
       await this.writeEffects(client, effects);
       return 'deleted';
     });
@@ -677,6 +912,10 @@ export class PostgresStore implements PamStore {
       params.push(query.vaultId);
       where.push(`vault_id = $${params.length}`);
     }
+    if (query.vaultIds) {
+      params.push([...query.vaultIds]);
+      where.push(`vault_id = ANY($${params.length}::text[])`);
+    }
     if (query.search) {
       params.push(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const p = `$${params.length}`;
@@ -773,10 +1012,16 @@ export class PostgresStore implements PamStore {
 
   insertCheckout(
     checkout: NewCheckout,
-    options: { exclusive: boolean; now: number },
+    options: { exclusive: boolean; now: number; requireRole?: RequiredVaultRole | undefined },
     effects: SideEffects,
   ): Promise<InsertCheckoutResult> {
     return this.transaction(async (client): Promise<InsertCheckoutResult> => {
+      // The vault row first (share): every change of who may do what there locks it for update,
+      // so the role read below stays true until this transaction commits. Vault before credential,
+      // as updateVault and setVaultMembers take them.
+      if (options.requireRole && !(await this.holdsVaultRole(client, checkout, options.requireRole))) {
+        return { ok: false, reason: 'vault_role' };
+      }
       await this.lockCredential(client, checkout.credentialId);
       const duplicate = await this.one(
         client,

@@ -3,6 +3,7 @@ import type { CheckoutStatus } from '../../common/checkout.ts';
 import type { PamEventType } from '../../common/events.ts';
 import type { PolicyPatch } from '../../common/policy.ts';
 import type { Role } from '../../common/roles.ts';
+import type { VaultRole } from '../../common/vaultAccess.ts';
 
 /** Rows as the store keeps them. Times are epoch milliseconds (UTC). */
 
@@ -37,6 +38,23 @@ export interface CheckoutPolicyRecord {
   name: string;
   fields: Record<string, number>;
   isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A vault's member: a user or a group of users, with their role in the vault. */
+export interface VaultMemberRecord {
+  memberType: 'user' | 'group';
+  memberId: string;
+  role: VaultRole;
+}
+
+/** A named set of users. The built-in Everyone group has every user as member, none listed. */
+export interface GroupRecord {
+  id: string;
+  name: string;
+  description: string;
+  builtin: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -173,6 +191,8 @@ export interface AuditQuery {
 
 export interface CredentialQuery {
   vaultId?: string | undefined;
+  /** Only credentials of these vaults (the caller's); undefined: every vault. */
+  vaultIds?: readonly string[] | undefined;
   search?: string | undefined;
   offset: number;
   limit: number;

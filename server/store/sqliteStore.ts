@@ -4,6 +4,12 @@ import Database from 'better-sqlite3';
 import { CheckoutStatus } from '../../common/checkout.ts';
 import type { PolicyPatch } from '../../common/policy.ts';
 import type { Role } from '../../common/roles.ts';
+import {
+  EVERYONE_GROUP_ID,
+  higherVaultRole,
+  type VaultRole,
+  vaultRoleAllows,
+} from '../../common/vaultAccess.ts';
 import { AUDIT_GENESIS_HASH, auditRowHash } from './auditChain.ts';
 import { windowOf } from './checkoutWindow.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -13,6 +19,7 @@ import {
   type InsertCheckoutResult,
   type PamStore,
   type PasswordChange,
+  type RequiredVaultRole,
   type SideEffects,
   type TransitionResult,
   VaultDeletedError,
@@ -26,9 +33,11 @@ import type {
   CredentialQuery,
   CredentialRecord,
   EventRecord,
+  GroupRecord,
   NewCheckout,
   TokenRecord,
   UserRecord,
+  VaultMemberRecord,
   VaultRecord,
 } from './records.ts';
 
@@ -45,6 +54,12 @@ export interface SqliteStoreOptions {
 }
 
 export type Row = Record<string, unknown>;
+
+/** A user's vault memberships, their own and their groups' (Everyone's included). */
+const VAULT_ROLES_SQL = `SELECT vault_id, role FROM vault_members
+  WHERE (member_type = 'user' AND member_id = @userId)
+     OR (member_type = 'group' AND (member_id = @everyone
+         OR member_id IN (SELECT group_id FROM group_members WHERE user_id = @userId)))`;
 
 const OPEN_STATUSES = `(${CheckoutStatus.Pending}, ${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
 const HOLDING_STATUSES = `(${CheckoutStatus.Granted}, ${CheckoutStatus.Active})`;
@@ -285,13 +300,20 @@ export class SqliteStore implements PamStore {
 
   // vaults and credentials
 
-  insertVault(vault: VaultRecord, effects: SideEffects): Promise<void> {
+  insertVault(
+    vault: VaultRecord,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'> {
     return this.inTransaction(() => {
+      if (!this.membersExist(members)) return 'not_found';
       this.stmt(
         `INSERT INTO vaults (id, name, description, policy, created_at, updated_at, version)
          VALUES (@id, @name, @description, @policy, @createdAt, @updatedAt, @version)`,
       ).run({ ...vault, policy: JSON.stringify(vault.policy) });
+      this.writeVaultMembers(vault.id, members);
       this.writeEffects(effects);
+      return 'inserted';
     });
   }
 
@@ -311,24 +333,30 @@ export class SqliteStore implements PamStore {
       }).changes;
       if (written === 0) return 'stale';
       // Credentials inherit the vault's policy: touching them lets clients' incremental sync see it.
-      // Each gets a number of its own: changes are paged by number, and a page must not split a tie.
-      const count = (
-        this.stmt('SELECT COUNT(*) AS n FROM credentials WHERE vault_id = ? AND deleted_at IS NULL').get(
-          vault.id,
-        ) as { n: number }
-      ).n;
-      if (count > 0) {
-        const first = this.allocateChangeSeq(count);
-        this.stmt(
-          `UPDATE credentials SET updated_at = ?, change_seq = numbered.seq
-           FROM (SELECT id, ? - 1 + ROW_NUMBER() OVER (ORDER BY id) AS seq
-                 FROM credentials WHERE vault_id = ? AND deleted_at IS NULL) AS numbered
-           WHERE credentials.id = numbered.id`,
-        ).run(vault.updatedAt, first, vault.id);
-      }
+      this.touchVaultCredentials(vault.id, vault.updatedAt);
       this.writeEffects(effects);
       return 'updated';
     });
+  }
+
+  /**
+   * Marks every live credential of the vault as changed (incremental sync). Each gets a number of
+   * its own: changes are paged by number, and a page must not split a tie.
+   */
+  private touchVaultCredentials(vaultId: string, at: number): void {
+    const count = (
+      this.stmt('SELECT COUNT(*) AS n FROM credentials WHERE vault_id = ? AND deleted_at IS NULL').get(
+        vaultId,
+      ) as { n: number }
+    ).n;
+    if (count === 0) return;
+    const first = this.allocateChangeSeq(count);
+    this.stmt(
+      `UPDATE credentials SET updated_at = ?, change_seq = numbered.seq
+       FROM (SELECT id, ? - 1 + ROW_NUMBER() OVER (ORDER BY id) AS seq
+             FROM credentials WHERE vault_id = ? AND deleted_at IS NULL) AS numbered
+       WHERE credentials.id = numbered.id`,
+    ).run(at, first, vaultId);
   }
 
   async getVault(id: string): Promise<VaultRecord | undefined> {
@@ -351,6 +379,7 @@ export class SqliteStore implements PamStore {
       }
       const at = effects.audit[0]?.at ?? Date.now();
       this.stmt('UPDATE vaults SET deleted_at = ?, updated_at = ? WHERE id = ?').run(at, at, id);
+      this.stmt('DELETE FROM vault_members WHERE vault_id = ?').run(id);
       this.writeEffects(effects);
       return 'deleted';
     });
@@ -360,6 +389,166 @@ export class SqliteStore implements PamStore {
     if (!this.stmt('SELECT 1 FROM vaults WHERE id = ? AND deleted_at IS NULL').get(vaultId)) {
       throw new VaultDeletedError();
     }
+  }
+
+  // vault permissions
+
+  async vaultRolesOf(userId: string): Promise<Map<string, VaultRole>> {
+    const rows = this.stmt(VAULT_ROLES_SQL).all({ userId, everyone: EVERYONE_GROUP_ID }) as Array<{
+      vault_id: string;
+      role: VaultRole;
+    }>;
+    return highestRoles(rows);
+  }
+
+  async listVaultMembers(vaultId: string): Promise<VaultMemberRecord[]> {
+    return (
+      this.stmt('SELECT * FROM vault_members WHERE vault_id = ? ORDER BY member_type, member_id').all(
+        vaultId,
+      ) as Row[]
+    ).map(mapVaultMember);
+  }
+
+  setVaultMembers(
+    vaultId: string,
+    members: VaultMemberRecord[],
+    effects: SideEffects,
+  ): Promise<'set' | 'not_found'> {
+    return this.inTransaction(() => {
+      if (!this.stmt('SELECT 1 FROM vaults WHERE id = ? AND deleted_at IS NULL').get(vaultId))
+        return 'not_found';
+      if (!this.membersExist(members)) return 'not_found';
+      this.stmt('DELETE FROM vault_members WHERE vault_id = ?').run(vaultId);
+      this.writeVaultMembers(vaultId, members);
+      this.touchVaultCredentials(vaultId, effects.audit[0]?.at ?? Date.now());
+      this.writeEffects(effects);
+      return 'set';
+    });
+  }
+
+  /** Inside a transaction: the credential is in the vault and the requester holds the role there. */
+  private holdsVaultRole(checkout: NewCheckout, required: RequiredVaultRole): boolean {
+    const inVault = this.stmt('SELECT 1 FROM credentials WHERE id = ? AND vault_id = ?').get(
+      checkout.credentialId,
+      required.vaultId,
+    );
+    const rows = this.stmt(VAULT_ROLES_SQL).all({
+      userId: checkout.userId,
+      everyone: EVERYONE_GROUP_ID,
+    }) as Array<{
+      vault_id: string;
+      role: VaultRole;
+    }>;
+    return Boolean(inVault) && vaultRoleAllows(highestRoles(rows).get(required.vaultId), required.role);
+  }
+
+  private membersExist(members: VaultMemberRecord[]): boolean {
+    return members.every((member) =>
+      this.stmt(`SELECT 1 FROM ${member.memberType === 'user' ? 'users' : 'groups'} WHERE id = ?`).get(
+        member.memberId,
+      ),
+    );
+  }
+
+  private writeVaultMembers(vaultId: string, members: VaultMemberRecord[]): void {
+    const insert = this.stmt(
+      'INSERT INTO vault_members (vault_id, member_type, member_id, role) VALUES (?, ?, ?, ?)',
+    );
+    for (const member of members) insert.run(vaultId, member.memberType, member.memberId, member.role);
+  }
+
+  async listGroups(): Promise<GroupRecord[]> {
+    return (this.stmt('SELECT * FROM groups ORDER BY builtin DESC, name COLLATE NOCASE').all() as Row[]).map(
+      (row) => mapGroup(row)!,
+    );
+  }
+
+  async getGroup(id: string): Promise<GroupRecord | undefined> {
+    return mapGroup(this.stmt('SELECT * FROM groups WHERE id = ?').get(id) as Row | undefined);
+  }
+
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    return (
+      this.stmt('SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id').all(
+        groupId,
+      ) as Array<{
+        user_id: string;
+      }>
+    ).map((row) => row.user_id);
+  }
+
+  insertGroup(
+    group: GroupRecord,
+    memberIds: string[],
+    effects: SideEffects,
+  ): Promise<'inserted' | 'not_found'> {
+    return this.inTransaction(() => {
+      if (!this.usersExist(memberIds)) return 'not_found';
+      this.stmt(
+        `INSERT INTO groups (id, name, description, builtin, created_at, updated_at)
+         VALUES (@id, @name, @description, 0, @createdAt, @updatedAt)`,
+      ).run({
+        id: group.id,
+        name: group.name,
+        description: group.description,
+        createdAt: group.createdAt,
+        updatedAt: group.updatedAt,
+      });
+      this.writeGroupMembers(group.id, memberIds);
+      this.writeEffects(effects);
+      return 'inserted';
+    });
+  }
+
+  updateGroup(
+    group: GroupRecord,
+    memberIds: string[] | undefined,
+    effects: SideEffects,
+  ): Promise<'updated' | 'not_found'> {
+    return this.inTransaction(() => {
+      if (!this.stmt('SELECT 1 FROM groups WHERE id = ?').get(group.id)) return 'not_found';
+      if (memberIds && !this.usersExist(memberIds)) return 'not_found';
+      this.stmt(
+        'UPDATE groups SET name = @name, description = @description, updated_at = @updatedAt WHERE id = @id',
+      ).run({ id: group.id, name: group.name, description: group.description, updatedAt: group.updatedAt });
+      if (memberIds) {
+        this.stmt('DELETE FROM group_members WHERE group_id = ?').run(group.id);
+        this.writeGroupMembers(group.id, memberIds);
+        for (const vaultId of this.vaultsOfGroup(group.id))
+          this.touchVaultCredentials(vaultId, group.updatedAt);
+      }
+      this.writeEffects(effects);
+      return 'updated';
+    });
+  }
+
+  deleteGroup(id: string, effects: SideEffects): Promise<'deleted' | 'not_found'> {
+    return this.inTransaction(() => {
+      if (!this.stmt('SELECT 1 FROM groups WHERE id = ? AND builtin = 0').get(id)) return 'not_found';
+      const at = effects.audit[0]?.at ?? Date.now();
+      for (const vaultId of this.vaultsOfGroup(id)) this.touchVaultCredentials(vaultId, at);
+      this.stmt("DELETE FROM vault_members WHERE member_type = 'group' AND member_id = ?").run(id);
+      this.stmt('DELETE FROM groups WHERE id = ?').run(id);
+      this.writeEffects(effects);
+      return 'deleted';
+    });
+  }
+
+  private usersExist(ids: string[]): boolean {
+    return ids.every((id) => this.stmt('SELECT 1 FROM users WHERE id = ?').get(id));
+  }
+
+  private writeGroupMembers(groupId: string, memberIds: string[]): void {
+    const insert = this.stmt('INSERT INTO group_members (group_id, user_id) VALUES (?, ?)');
+    for (const userId of new Set(memberIds)) insert.run(groupId, userId);
+  }
+
+  private vaultsOfGroup(groupId: string): string[] {
+    return (
+      this.stmt("SELECT vault_id FROM vault_members WHERE member_type = 'group' AND member_id = ?").all(
+        groupId,
+      ) as Array<{ vault_id: string }>
+    ).map((row) => row.vault_id);
   }
 
   insertCredential(credential: CredentialRecord, effects: SideEffects): Promise<void> {
@@ -494,6 +683,11 @@ export class SqliteStore implements PamStore {
       where.push('vault_id = ?');
       params.push(query.vaultId);
     }
+    if (query.vaultIds) {
+      // One placeholder per vault: a statement per count of vaults, prepared once each.
+      where.push(`vault_id IN (${query.vaultIds.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...query.vaultIds);
+    }
     if (query.search) {
       where.push(`(name LIKE ? ESCAPE '\\' OR username LIKE ? ESCAPE '\\' OR host LIKE ? ESCAPE '\\')`);
       const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -573,10 +767,13 @@ export class SqliteStore implements PamStore {
 
   insertCheckout(
     checkout: NewCheckout,
-    options: { exclusive: boolean; now: number },
+    options: { exclusive: boolean; now: number; requireRole?: RequiredVaultRole | undefined },
     effects: SideEffects,
   ): Promise<InsertCheckoutResult> {
     return this.inTransaction((): InsertCheckoutResult => {
+      if (options.requireRole && !this.holdsVaultRole(checkout, options.requireRole)) {
+        return { ok: false, reason: 'vault_role' };
+      }
       const duplicate = this.stmt(
         `SELECT id FROM checkouts WHERE credential_id = ? AND user_id = ? AND status IN ${OPEN_STATUSES}
            AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`,
@@ -991,4 +1188,33 @@ export function mapAudit(row: Row): AuditRecord {
     prevHash: row.prev_hash as string,
     hash: row.hash as string,
   };
+}
+
+export function mapVaultMember(row: Row): VaultMemberRecord {
+  return {
+    memberType: row.member_type as VaultMemberRecord['memberType'],
+    memberId: row.member_id as string,
+    role: row.role as VaultRole,
+  };
+}
+
+export function mapGroup(row: Row | undefined): GroupRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    description: row.description as string,
+    builtin: Boolean(row.builtin),
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}
+
+/** Each vault's highest role among the rows (a user's own and their groups'). */
+export function highestRoles(
+  rows: ReadonlyArray<{ vault_id: string; role: VaultRole }>,
+): Map<string, VaultRole> {
+  const roles = new Map<string, VaultRole>();
+  for (const row of rows) roles.set(row.vault_id, higherVaultRole(roles.get(row.vault_id), row.role)!);
+  return roles;
 }

@@ -574,3 +574,211 @@ describe('roles without a relation', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Vault roles (issue 14): what a member may do in a vault, by the role they hold there.
+
+const VAULT_ACTIONS = [
+  'list',
+  'read',
+  'approvers',
+  'request',
+  'mimRequest',
+  'approve',
+  'toApprove',
+  'updateVault',
+  'members',
+  'createCredential',
+  'setPassword',
+] as const;
+type VaultAction = (typeof VAULT_ACTIONS)[number];
+
+/** How the actor (vera: user and approver, or the administrator) comes to hold a role in the row's vault. */
+type Membership =
+  | { via: 'none' }
+  | { via: 'user' | 'group' | 'everyone'; role: 'view' | 'request' | 'approve' | 'manage' }
+  | { via: 'administrator' };
+
+/*
+ * Columns: list (the credential in GET /api/pam/credentials), read (GET credentials/{id}),
+ * approvers (GET credentials/{id}/approvers), request and mimRequest (a credential without
+ * approval), approve (PUT 4 on a request naming the actor, made while the actor could approve,
+ * before the row's membership was set), toApprove (that request in the actor's queue), then the
+ * vault's administration: updateVault (PATCH), members (GET members), createCredential,
+ * setPassword. 404 where the actor may not see the vault at all, 403 where they see it but their
+ * role does not reach the action. (approve is 403, not 404, for a non-member: the request names
+ * them, so they know it exists.)
+ */
+// biome-ignore format: the matrix reads as a table
+const VAULT_MATRIX: Array<[string, Membership, ...Cell[]]> = [
+  //                                                                           list read appr req  mimReq approve toAppr updVault members createCred setPw
+  ['no member',                 { via: 'none' },                               OUT, 404, 404, 404, 404,   403,    OUT,   404,     404,    404,       404],
+  ['view',                      { via: 'user', role: 'view' },                 IN,  200, 200, 403, 403,   403,    OUT,   403,     403,    403,       403],
+  ['request',                   { via: 'user', role: 'request' },              IN,  200, 200, 201, 201,   403,    OUT,   403,     403,    403,       403],
+  ['approve',                   { via: 'user', role: 'approve' },              IN,  200, 200, 201, 201,   200,    IN,    403,     403,    403,       403],
+  ['manage',                    { via: 'user', role: 'manage' },               IN,  200, 200, 201, 201,   200,    IN,    200,     200,    201,       204],
+  ['view through a group',      { via: 'group', role: 'view' },                IN,  200, 200, 403, 403,   403,    OUT,   403,     403,    403,       403],
+  ['manage through a group',    { via: 'group', role: 'manage' },              IN,  200, 200, 201, 201,   200,    IN,    200,     200,    201,       204],
+  ['request through Everyone',  { via: 'everyone', role: 'request' },          IN,  200, 200, 201, 201,   403,    OUT,   403,     403,    403,       403],
+  ['administrator, no member',  { via: 'administrator' },                      IN,  200, 200, 201, 201,   200,    IN,    200,     200,    201,       204],
+];
+
+const EVERYONE = '00000000-0000-4000-8000-0000000e0e0e';
+
+interface VaultScene {
+  actor: Session;
+  actorId: string;
+  vaultId: string;
+  members: Array<{ memberType: 'user' | 'group'; memberID: string; role: string }>;
+  credentialId: string;
+  checkoutId: string | null;
+}
+
+let vera: { session: Session; id: string } | undefined;
+
+async function veraSession() {
+  if (vera) return vera;
+  const created = await admin.request('POST', '/api/admin/users', {
+    username: 'vera',
+    password: EXTRA_PASSWORD,
+    roles: ['user', 'approver'],
+  });
+  expect(created.status, created.text).toBe(201);
+  vera = { session: await login('vera', EXTRA_PASSWORD), id: created.body.id };
+  return vera;
+}
+
+/** The row's vault: kelly requests there; the actor holds the row's role. */
+async function vaultOfRow(
+  label: string,
+  membership: Membership,
+): Promise<Omit<VaultScene, 'credentialId' | 'checkoutId'>> {
+  const who = membership.via === 'administrator' ? { session: admin, id: ids.admin } : await veraSession();
+  const members: VaultScene['members'] = [{ memberType: 'user', memberID: ids.kelly, role: 'request' }];
+  if (membership.via === 'user')
+    members.push({ memberType: 'user', memberID: who.id, role: membership.role });
+  if (membership.via === 'everyone')
+    members.push({ memberType: 'group', memberID: EVERYONE, role: membership.role });
+  if (membership.via === 'group') {
+    const group = await admin.request('POST', '/api/admin/groups', {
+      name: unique(label),
+      memberIDs: [who.id],
+    });
+    expect(group.status, group.text).toBe(201);
+    members.push({ memberType: 'group', memberID: group.body.id, role: membership.role });
+  }
+  const vault = await admin.request('POST', '/api/admin/vaults', { name: unique('vault row'), members });
+  expect(vault.status, vault.text).toBe(201);
+  return { actor: who.session, actorId: who.id, vaultId: vault.body.id, members };
+}
+
+async function buildVaultScene(
+  row: Omit<VaultScene, 'credentialId' | 'checkoutId'>,
+  action: VaultAction,
+): Promise<VaultScene> {
+  const pending = action === 'approve' || action === 'toApprove';
+  const credential = await admin.request('POST', '/api/admin/credentials', {
+    vaultID: row.vaultId,
+    name: unique(`vault ${action}`),
+    policy:
+      pending || action === 'approvers'
+        ? { approvalMode: 'mandatory', approvers: [row.actorId], reasonMode: 'optional', selfApproval: false }
+        : { approvalMode: 'none', reasonMode: 'optional' },
+  });
+  expect(credential.status, credential.text).toBe(201);
+  const scene = { ...row, credentialId: credential.body.id as string, checkoutId: null };
+  if (!pending) return scene;
+  // The request is made while the actor may approve, then the row's membership is set again.
+  const setMembers = (members: VaultScene['members']) =>
+    admin.request('PUT', `/api/admin/vaults/${row.vaultId}/members`, { members });
+  const others = row.members.filter((member) => member.memberID !== row.actorId);
+  expect(
+    (await setMembers([...others, { memberType: 'user', memberID: row.actorId, role: 'approve' }])).status,
+  ).toBe(200);
+  const requested = await people.kelly.request('POST', '/api/pam/checkouts', {
+    credentialID: scene.credentialId,
+    approverID: row.actorId,
+  });
+  expect(requested.status, requested.text).toBe(201);
+  expect((await setMembers(row.members)).status).toBe(200);
+  return { ...scene, checkoutId: requested.body.id };
+}
+
+const VAULT_PERFORM: Record<
+  VaultAction,
+  (scene: VaultScene) => Promise<{ response: ApiResponse; listed?: boolean }>
+> = {
+  list: async ({ actor, credentialId }) => {
+    const response = await actor.request('GET', '/api/pam/credentials?limit=5000');
+    return { response, listed: response.body.data.some((c: { id: string }) => c.id === credentialId) };
+  },
+  read: async ({ actor, credentialId }) => ({
+    response: await actor.request('GET', `/api/pam/credentials/${credentialId}`),
+  }),
+  approvers: async ({ actor, credentialId }) => ({
+    response: await actor.request('GET', `/api/pam/credentials/${credentialId}/approvers`),
+  }),
+  request: async ({ actor, credentialId }) => ({
+    response: await actor.request('POST', '/api/pam/checkouts', { credentialID: credentialId }),
+  }),
+  mimRequest: async ({ actor, credentialId }) => ({
+    response: await actor.request('POST', `${MIM}/pamrequests`, { RoleId: credentialId, RequestedTTL: 3600 }),
+  }),
+  approve: async ({ actor, checkoutId }) => ({
+    response: await actor.request('PUT', `/api/pam/checkouts/${checkoutId}`, {
+      status: CheckoutStatus.Active,
+    }),
+  }),
+  toApprove: async ({ actor, checkoutId }) => {
+    const response = await actor.request('GET', '/api/pam/checkouts?toApprove=true');
+    return { response, listed: response.body.some((c: { id: string }) => c.id === checkoutId) };
+  },
+  updateVault: async ({ actor, vaultId }) => ({
+    response: await actor.request('PATCH', `/api/admin/vaults/${vaultId}`, { description: unique('d') }),
+  }),
+  members: async ({ actor, vaultId }) => ({
+    response: await actor.request('GET', `/api/admin/vaults/${vaultId}/members`),
+  }),
+  createCredential: async ({ actor, vaultId }) => ({
+    response: await actor.request('POST', '/api/admin/credentials', { vaultID: vaultId, name: unique('c') }),
+  }),
+  setPassword: async ({ actor, credentialId }) => ({
+    response: await actor.request('PUT', `/api/admin/credentials/${credentialId}/password`, {
+      password: unique('p'),
+    }),
+  }),
+};
+
+describe('authorization matrix: vault role × action (issue 14)', () => {
+  it('the table covers every vault action in every row', () => {
+    for (const [, , ...cells] of VAULT_MATRIX) expect(cells).toHaveLength(VAULT_ACTIONS.length);
+  });
+
+  it.each(VAULT_MATRIX.map((row) => [row[0], row] as const))(
+    'vault role: %s',
+    async (label, [, membership, ...cells]) => {
+      const row = await vaultOfRow(label, membership);
+      const wrong: string[] = [];
+      for (const [index, action] of VAULT_ACTIONS.entries()) {
+        const expected = cells[index]!;
+        const scene = await buildVaultScene(row, action);
+        const before = await storeFingerprint(server);
+        const { response, listed } = await VAULT_PERFORM[action](scene);
+        if (expected === IN || expected === OUT) {
+          if (response.status !== 200) wrong.push(`${action}: expected 200, got ${response.status}`);
+          else if (listed !== (expected === IN))
+            wrong.push(`${action}: expected ${expected}, was ${listed ? IN : OUT}`);
+          continue;
+        }
+        if (response.status !== expected) {
+          wrong.push(
+            `${action}: expected ${expected}, got ${response.status} ${response.text.slice(0, 160)}`,
+          );
+        } else if (expected >= 400 && (await storeFingerprint(server)) !== before) {
+          wrong.push(`${action}: refused with ${expected}, yet the state changed`);
+        }
+      }
+      expect(wrong, wrong.join('\n')).toEqual([]);
+    },
+  );
+});

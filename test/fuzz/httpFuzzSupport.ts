@@ -187,6 +187,12 @@ export async function storeFingerprint(server: TestServer): Promise<string> {
   return JSON.stringify({
     users: await store.listUsers(),
     vaults: await store.listVaults(),
+    vaultMembers: await Promise.all(
+      (await store.listVaults()).map(async (vault) => [vault.id, await store.listVaultMembers(vault.id)]),
+    ),
+    groups: await Promise.all(
+      (await store.listGroups()).map(async (group) => [group, await store.listGroupMembers(group.id)]),
+    ),
     credentials: await store.listCredentials({ offset: 0, limit: 1_000_000 }),
     checkouts: (await store.listAllCheckouts(null)).sort((a, b) => a.id.localeCompare(b.id)),
     lastEventId: await store.lastEventId(),

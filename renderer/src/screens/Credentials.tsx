@@ -10,6 +10,8 @@ import {
   type CredentialSort,
   type CredentialStateKind,
   credentialState,
+  type VaultRole,
+  vaultRoleAllows,
 } from '../domain.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { useLang, useMineByCredential } from '../hooks.ts';
@@ -67,10 +69,14 @@ export function Credentials() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [detailsOpen]);
 
+  const vaults = useCredentialsStore(selectors.vaults);
   /** Enter / double-click on a row: check it out, or go to the checkout it already has. */
   const activate = (credential: Credential) => {
     const state = credentialState(credential, mine, userId);
-    if (state.kind === 'available') setDialogFor(credential);
+    // View only in its vault: the details pane says why there is nothing to open.
+    const role = vaults.find((vault) => vault.id === credential.vaultID)?.role;
+    if (state.kind === 'available' && !mayRequest(role)) setDetailsOpen(true);
+    else if (state.kind === 'available') setDialogFor(credential);
     else if (state.kind === 'mine' || state.kind === 'pending')
       navigation.navigate('checkouts', state.checkoutId);
   };
@@ -304,6 +310,9 @@ function CredentialDetails({
   const vaultName = useCredentialsStore((state) =>
     credential ? selectors.vaultName(credential.vaultID)(state) : undefined,
   );
+  const vaultRole = useCredentialsStore((state) =>
+    credential ? selectors.vaultRole(credential.vaultID)(state) : undefined,
+  );
   const favourites = useSettingsStore(settingsSelectors.favourites);
   const favourite = credential ? favourites.includes(credential.id) : false;
   const canRead = useSessionStore(sessionSelectors.canReadPassword);
@@ -366,6 +375,8 @@ function CredentialDetails({
             type="button"
             className="button primary"
             data-testid="checkout-open"
+            disabled={!mayRequest(vaultRole)}
+            aria-describedby={mayRequest(vaultRole) ? undefined : 'view-only-reason'}
             onClick={() => onCheckout(credential)}
           >
             {policy.approvalMode === 'mandatory'
@@ -387,6 +398,11 @@ function CredentialDetails({
           <p className="muted small">{t('credentials.takenExplain', { name: state.username })}</p>
         ) : null}
       </div>
+      {state.kind === 'available' && !mayRequest(vaultRole) ? (
+        <p id="view-only-reason" className="muted small" data-testid="view-only-reason">
+          {t('credentials.viewOnlyExplain', { vault: vaultName ?? '' })}
+        </p>
+      ) : null}
       <div className="details-actions">
         {state.kind === 'mine' && canRead ? (
           <button
@@ -446,4 +462,12 @@ function CredentialDetails({
       </dl>
     </aside>
   );
+}
+
+/**
+ * Whether the user's role in the vault lets them request its credentials. A server without vault
+ * permissions sends no role: everyone could request there.
+ */
+function mayRequest(role: VaultRole | undefined): boolean {
+  return role === undefined || vaultRoleAllows(role, 'request');
 }

@@ -225,6 +225,8 @@ export const AUDIT_ACTION_KEYS: Record<AuditEntry['action'], TranslationKey> = {
   'user.updated': 'auditAction.userUpdated',
   'vault.created': 'auditAction.vaultCreated',
   'vault.updated': 'auditAction.vaultUpdated',
+  'vault.members.changed': 'auditAction.vaultMembersChanged',
+  'group.changed': 'auditAction.groupChanged',
   'vault.deleted': 'auditAction.vaultDeleted',
   'checkoutPolicy.created': 'auditAction.checkoutPolicyCreated',
   'checkoutPolicy.updated': 'auditAction.checkoutPolicyUpdated',

@@ -423,4 +423,9 @@ export const selectors = {
     (vaultId: string) =>
     (state: CredentialsState): string | undefined =>
       state.vaults.find((vault) => vault.id === vaultId)?.name,
+  /** The user's role in the vault; undefined from servers without vault permissions. */
+  vaultRole:
+    (vaultId: string) =>
+    (state: CredentialsState): Vault['role'] =>
+      state.vaults.find((vault) => vault.id === vaultId)?.role,
 };

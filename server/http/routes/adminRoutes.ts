@@ -5,12 +5,17 @@ import {
   adminCredentialSchema,
   adminVaultSchema,
   createCredentialRequestSchema,
+  createGroupRequestSchema,
   createUserRequestSchema,
   createVaultRequestSchema,
+  groupSchema,
   setPasswordRequestSchema,
+  setVaultMembersRequestSchema,
   updateCredentialRequestSchema,
+  updateGroupRequestSchema,
   updateUserRequestSchema,
   updateVaultRequestSchema,
+  vaultMemberViewSchema,
 } from '../../../common/admin.ts';
 import { guidSchema } from '../../../common/ids.ts';
 import { userSchema } from '../../../common/roles.ts';
@@ -98,6 +103,78 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
           expectedVersion: expected,
         }),
       );
+    },
+  );
+
+  typed.get(
+    '/api/admin/vaults/:id/members',
+    {
+      schema: {
+        tags,
+        description:
+          'The vault’s members (users and groups) and their roles. Its managers and administrators.',
+        params: idParams,
+        response: { 200: z.array(vaultMemberViewSchema) },
+      },
+    },
+    async (request) => ctx.admin.getVaultMembers(actorOf(request), request.params.id),
+  );
+  typed.put(
+    '/api/admin/vaults/:id/members',
+    {
+      schema: {
+        tags,
+        description:
+          'Replaces the vault’s members. Roles: view < request < approve < manage (each includes the ones before).',
+        params: idParams,
+        body: setVaultMembersRequestSchema,
+        response: { 200: z.array(vaultMemberViewSchema) },
+      },
+    },
+    async (request) => ctx.admin.setVaultMembers(actorOf(request), request.params.id, request.body.members),
+  );
+
+  typed.get(
+    '/api/admin/groups',
+    { schema: { tags, response: { 200: z.array(groupSchema) } } },
+    async (request) => ctx.admin.listGroups(actorOf(request)),
+  );
+  typed.get(
+    '/api/admin/groups/:id',
+    { schema: { tags, params: idParams, response: { 200: groupSchema } } },
+    async (request) => ctx.admin.getGroup(actorOf(request), request.params.id),
+  );
+  typed.post(
+    '/api/admin/groups',
+    { schema: { tags, body: createGroupRequestSchema, response: { 201: groupSchema } } },
+    async (request, reply) =>
+      reply.code(201).send(await ctx.admin.createGroup(actorOf(request), request.body)),
+  );
+  typed.patch(
+    '/api/admin/groups/:id',
+    { schema: { tags, params: idParams, body: updateGroupRequestSchema, response: { 200: groupSchema } } },
+    async (request) => ctx.admin.updateGroup(actorOf(request), request.params.id, request.body),
+  );
+  typed.put(
+    '/api/admin/groups/:id/members',
+    {
+      schema: {
+        tags,
+        description: 'Replaces the group’s members (user ids).',
+        params: idParams,
+        body: z.object({ memberIDs: z.array(guidSchema).max(10_000) }),
+        response: { 200: groupSchema },
+      },
+    },
+    async (request) =>
+      ctx.admin.updateGroup(actorOf(request), request.params.id, { memberIDs: request.body.memberIDs }),
+  );
+  typed.delete(
+    '/api/admin/groups/:id',
+    { schema: { tags, params: idParams, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await ctx.admin.deleteGroup(actorOf(request), request.params.id);
+      return reply.code(204).send(null);
     },
   );
 

@@ -4,7 +4,7 @@
  * (-Root), New-/Update-/Remove-DSPamFolder, Get-DSPamCheckoutPolicies (-Count),
  * New-/Update-/Remove-DSPamCheckoutPolicy.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SaveResult } from '../../../common/dvls.ts';
@@ -126,8 +126,14 @@ function assertNotRoot(id: string): void {
 export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
-  const folders = async (): Promise<DvlsFolder[]> => {
-    const vaults = await ctx.store.listVaults();
+  // Only the vaults the caller may see: another team's folders do not exist for them.
+  const visibleVaults = async (request: FastifyRequest) => {
+    const visible = new Set((await ctx.checkouts.listVaults(actorOf(request))).map((vault) => vault.id));
+    return (await ctx.store.listVaults()).filter((vault) => visible.has(vault.id));
+  };
+
+  const folders = async (request: FastifyRequest): Promise<DvlsFolder[]> => {
+    const vaults = await visibleVaults(request);
     return [
       dvlsRootFolder(DEFAULT_POLICY),
       ...vaults.map((vault) => toDvlsFolder(toApiVault(vault), resolvePolicy(vault.policy))),
@@ -156,7 +162,7 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
       },
     },
     async (request) => {
-      const all = await folders();
+      const all = await folders(request);
       const { folderID } = request.query;
       if (folderID === undefined) return { data: all, result: SaveResult.Success };
       if (folderID === 'null') return all[0]!;
@@ -171,7 +177,7 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
     '/api/pam/folders/:id',
     { schema: { tags, params: idParams, response: { 200: folderSchema } } },
     async (request) => {
-      const folder = (await folders()).find((candidate) => candidate.id === request.params.id);
+      const folder = (await folders(request)).find((candidate) => candidate.id === request.params.id);
       if (!folder) throw notFound('The folder');
       return folder;
     },
@@ -184,7 +190,7 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
       schema: {
         tags,
         description:
-          'New-DSPamFolder: a new vault under the root folder (administrators). Coffre has no folders inside vaults.',
+          'New-DSPamFolder: a new vault under the root folder (administrators), every user a member with the approve role. Coffre has no folders inside vaults.',
         body: folderWriteSchema.extend({ name: z.string().trim().min(1).max(200) }),
         response: { 201: folderSchema },
       },
@@ -210,7 +216,7 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
       schema: {
         tags,
         description:
-          'Update-DSPamFolder: the folder as read, with the changed fields (administrators). A field equal to the folder’s effective value is no change; 0 (Default) inherits again.',
+          'Update-DSPamFolder: the folder as read, with the changed fields (its managers, administrators). A field equal to the folder’s effective value is no change; 0 (Default) inherits again.',
         params: idParams,
         body: folderWriteSchema,
         response: { 200: folderSchema },
@@ -221,6 +227,8 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
       assertNotRoot(id);
       const { name, description, folderID, ...rest } = request.body;
       assertUnderRoot(folderID);
+      // Its managers and administrators only; a folder the caller may not see is not found.
+      await ctx.admin.getVault(actorOf(request), id);
       const vault = await ctx.store.getVault(id);
       if (!vault) throw notFound('The folder');
       const policy = folderPolicyPatch(vault.policy, sentFields(rest));
@@ -244,7 +252,8 @@ export function registerDvlsPamRoutes(app: FastifyInstance, ctx: ServerContext):
     {
       schema: {
         tags,
-        description: 'Remove-DSPamFolder: deletes an empty vault (administrators).',
+        description:
+          'Remove-DSPamFolder: deletes an empty vault, with its members (its managers, administrators).',
         params: idParams,
         response: { 200: deletedSchema },
       },

@@ -246,7 +246,7 @@ export function registerMimRoutes(
       const justification = visibleTextOrEmpty(input.Justification ?? '');
 
       const { policy } = await renamingNotFound('The PAM role', () =>
-        ctx.checkouts.credentialWithPolicy(roleId),
+        ctx.checkouts.credentialFor(actor, roleId),
       );
       const open = await ctx.checkouts.findOpenOf(actor, roleId);
       let checkout: Checkout;

@@ -18,7 +18,6 @@ import { guidSchema } from '../../../common/ids.ts';
 import type { ServerContext } from '../../context.ts';
 import { hashToken } from '../../crypto/tokens.ts';
 import { PamError } from '../../domain/pamError.ts';
-import { toApiVault } from '../../domain/views.ts';
 import { type DvlsSessions, readsBarePassword } from '../../dvls/dvlsSessions.ts';
 import { toDvlsCredential } from '../../dvls/dvlsViews.ts';
 import { actorOf, tokenOf } from '../authentication.ts';
@@ -59,8 +58,16 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['checkout dialect'];
 
-  typed.get('/api/pam/vaults', { schema: { tags, response: { 200: z.array(vaultSchema) } } }, async () =>
-    (await ctx.store.listVaults()).map(toApiVault),
+  typed.get(
+    '/api/pam/vaults',
+    {
+      schema: {
+        tags,
+        description: 'The vaults the caller may see, each with the caller’s role there.',
+        response: { 200: z.array(vaultSchema) },
+      },
+    },
+    async (request) => ctx.checkouts.listVaults(actorOf(request)),
   );
 
   typed.get(
@@ -120,7 +127,7 @@ export function registerPamRoutes(app: FastifyInstance, ctx: ServerContext, dvls
     '/api/pam/credentials/:id/approvers',
     { schema: { tags, params: idParams, response: { 200: z.array(approverSchema) } } },
     async (request) =>
-      (await ctx.checkouts.listApprovers(request.params.id)).map((user) => ({
+      (await ctx.checkouts.listApproversFor(actorOf(request), request.params.id)).map((user) => ({
         id: user.id,
         username: user.username,
         displayName: user.displayName,
