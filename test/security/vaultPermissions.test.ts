@@ -16,7 +16,7 @@ import { EVERYONE_GROUP_ID } from '../../common/vaultAccess.ts';
 import { DEMO_IDS } from '../../server/demo.ts';
 import { MIGRATIONS } from '../../server/store/migrations.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
-import { type Session, startTestServer, TEST_STORE, type TestServer } from '../support/testServer.ts';
+import { type Session, startTestServer, type TestServer } from '../support/testServer.ts';
 
 const MIM = '/api/pamresources';
 const SERVERS_VAULT = 'a1000000-0000-4000-8000-000000000001';
@@ -363,27 +363,25 @@ describe('the request check is atomic with the insert', () => {
 });
 
 describe('migration to vault permissions', () => {
-  it.skipIf(TEST_STORE === 'postgres')(
-    'a database from before (version 4) keeps working: Everyone may approve on every existing vault',
-    async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-vaultperm-'));
-      const file = path.join(dir, 'coffre.db');
-      const old = new Database(file);
-      for (const sql of MIGRATIONS.slice(0, 4)) old.exec(sql);
-      old.pragma('user_version = 4');
-      old.exec(
-        "INSERT INTO vaults (id, name, description, policy, created_at, updated_at) VALUES ('a9000000-0000-4000-8000-000000000001', 'Old', '', '{}', 1, 1)",
-      );
-      old.close();
-      const store = new SqliteStore({ file });
-      try {
-        expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-        const roles = await store.vaultRolesOf('b0b0b0b0-1111-4a4a-8b8b-000000000001');
-        expect(roles.get('a9000000-0000-4000-8000-000000000001')).toBe('approve');
-      } finally {
-        await store.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
+  // A SQLite file of its own in either project: the PostgreSQL migrations are the same SQL's twin.
+  it('a database from before (version 4) keeps working: Everyone may approve on every existing vault', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coffre-vaultperm-'));
+    const file = path.join(dir, 'coffre.db');
+    const old = new Database(file);
+    for (const sql of MIGRATIONS.slice(0, 4)) old.exec(sql);
+    old.pragma('user_version = 4');
+    old.exec(
+      "INSERT INTO vaults (id, name, description, policy, created_at, updated_at) VALUES ('a9000000-0000-4000-8000-000000000001', 'Old', '', '{}', 1, 1)",
+    );
+    old.close();
+    const store = new SqliteStore({ file });
+    try {
+      expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const roles = await store.vaultRolesOf('b0b0b0b0-1111-4a4a-8b8b-000000000001');
+      expect(roles.get('a9000000-0000-4000-8000-000000000001')).toBe('approve');
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
