@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../server/store/migrations.ts';
+import type { PamStore } from '../../server/store/pamStore.ts';
 import { POSTGRES_MIGRATIONS } from '../../server/store/postgresMigrations.ts';
 import { PostgresStore } from '../../server/store/postgresStore.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
@@ -303,20 +304,7 @@ describe('the edit version migration (6)', () => {
       old.close();
       const store = new SqliteStore({ file });
       try {
-        expect((await store.getVault('v'))!.version).toBe(1);
-        const credential = (await store.getCredential('c'))!;
-        expect(credential.version).toBe(1);
-        expect(
-          await store.updateCredential({ ...credential, name: 'Two' }, { audit: [], events: [] }, 1),
-        ).toBe('updated');
-        expect(
-          await store.updateCredential({ ...credential, name: 'Three' }, { audit: [], events: [] }, 1),
-        ).toBe('stale');
-        expect((await store.getCredential('c'))!).toMatchObject({
-          name: 'Two',
-          version: 2,
-          passwordSealed: 'sealed',
-        });
+        await expectVersionedEdits(store);
       } finally {
         await store.close();
       }
@@ -351,20 +339,7 @@ describe('the edit version migration (6)', () => {
         const store = await PostgresStore.open({ url: database.url });
         try {
           expect(store.migration).toEqual({ from: 4, to: POSTGRES_MIGRATIONS.length });
-          expect((await store.getVault('v'))!.version).toBe(1);
-          const credential = (await store.getCredential('c'))!;
-          expect(credential.version).toBe(1);
-          expect(
-            await store.updateCredential({ ...credential, name: 'Two' }, { audit: [], events: [] }, 1),
-          ).toBe('updated');
-          expect(
-            await store.updateCredential({ ...credential, name: 'Three' }, { audit: [], events: [] }, 1),
-          ).toBe('stale');
-          expect((await store.getCredential('c'))!).toMatchObject({
-            name: 'Two',
-            version: 2,
-            passwordSealed: 'sealed',
-          });
+          await expectVersionedEdits(store);
         } finally {
           await store.close();
         }
@@ -374,3 +349,24 @@ describe('the edit version migration (6)', () => {
     },
   );
 });
+
+/**
+ * A store migrated from version 4, holding vault 'v' and credential 'c' (sealed 'sealed'): both
+ * start at version 1, an edit from version 1 lands once and the second is stale, the password stays.
+ */
+async function expectVersionedEdits(store: PamStore): Promise<void> {
+  expect((await store.getVault('v'))!.version).toBe(1);
+  const credential = (await store.getCredential('c'))!;
+  expect(credential.version).toBe(1);
+  expect(await store.updateCredential({ ...credential, name: 'Two' }, { audit: [], events: [] }, 1)).toBe(
+    'updated',
+  );
+  expect(await store.updateCredential({ ...credential, name: 'Three' }, { audit: [], events: [] }, 1)).toBe(
+    'stale',
+  );
+  expect((await store.getCredential('c'))!).toMatchObject({
+    name: 'Two',
+    version: 2,
+    passwordSealed: 'sealed',
+  });
+}
